@@ -1,0 +1,56 @@
+# numdossier — `make demo` builds the sample dossier, `make test` runs the tests.
+# Both install what they need: Debian packages (LibreOffice Writer, CJK fonts, qpdf, poppler) when
+# missing, and the Python dependencies in .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei fonts-liberation2 qpdf poppler-utils fontconfig
+
+.PHONY: all demo test lint format bench fuzz system-deps clean
+
+all: test
+
+system-deps:
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v qpdf >/dev/null 2>&1 || missing="$$missing qpdf"; \
+	command -v pdffonts >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
+	[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
+	fc-list | grep -q "Liberation Serif" || missing="$$missing fonts-liberation2"; \
+	$(PYTHON) -c "import venv, ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: system-deps $(STAMP)
+	$(BIN)/numdossier build samples/n96/qinghe-96.toml -o $(OUT)
+	@echo "Sample dossier: $(OUT)/qinghe-96/dossier.pdf"
+
+test: system-deps $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check numdossier tests tools
+	$(BIN)/ruff format --check numdossier tests tools
+	$(BIN)/mypy numdossier
+
+format: $(STAMP)
+	$(BIN)/ruff format numdossier tests tools
+	$(BIN)/ruff check --fix numdossier tests tools
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -1,0 +1,262 @@
+"""The command line: parse options, call the core, turn results and errors into output and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .check import CheckResult, check_profile
+from .errors import ExitCode, NumdossierError
+from .redact import redact
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # tracebacks would print local variables, which hold ID numbers
+    help="numdossier：从一个 TOML 配置生成电信码号资源申请材料（96/95/400/融合通信）。",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"numdossier {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="内部错误时显示调用栈（不含变量值）")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _parse_today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} 不是日期，应写成 2026-11-23", param_hint="--today") from None
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Kind(StrEnum):
+    n96 = "n96"
+    n95 = "n95"
+    n400 = "n400"
+    ucc = "ucc"
+
+
+Format = Annotated[OutputFormat, typer.Option("--format", help="输出格式：text 或 json")]
+Today = Annotated[str | None, typer.Option("--today", help="“今天”的日期（用于日期规则），如 2026-11-23")]
+Profiles = Annotated[list[Path], typer.Argument(help="配置文件（.toml）", show_default=False)]
+
+
+def guarded(command: Callable[..., int]) -> Callable[..., None]:
+    """The one place where exceptions become exit codes (SystemExit passes through Typer untouched)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except KeyboardInterrupt:
+            _fail(ExitCode.interrupted, "已中断，未留下不完整的文件。")
+        except NumdossierError as e:
+            _fail(e.exit_code, f"错误：{e.message}" + (f"\n{e.hint}" if e.hint else ""))
+        except typer.Exit:
+            raise
+        except typer.BadParameter:
+            raise
+        except Exception as e:  # a bug: say so; the stack (never locals) only with --debug
+            if _state["debug"]:
+                traceback.print_exception(type(e), e, e.__traceback__)
+            _fail(
+                ExitCode.internal,
+                f"内部错误：{type(e).__name__}。这是 numdossier 的缺陷，请附上 --debug 的输出报告给我们。",
+            )
+        sys.exit(int(code))
+
+    return run
+
+
+@app.command()
+@guarded
+def init(
+    path: Annotated[Path, typer.Argument(help="要创建的配置文件路径，如 mycompany.toml")],
+    kind: Annotated[Kind, typer.Option("--kind", help="申请类型：n96 / n95 / n400 / ucc")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+) -> int:
+    """写出一个带注释的示例配置文件，以及 attachments/README.md（需要扫描的材料清单）。"""
+    from .init import init_profile
+
+    for written in init_profile(path, kind.value, force):
+        err.print(f"已写入 {written}")
+    return ExitCode.ok
+
+
+def _finding_table(result: CheckResult) -> Table:
+    table = Table(
+        title=f"{result.profile}（{result.kind or '未知类型'}）", show_lines=False, title_justify="left"
+    )
+    for column in ("级别", "代码", "字段/文件", "说明", "建议"):
+        table.add_column(column, overflow="fold")
+    for f in result.findings:
+        level = "[red]错误[/red]" if f.severity == "error" else "[yellow]警告[/yellow]"
+        table.add_row(level, f.code, f.file or f.field or "", redact(f.message), redact(f.hint))
+    return table
+
+
+def _result_json(result: CheckResult, output: str | None = None) -> dict[str, Any]:
+    return {
+        "profile": result.profile,
+        "kind": result.kind,
+        "ok": result.ok and (output is not None if output != "" else True),
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [
+            {k: (redact(v) if isinstance(v, str) else v) for k, v in f.to_json().items()}
+            for f in result.findings
+        ],
+        "output": output,
+    }
+
+
+def _print_check(result: CheckResult) -> None:
+    if result.findings:
+        out.print(_finding_table(result))
+    summary = f"{result.profile}: {result.errors} 个错误，{result.warnings} 个警告"
+    out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + summary)
+    if result.loaded is not None:
+        from .kinds import load_checklist
+
+        notes = load_checklist(result.kind or "").notes
+        for note in notes:
+            out.print(f"  · {note}")
+
+
+@app.command()
+@guarded
+def check(
+    profiles: Profiles,
+    format: Format = OutputFormat.text,
+    today: Today = None,
+) -> int:
+    """检查配置和附件（不需要 LibreOffice），列出所有问题。"""
+    day = _parse_today(today)
+    results = [check_profile(p, day) for p in profiles]
+    if format is OutputFormat.json:
+        print(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            _print_check(r)
+    return ExitCode.ok if all(r.ok for r in results) else ExitCode.input_error
+
+
+@app.command()
+@guarded
+def build(
+    profiles: Profiles,
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹")] = Path("out"),
+    jobs: Annotated[
+        int | None, typer.Option("-j", "--jobs", min=1, help="同时生成的份数（默认：CPU 核数）")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="即使检查发现错误也生成（记录在 manifest 中）")
+    ] = False,
+    today: Today = None,
+    seam: Annotated[bool, typer.Option("--seam", help="在每页右侧加骑缝章位置标记")] = False,
+    watermark: Annotated[
+        str | None,
+        typer.Option(
+            "--watermark", help="在附件复印件上加一行用途限制文字，如“仅供办理96短号申请使用，他用无效”"
+        ),
+    ] = None,
+    format: Format = OutputFormat.text,
+) -> int:
+    """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。"""
+    from .pipeline import BuildOptions
+    from .pipeline import build as build_one
+
+    day = _parse_today(today)
+    options = BuildOptions(out=output, today=day, force=force, seam=seam, watermark=watermark)
+    results: list[dict[str, Any]] = []
+    worst = ExitCode.ok
+    for path in profiles:
+        result = check_profile(path, day)
+        folder: str | None = None
+        if result.loaded is not None and (result.ok or force):
+            try:
+                forced = [f for f in result.findings if f.severity == "error"]
+                built = build_one(result.loaded, options, forced)
+                folder = str(built.folder)
+                if format is OutputFormat.text:
+                    _print_check(result) if result.findings else None
+                    out.print(
+                        f"[green]✓[/green] {path} → {built.folder / 'dossier.pdf'}（共 {built.pages} 页）"
+                    )
+                    if forced:
+                        err.print(
+                            f"[yellow]注意：{path} 有 {len(forced)} 个错误，因 --force 仍已生成[/yellow]"
+                        )
+            except NumdossierError as e:
+                if e.exit_code == ExitCode.environment:
+                    raise  # the machine lacks something: every other dossier would fail the same way
+                err.print(f"[red]✗ {path}: {redact(str(e))}[/red]")
+                worst = max(worst, e.exit_code)
+        else:
+            if format is OutputFormat.text:
+                _print_check(result)
+                err.print(f"[red]✗ {path}: 有错误，未生成。修正后重试，或加 --force 强制生成。[/red]")
+            worst = max(worst, ExitCode.input_error)
+        results.append(
+            _result_json(result, folder if folder else None)
+            | {"ok": folder is not None and (result.ok or force)}
+        )
+    if format is OutputFormat.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return worst
+
+
+def _fail(code: ExitCode, message: str) -> NoReturn:
+    err.print(redact(message), markup=False)
+    sys.exit(int(code))
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Console entry point."""
+    signal.signal(signal.SIGTERM, _on_sigterm)  # SIGTERM cleans up like Ctrl-C
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command (e.g. while importing)
+        _fail(ExitCode.interrupted, "已中断。")
+
+
+if __name__ == "__main__":
+    main()

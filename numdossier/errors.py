@@ -1,0 +1,82 @@
+"""Exit codes and the one exception tree: every error carries its exit code and a fix."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes of spec/cli.md; scripts rely on them."""
+
+    ok = 0
+    input_error = 1  # a profile has errors, or its dossier could not be built because of its inputs
+    usage = 2
+    environment = 3  # LibreOffice missing, conversion crashed or timed out
+    internal = 70
+    interrupted = 130
+
+
+class NumdossierError(Exception):
+    """Base of every error a user can act on: a sentence naming the file or field, and a fix."""
+
+    exit_code: ExitCode = ExitCode.internal
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class InputError(NumdossierError):
+    """The user's input (profile, attachment, template) is wrong."""
+
+    exit_code = ExitCode.input_error
+
+
+class ProfileError(InputError):
+    """The profile cannot be read or does not match the format; `problems` lists every one."""
+
+    def __init__(self, path: str, problems: list[str], hint: str | None = None) -> None:
+        self.path = path
+        self.problems = problems
+        head = f"{path}: " + ("; ".join(problems) if len(problems) == 1 else f"{len(problems)} 处错误")
+        super().__init__(head, hint)
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return super().__str__()
+        lines = [f"{self.path}: {len(self.problems)} 处错误"] + [f"  - {p}" for p in self.problems]
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+
+class AttachmentError(InputError):
+    """An attachment cannot be read or merged; names the file as written in the profile."""
+
+    def __init__(self, file: str, message: str, hint: str | None = None) -> None:
+        self.file = file
+        super().__init__(f"{file}: {message}", hint)
+
+
+class TemplateError(InputError):
+    """A form template refers to something the profile does not provide, or is malformed."""
+
+
+class UsageError(NumdossierError):
+    """The command line itself is wrong (exit 2)."""
+
+    exit_code = ExitCode.usage
+
+
+class EnvironmentProblem(NumdossierError):
+    """Something the machine must provide is missing or failed (exit 3)."""
+
+    exit_code = ExitCode.environment
+
+
+class ConversionError(EnvironmentProblem):
+    """LibreOffice crashed, timed out or produced no PDF."""

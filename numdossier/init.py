@@ -1,0 +1,35 @@
+"""`init`: write a commented starter profile for a kind and an attachments/README.md beside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import InputError, UsageError
+from .kinds import template_dir
+from .profile import KINDS, MODELS
+
+
+def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
+    """Returns the files written."""
+    if kind not in KINDS:
+        raise UsageError(f"--kind {kind!r} 无效", f"应为以下之一：{', '.join(KINDS)}")
+    if kind not in MODELS:
+        raise UsageError(f"本版本暂不支持 {kind!r}", f"当前支持：{', '.join(MODELS)}")
+    if path.exists() and not force:
+        raise InputError(f"{path} 已存在，未覆盖。", "如需覆盖，请加 --force。")
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹。", "请给出配置文件的路径，例如 mycompany.toml。")
+    source = template_dir(kind)
+    readme = path.parent / "attachments" / "README.md"
+    written = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for src, dst in ((source / "starter.toml", path), (source / "attachments-README.md", readme)):
+        if dst == readme and readme.exists() and not force:
+            continue  # an existing attachments folder belongs to the user
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        temp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
+        temp.write_bytes(src.read_bytes())
+        os.replace(temp, dst)
+        written.append(dst)
+    return written

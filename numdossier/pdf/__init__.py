@@ -1,0 +1,1 @@
+"""PDF work: attachments to pages, generated pages, overlays and assembly."""

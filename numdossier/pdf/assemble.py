@@ -1,0 +1,136 @@
+"""Merge the parts of a dossier in order, stamp the overlay, add the outline, save deterministically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from .overlay import OverlayPage, write_overlay
+from .placement import find_marks
+
+
+@dataclass
+class Part:
+    """A run of pages from one PDF file of the work folder."""
+
+    pdf: Path
+    pages: int
+    form: bool = False  # a generated page: seals go at its 盖章 text
+    attachment: bool = False  # a user's scan: the watermark applies
+
+
+@dataclass
+class Bookmark:
+    title: str
+    page: int  # 0-based index in the dossier
+    children: list[Bookmark] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignaturePlace:
+    page: int  # 1-based
+    who: str
+    what: str = "签字"
+
+
+def _pdf_date(epoch: int) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
+
+
+def assemble(
+    parts: Sequence[Part],
+    bookmarks: Sequence[Bookmark],
+    out: Path,
+    work: Path,
+    title: str,
+    seam: bool = False,
+    watermark: str | None = None,
+) -> list[SignaturePlace]:
+    """Write the dossier PDF to `out`; returns where the signatures go."""
+    overlay_pages: list[OverlayPage] = []
+    signatures: list[SignaturePlace] = []
+    for part in parts:
+        marks, signs = find_marks(part.pdf, form=part.form)
+        if len(marks) != part.pages:
+            raise AssertionError(f"{part.pdf}: {len(marks)} pages, expected {part.pages}")
+        base = len(overlay_pages)
+        overlay_pages += [OverlayPage(seals=m.seals, watermark=part.attachment) for m in marks]
+        signatures += [SignaturePlace(page=base + s.page + 1, who=s.who) for s in signs]
+
+    overlay_path = work / "overlay.pdf"
+    write_overlay(overlay_path, overlay_pages, seam=seam, watermark=watermark)
+
+    sources: list[pikepdf.Pdf] = []
+    try:
+        dossier = pikepdf.new()
+        for part in parts:
+            src = pikepdf.open(part.pdf)
+            sources.append(src)
+            dossier.pages.extend(src.pages)
+        overlay = pikepdf.open(overlay_path)
+        sources.append(overlay)
+        if len(overlay.pages) != len(dossier.pages):
+            raise AssertionError("overlay and dossier page counts differ")
+        for page, stamp in zip(dossier.pages, overlay.pages, strict=True):
+            _stamp(dossier, page, stamp)
+
+        with dossier.open_outline() as outline:
+            outline.root.extend(_outline_items(bookmarks))
+        dossier.Root.PageMode = pikepdf.Name.UseOutlines
+        dossier.Root.Lang = pikepdf.String("zh-CN")
+        dossier.docinfo["/Title"] = title
+        dossier.docinfo["/Creator"] = "numdossier"
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            dossier.docinfo["/CreationDate"] = _pdf_date(int(epoch))
+            dossier.docinfo["/ModDate"] = _pdf_date(int(epoch))
+        dossier.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+    finally:
+        for src in sources:
+            src.close()
+    return signatures
+
+
+STAMP = pikepdf.Name("/NdStamp")
+
+
+def _stamp(dossier: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page) -> None:
+    """Draw `stamp` over `page` as a Form XObject under a fixed name.
+
+    pikepdf's add_overlay does the same but names the XObject randomly, which would make every
+    rebuild differ; the font and the placeholder form inside the stamp are shared objects of the
+    overlay file, so copying them once per dossier keeps them shared across pages.
+    """
+    xobject = dossier.copy_foreign(stamp.as_form_xobject())
+    # Copy the resource dictionaries: sources may share one /Resources between pages, and each page
+    # needs its own stamp under the same name.
+    resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
+    xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+    name = STAMP
+    while name in xobjects:
+        name = pikepdf.Name(str(name) + "x")
+    xobjects[name] = xobject
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    # q ... Q around the page's own content: an unbalanced graphics state in it cannot move the stamp
+    page.contents_add(dossier.make_stream(b"q\n"), prepend=True)
+    page.contents_add(dossier.make_stream(b"\nQ q " + bytes(name.unparse()) + b" Do Q\n"))
+
+
+def _outline_items(bookmarks: Sequence[Bookmark]) -> list[pikepdf.OutlineItem]:
+    items = []
+    for mark in bookmarks:
+        item = pikepdf.OutlineItem(mark.title, mark.page)
+        item.children.extend(_outline_items(mark.children))
+        items.append(item)
+    return items

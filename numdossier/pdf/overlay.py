@@ -1,0 +1,93 @@
+"""One overlay page per dossier page: 第 N 页 共 M 页, seal placeholders, optional 骑缝章 strip and watermark.
+
+The placeholder, the strip and the font are drawn once (reportlab forms and one font subset) and only
+referenced from each page, so they are shared across the whole dossier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from .fonts import cjk_font
+from .placement import SEAL_RADIUS
+
+SEAL_RED = Color(0.85, 0.1, 0.1)
+SEAL_TEXT = "此处加盖公章"
+SEAM_TEXT = "骑缝章"
+
+
+@dataclass
+class OverlayPage:
+    seals: list[tuple[float, float]] = field(default_factory=list)
+    watermark: bool = False
+
+
+def page_label(number: int, total: int) -> str:
+    return f"第 {number} 页 共 {total} 页"
+
+
+def _define_forms(c: Canvas, font: str) -> None:
+    r = SEAL_RADIUS
+    c.beginForm("seal", lowerx=-r - 2, lowery=-r - 2, upperx=r + 2, uppery=r + 2)
+    c.setStrokeColor(SEAL_RED)
+    c.setFillColor(SEAL_RED)
+    c.setLineWidth(0.8)
+    c.setDash(4, 3)
+    c.circle(0, 0, r, stroke=1, fill=0)
+    c.setFont(font, 9)
+    c.drawCentredString(0, -3, SEAL_TEXT)
+    c.endForm()
+
+    c.beginForm("seam", lowerx=-1, lowery=-1, upperx=11 * mm, uppery=43 * mm)
+    c.setStrokeColor(SEAL_RED)
+    c.setFillColor(SEAL_RED)
+    c.setLineWidth(0.8)
+    c.setDash(4, 3)
+    c.rect(0, 0, 10 * mm, 42 * mm, stroke=1, fill=0)
+    c.setFont(font, 9)
+    for i, ch in enumerate(SEAM_TEXT):
+        c.drawCentredString(5 * mm, 26 * mm - i * 5 * mm, ch)
+    c.endForm()
+
+
+def write_overlay(
+    path: Path, pages: Sequence[OverlayPage], seam: bool = False, watermark: str | None = None
+) -> None:
+    """Write len(pages) A4 overlay pages to `path`."""
+    font = cjk_font()
+    width, height = A4
+    c = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    c.setCreator("numdossier")
+    _define_forms(c, font)
+    total = len(pages)
+    for number, page in enumerate(pages, 1):
+        c.setFont(font, 10.5)
+        c.setFillColor(Color(0, 0, 0))
+        c.drawCentredString(width / 2, 10 * mm, page_label(number, total))
+        for x, y in page.seals:
+            c.saveState()
+            c.translate(x, y)
+            c.doForm("seal")
+            c.restoreState()
+        if seam:
+            c.saveState()
+            c.translate(width - 10 * mm, height / 2 - 21 * mm)
+            c.doForm("seam")
+            c.restoreState()
+        if watermark and page.watermark:
+            c.saveState()
+            c.setFillColor(Color(0.45, 0.45, 0.45), alpha=0.45)
+            c.setFont(font, 16)
+            c.translate(width / 2, height / 2)
+            c.rotate(30)
+            c.drawCentredString(0, 0, watermark)
+            c.restoreState()
+        c.showPage()
+    c.save()

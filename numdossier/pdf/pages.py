@@ -1,0 +1,182 @@
+"""The pages numdossier writes itself: the cover, the 目录 and the branch 目录 (reportlab, CJK font embedded)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from .fonts import cjk_font
+
+# Bottom margin keeps the page-number band (the lowest 20 mm) free for the overlay.
+MARGINS = {"leftMargin": 22 * mm, "rightMargin": 22 * mm, "topMargin": 25 * mm, "bottomMargin": 28 * mm}
+
+
+@dataclass(frozen=True)
+class CoverData:
+    title: str
+    subtitle: str
+    company: str
+    rows: Sequence[tuple[str, str]]  # label, value
+    sign_date: str
+    total_pages: int
+
+
+@dataclass(frozen=True)
+class TocRow:
+    no: str
+    title: str
+    pages: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class BranchRow:
+    no: int
+    name: str
+    kind: str
+    province: str
+    city: str
+    proofs: int
+    first_page: int
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    font = cjk_font()
+    base = ParagraphStyle("base", fontName=font, bulletFontName=font, fontSize=11, leading=17, wordWrap="CJK")
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=24, leading=36, alignment=TA_CENTER),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=20, leading=30, alignment=TA_CENTER),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=18, leading=28, alignment=TA_CENTER),
+        "row": ParagraphStyle("row", parent=base, fontSize=13, leading=22, alignment=TA_LEFT),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
+        "cell_c": ParagraphStyle("cell_c", parent=base, fontSize=10.5, leading=15, alignment=TA_CENTER),
+        "small": ParagraphStyle("small", parent=base, fontSize=10, leading=15),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _build(path: Path, story: list[Flowable], title: str) -> int:
+    pages = 0
+
+    def count(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        nonlocal pages
+        pages += 1
+
+    doc = SimpleDocTemplate(
+        str(path), pagesize=A4, title=title, author="", creator="numdossier", invariant=1, **MARGINS
+    )
+    doc.build(story, onFirstPage=count, onLaterPages=count)
+    return pages
+
+
+def _grid(data: list[list[Flowable]], widths: list[float]) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), cjk_font()),  # else reportlab references Helvetica, unembedded
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def write_cover(path: Path, data: CoverData) -> int:
+    s = _styles()
+    rows = [[_p(f"{label}：", s["row"]), _p(value, s["row"])] for label, value in data.rows]
+    rows.append([_p("材料页数：", s["row"]), _p(f"共 {data.total_pages} 页", s["row"])])
+    info = Table(rows, colWidths=[52 * mm, 110 * mm])
+    info.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), cjk_font()),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    sign = Table(
+        [[_p("申请单位（盖章）：", s["row"])], [_p(data.company, s["row"])], [_p(data.sign_date, s["row"])]],
+        colWidths=[90 * mm],
+        hAlign="RIGHT",
+        style=[("FONT", (0, 0), (-1, -1), cjk_font())],
+    )
+    story: list[Flowable] = [
+        Spacer(1, 30 * mm),
+        _p(data.title, s["title"]),
+        Spacer(1, 4 * mm),
+        _p(data.subtitle, s["subtitle"]),
+        Spacer(1, 30 * mm),
+        info,
+        Spacer(1, 30 * mm),
+        KeepTogether([sign]),
+    ]
+    return _build(path, story, data.title)
+
+
+def write_toc(path: Path, rows: Sequence[TocRow], notes: Sequence[str]) -> int:
+    s = _styles()
+    data: list[list[Flowable]] = [
+        [_p("序号", s["cell_c"]), _p("材料名称", s["cell_c"]), _p("页码", s["cell_c"])]
+    ]
+    for row in rows:
+        indent = "\u3000\u3000" * row.level
+        data.append([_p(row.no, s["cell_c"]), _p(indent + row.title, s["cell"]), _p(row.pages, s["cell_c"])])
+    story: list[Flowable] = [
+        _p("目  录", s["heading"]),
+        Spacer(1, 8 * mm),
+        _grid(data, [18 * mm, 118 * mm, 30 * mm]),
+    ]
+    if notes:
+        story += [Spacer(1, 8 * mm), _p("注意事项：", s["small"])]
+        story += [_p(f"{i}. {note}", s["small"]) for i, note in enumerate(notes, 1)]
+    return _build(path, story, "目录")
+
+
+def write_branch_directory(path: Path, title: str, rows: Sequence[BranchRow]) -> int:
+    s = _styles()
+    head = ["序号", "分支机构名称", "类型", "所在省", "所在地市", "证明文件", "页码"]
+    data: list[list[Flowable]] = [[_p(h, s["cell_c"]) for h in head]]
+    for r in rows:
+        data.append(
+            [
+                _p(str(r.no), s["cell_c"]),
+                _p(r.name, s["cell"]),
+                _p(r.kind, s["cell_c"]),
+                _p(r.province, s["cell_c"]),
+                _p(r.city, s["cell_c"]),
+                _p(f"{r.proofs} 份", s["cell_c"]),
+                _p(str(r.first_page), s["cell_c"]),
+            ]
+        )
+    cities = sorted({(r.province, r.city) for r in rows})
+    summary = (
+        f"共 {len(rows)} 个分支机构，分布在 {len(cities)} 个地市：" + "、".join(c for _, c in cities) + "。"
+    )
+    story: list[Flowable] = [
+        _p(title, s["heading"]),
+        Spacer(1, 6 * mm),
+        _p(summary, s["base"]),
+        Spacer(1, 4 * mm),
+        _grid(data, [11 * mm, 55 * mm, 18 * mm, 20 * mm, 20 * mm, 17 * mm, 14 * mm]),
+    ]
+    return _build(path, story, title)

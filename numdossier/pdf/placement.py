@@ -1,0 +1,137 @@
+"""Where marks go on a page: the forms' own 盖章 and 签字 places, or the emptiest area of a scan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+MM = 72 / 25.4
+SEAL_DIAMETER = 42 * MM
+SEAL_RADIUS = SEAL_DIAMETER / 2
+EDGE = 6 * MM  # keep the circle this far from the paper edge
+FOOTER = 20 * MM  # the page-number band at the bottom stays free
+GRID_MM = 2.0  # resolution of the emptiness search: one pixel per 2 mm is plenty for a 42 mm circle
+SEAL_WORD = "盖章"
+SIGN_WORD = "签字"
+
+
+@dataclass(frozen=True)
+class Signature:
+    page: int  # 0-based within the part
+    who: str
+    x: float
+    y: float
+
+
+@dataclass
+class PageMarks:
+    """Seal centres (PDF points, origin bottom-left) for one page."""
+
+    seals: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _clamp(x: float, y: float, width: float, height: float) -> tuple[float, float]:
+    x = min(max(x, EDGE + SEAL_RADIUS), width - EDGE - SEAL_RADIUS)
+    y = min(max(y, FOOTER + SEAL_RADIUS), height - EDGE - SEAL_RADIUS)
+    return x, y
+
+
+def _find(textpage: pdfium.PdfTextPage, word: str) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """(char index, box of the whole word) for every occurrence of `word`."""
+    found = []
+    searcher = textpage.search(word, match_case=True)
+    try:
+        while (hit := searcher.get_next()) is not None:
+            index, count = hit
+            boxes = [textpage.get_charbox(i) for i in range(index, index + count)]
+            box = (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            found.append((index, box))
+    finally:
+        searcher.close()
+    return found
+
+
+_LABEL = re.compile(r"([\u4e00-\u9fff]+)[\s（(：:_\u3000]*$")
+
+
+def _who(textpage: pdfium.PdfTextPage, box: tuple[float, float, float, float]) -> str:
+    """The label in front of a 签字 place on the same line, e.g. '法定代表人'."""
+    left, bottom, right, top = box
+    text = textpage.get_text_bounded(left=0, bottom=bottom + 1, right=left - 0.5, top=top - 1)
+    match = _LABEL.search(text.replace("\r", " ").replace("\n", " ").strip())
+    return match.group(1) if match else "签字人"
+
+
+def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
+    """Centre of the 42 mm square with the least ink, preferring the lower right among near-equals."""
+    width, height = page.get_size()
+    scale = 1 / (GRID_MM * MM)
+    image = page.render(scale=scale, grayscale=True, may_draw_forms=True).to_pil().convert("L")
+    w, h = image.size
+    ink = [255 - v for v in image.getdata()]
+    # integral image, (w+1) x (h+1)
+    integral = [0] * ((w + 1) * (h + 1))
+    for y in range(h):
+        row_sum = 0
+        base, prev = (y + 1) * (w + 1), y * (w + 1)
+        for x in range(w):
+            row_sum += ink[y * w + x]
+            integral[base + x + 1] = integral[prev + x + 1] + row_sum
+    side = max(1, round(SEAL_DIAMETER * scale))
+    edge = round(EDGE * scale)
+    footer = round(FOOTER * scale)
+    best: list[tuple[int, int, int]] = []
+    for y in range(edge, max(edge + 1, h - footer - side + 1)):
+        for x in range(edge, max(edge + 1, w - edge - side + 1)):
+            x2, y2 = min(x + side, w), min(y + side, h)
+            total = (
+                integral[y2 * (w + 1) + x2]
+                - integral[y * (w + 1) + x2]
+                - integral[y2 * (w + 1) + x]
+                + integral[y * (w + 1) + x]
+            )
+            best.append((total, x, y))
+    lowest = min(t for t, _, _ in best)
+    tolerance = side * side * 255 * 0.01
+    _, bx, by = max(
+        ((t, x, y) for t, x, y in best if t <= lowest + tolerance), key=lambda c: (c[1] + c[2], c[1])
+    )
+    cx = (bx + side / 2) / scale
+    cy_from_top = (by + side / 2) / scale
+    return _clamp(cx, height - cy_from_top, width, height)
+
+
+def find_marks(pdf_path: Path, form: bool) -> tuple[list[PageMarks], list[Signature]]:
+    """Seal places for every page of a part; forms use their 盖章 text, other pages their emptiest area."""
+    marks: list[PageMarks] = []
+    signatures: list[Signature] = []
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            page_marks = PageMarks()
+            if form:
+                textpage = page.get_textpage()
+                for _, (left, bottom, right, top) in _find(textpage, SEAL_WORD):
+                    page_marks.seals.append(_clamp((left + right) / 2, (bottom + top) / 2, width, height))
+                for _, box in _find(textpage, SIGN_WORD):
+                    signatures.append(
+                        Signature(index, _who(textpage, box), (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+                    )
+                textpage.close()
+            if not page_marks.seals:
+                page_marks.seals.append(_emptiest(page))
+            marks.append(page_marks)
+            page.close()
+    finally:
+        document.close()
+    return marks, signatures

@@ -1,0 +1,366 @@
+"""`build`: named stages over a private work folder; the dossier is published only when complete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .convert import convert_all
+from .errors import AttachmentError
+from .kinds import Checklist, Item, load_checklist, template_dir
+from .pdf import pages as gen
+from .pdf.assemble import Bookmark, Part, SignaturePlace, assemble
+from .profile import LoadedProfile
+from .render.docx import render_docx
+from .render.engine import date_cn
+from .rules.attachments import resolve
+from .rules.findings import Finding
+
+PLACEHOLDER_PAGES = "999–999"  # widest page text, so a layout pass reserves the room real numbers need
+
+
+@dataclass
+class BuildOptions:
+    out: Path
+    today: dt.date
+    force: bool = False
+    seam: bool = False
+    watermark: str | None = None
+
+
+@dataclass
+class Source:
+    path: str | None
+    sha256: str | None
+    pages: int
+    generated: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "pages": self.pages}
+        if self.generated:
+            data["generated"] = self.generated
+        return data
+
+
+@dataclass
+class Section:
+    """A checklist item laid out: its parts in order and, for branches, child bookmarks."""
+
+    no: int
+    item: Item
+    parts: list[Part] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    children: list[tuple[str, int]] = field(default_factory=list)  # (title, index into parts)
+    first_page: int = 0  # 1-based, set by the layout
+
+    @property
+    def pages(self) -> int:
+        return sum(p.pages for p in self.parts)
+
+
+@dataclass
+class Dossier:
+    """Everything the stages share."""
+
+    loaded: LoadedProfile
+    checklist: Checklist
+    options: BuildOptions
+    work: Path
+    forms: dict[str, Path] = field(default_factory=dict)  # item id -> rendered DOCX
+    sections: list[Section] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _kind_module(kind: str) -> Any:
+    return importlib.import_module(f"numdossier.kinds.{kind}")
+
+
+def form_filename(no: int, item: Item) -> str:
+    return f"{no:02d}-{item.title}.docx"
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+def render_forms(d: Dossier) -> None:
+    kind = _kind_module(d.loaded.kind)
+    folder = d.work / "forms"
+    folder.mkdir()
+    for no, item in enumerate(d.checklist.items, 1):
+        if item.source != "form":
+            continue
+        assert item.template, f"{item.id}: a form item needs a template"
+        out = folder / form_filename(no, item)
+        render_docx(
+            template_dir(d.loaded.kind) / item.template, lambda tpl: kind.build_context(d.loaded, tpl), out
+        )
+        d.forms[item.id] = out
+
+
+def convert_forms(d: Dossier) -> dict[str, tuple[Path, int]]:
+    import pikepdf
+
+    ids = list(d.forms)
+    pdfs = convert_all([d.forms[i] for i in ids], d.work / "converted")
+    result = {}
+    for item_id, pdf in zip(ids, pdfs, strict=True):
+        with pikepdf.open(pdf) as doc:
+            result[item_id] = (pdf, len(doc.pages))
+    return result
+
+
+def normalise_attachment(d: Dossier, written: str, index: int) -> tuple[Part, Source]:
+    from .pdf.attachments import attachment_to_pdf
+
+    src = resolve(d.loaded, written)
+    if not src.is_relative_to(d.loaded.folder):
+        raise AttachmentError(
+            written, "路径离开了配置文件所在的文件夹", "请把扫描件放到配置文件所在文件夹内。"
+        )
+    if not src.exists():
+        raise AttachmentError(written, "文件不存在", "请检查文件名和路径（相对于配置文件所在文件夹）。")
+    out = d.work / "attachments" / f"{index:03d}.pdf"
+    out.parent.mkdir(exist_ok=True)
+    pages = attachment_to_pdf(src, written, out)
+    return Part(out, pages, attachment=True), Source(written, sha256_file(src), pages)
+
+
+def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None:
+    model = d.loaded.model
+    counter = 0
+    for no, item in enumerate(d.checklist.items, 1):
+        section = Section(no, item)
+        if item.source == "form":
+            pdf, pages = converted[item.id]
+            section.parts.append(Part(pdf, pages, form=True))
+            docx = d.forms[item.id]
+            section.sources.append(Source(f"forms/{docx.name}", sha256_file(docx), pages))
+        elif item.source == "attachments":
+            for key in item.attachment_keys:
+                for written in model.attachments.get(key, []):
+                    counter += 1
+                    part, source = normalise_attachment(d, written, counter)
+                    section.parts.append(part)
+                    section.sources.append(source)
+        elif item.source == "branches":
+            directory = d.work / f"branches-{no:02d}.pdf"
+            section.parts.append(Part(directory, 0))  # page count known after the first layout pass
+            section.sources.append(Source(None, None, 0, generated="分支机构目录"))
+            for branch in getattr(model, "branches", []):
+                section.children.append((f"{branch.city} · {branch.name}", len(section.parts)))
+                for written in branch.proofs:
+                    counter += 1
+                    part, source = normalise_attachment(d, written, counter)
+                    section.parts.append(part)
+                    section.sources.append(source)
+        d.sections.append(section)
+
+
+def _branch_rows(d: Dossier, section: Section, final: bool) -> list[gen.BranchRow]:
+    rows = []
+    starts = _part_starts(section)
+    for n, branch in enumerate(getattr(d.loaded.model, "branches", []), 1):
+        _, part_index = section.children[n - 1]
+        rows.append(
+            gen.BranchRow(
+                no=n,
+                name=branch.name,
+                kind=branch.kind,
+                province=branch.province,
+                city=branch.city,
+                proofs=len(branch.proofs),
+                first_page=starts[part_index] if final else 999,
+            )
+        )
+    return rows
+
+
+def _part_starts(section: Section) -> list[int]:
+    starts, page = [], section.first_page
+    for part in section.parts:
+        starts.append(page)
+        page += part.pages
+    return starts
+
+
+def _toc_rows(d: Dossier, final: bool) -> list[gen.TocRow]:
+    rows = []
+    for s in d.sections:
+        if final:
+            last = s.first_page + s.pages - 1
+            pages = str(s.first_page) if last == s.first_page else f"{s.first_page}–{last}"
+        else:
+            pages = PLACEHOLDER_PAGES
+        rows.append(gen.TocRow(str(s.no), s.item.title, pages))
+        if s.children:
+            starts = _part_starts(s)
+            for title, part_index in s.children:
+                rows.append(gen.TocRow("", title, str(starts[part_index]) if final else "999", level=1))
+    return rows
+
+
+def _cover(d: Dossier, total: int) -> gen.CoverData:
+    m = d.loaded.model
+    rows = [
+        ("申请单位", m.company.name),
+        ("统一社会信用代码", m.company.uscc),
+        ("法定代表人", m.legal_rep.name),
+        ("联系人", f"{m.number_contact.name}  {m.number_contact.mobile}".strip()),
+    ]
+    if d.checklist.authority:
+        rows.append(("受理机关", d.checklist.authority))
+    return gen.CoverData(
+        title=d.checklist.title,
+        subtitle=d.checklist.subtitle,
+        company=m.company.name,
+        rows=rows,
+        sign_date=date_cn(m.signing.date),
+        total_pages=total,
+    )
+
+
+def paginate(d: Dossier) -> tuple[Part, Part]:
+    """Two passes: lay out with placeholder numbers to learn page counts, then write the real pages."""
+    cover_pdf, toc_pdf = d.work / "cover.pdf", d.work / "toc.pdf"
+    for s in d.sections:
+        if s.item.source == "branches":
+            s.parts[0].pages = gen.write_branch_directory(
+                s.parts[0].pdf, s.item.title, _branch_rows(d, s, False)
+            )
+            s.sources[0].pages = s.parts[0].pages
+    cover_pages = gen.write_cover(cover_pdf, _cover(d, 999))
+    toc_pages = gen.write_toc(toc_pdf, _toc_rows(d, False), d.checklist.notes)
+    page = cover_pages + toc_pages + 1
+    for s in d.sections:
+        s.first_page = page
+        page += s.pages
+    total = page - 1
+    final_counts = (
+        gen.write_cover(cover_pdf, _cover(d, total)),
+        gen.write_toc(toc_pdf, _toc_rows(d, True), d.checklist.notes),
+    )
+    for s in d.sections:
+        if s.item.source == "branches":
+            pages = gen.write_branch_directory(s.parts[0].pdf, s.item.title, _branch_rows(d, s, True))
+            if pages != s.parts[0].pages:
+                raise AssertionError("branch directory changed length between layout passes")
+    if final_counts != (cover_pages, toc_pages):
+        raise AssertionError("cover or 目录 changed length between layout passes")
+    return Part(cover_pdf, cover_pages, form=True), Part(toc_pdf, toc_pages)
+
+
+def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, list[SignaturePlace]]:
+    parts = [cover, toc] + [p for s in d.sections for p in s.parts]
+    bookmarks = []
+    for s in d.sections:
+        mark = Bookmark(f"{s.no}. {s.item.title}", s.first_page - 1)
+        starts = _part_starts(s)
+        mark.children = [Bookmark(title, starts[i] - 1) for title, i in s.children]
+        bookmarks.append(mark)
+    out = d.work / "dossier.pdf"
+    title = f"{d.loaded.model.company.name} {d.checklist.title}{d.checklist.subtitle}"
+    signatures = assemble(
+        parts, bookmarks, out, d.work, title, seam=d.options.seam, watermark=d.options.watermark
+    )
+    return out, signatures
+
+
+def manifest(
+    d: Dossier, pdf: Path, signatures: list[SignaturePlace], forced: list[Finding], total: int
+) -> dict[str, Any]:
+    items = []
+    for s in d.sections:
+        items.append(
+            {
+                "no": s.no,
+                "id": s.item.id,
+                "title": s.item.title,
+                "first_page": s.first_page,
+                "last_page": s.first_page + s.pages - 1,
+                "sources": [src.to_json() for src in s.sources],
+            }
+        )
+    data: dict[str, Any] = {
+        "numdossier": __version__,
+        "kind": d.loaded.kind,
+        "name": d.loaded.name,
+        "profile": {"path": str(d.loaded.path), "sha256": d.loaded.sha256},
+        "forced": bool(forced),
+    }
+    if forced:
+        # codes and fields only: messages may quote personal data
+        data["forced_errors"] = [{"code": f.code, "field": f.field, "file": f.file} for f in forced]
+    data |= {
+        "pages": total,
+        "items": items,
+        "signatures": [{"page": s.page, "who": s.who, "what": s.what} for s in signatures],
+        "output": {"path": "dossier.pdf", "sha256": sha256_file(pdf), "bytes": pdf.stat().st_size},
+    }
+    return data
+
+
+def publish(d: Dossier, pdf: Path, data: dict[str, Any]) -> Path:
+    """Move the finished files into OUT/<name>/, each through a temporary name in the same folder."""
+    target = d.options.out / d.loaded.name
+    (target / "forms").mkdir(parents=True, exist_ok=True)
+    tag = f".tmp-{os.getpid()}"
+    for docx in d.forms.values():
+        _install(docx.read_bytes(), target / "forms" / docx.name, tag)
+    _install(pdf, target / "dossier.pdf", tag)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    _install(text.encode("utf-8"), target / "manifest.json", tag)
+    return target
+
+
+def _install(content: bytes | Path, final: Path, tag: str) -> None:
+    temp = final.with_name(f".{final.name}{tag}")
+    try:
+        if isinstance(content, Path):
+            shutil.copyfile(content, temp)
+        else:
+            temp.write_bytes(content)
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+# --- the pipeline ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    folder: Path
+    pages: int
+    manifest: dict[str, Any]
+
+
+def build(loaded: LoadedProfile, options: BuildOptions, forced: list[Finding]) -> Built:
+    """Run every stage for one profile; nothing appears in OUT unless all of them succeed."""
+    checklist = load_checklist(loaded.kind)
+    with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
+        d = Dossier(loaded, checklist, options, Path(work))
+        render_forms(d)
+        converted = convert_forms(d)
+        lay_out_sections(d, converted)
+        cover, toc = paginate(d)
+        pdf, signatures = assemble_dossier(d, cover, toc)
+        total = cover.pages + toc.pages + sum(s.pages for s in d.sections)
+        data = manifest(d, pdf, signatures, forced, total)
+        folder = publish(d, pdf, data)
+    return Built(folder, total, data)

@@ -1,0 +1,157 @@
+"""The profile model (spec/profile.md, format 1): shared tables and the n96 tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# Strings are stripped; field-level emptiness is a `check` finding (FIELD-MISSING), not a load error,
+# so that `check` can report every gap of a half-filled profile in one run.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Path = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)]
+
+IdType = Literal[
+    "resident_id",
+    "residence_permit_hmt",
+    "hk_macau_permit",
+    "taiwan_permit",
+    "foreign_permanent_id",
+    "passport",
+]
+Carrier = Literal["中国电信", "中国移动", "中国联通", "中国广电"]
+KINDS = ("n96", "n95", "n400", "ucc")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (with a did-you-mean hint from the loader), never ignored."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Company(Strict):
+    name: Text
+    uscc: Text
+    address: Text
+    postcode: Text
+    entity_type: Literal["enterprise", "individual_business"] = "enterprise"
+    industry: Text = ""
+    industry_detail: Text = ""
+    registered_capital: float | int = 0
+    business_scope: Text = ""
+    introduction: Text = ""
+
+
+class LegalRep(Strict):
+    name: Text
+    id_type: IdType = "resident_id"
+    id_number: Text
+    id_valid_until: dt.date | Literal["long_term"] | None = None
+    office_phone: Text = ""
+    mobile: Text = ""
+
+
+class Contact(Strict):
+    name: Text
+    office_phone: Text = ""
+    mobile: Text = ""
+    email: Text = ""
+    id_type: IdType = "resident_id"
+    id_number: Text = ""
+
+
+class Signing(Strict):
+    date: dt.date | None = None
+    place: Text = ""
+
+
+class ServiceHead(Strict):
+    name: Text
+    office_phone: Text = ""
+    mobile: Text = ""
+
+
+class Branch(Strict):
+    name: Text
+    kind: Literal["分公司", "营业网点", "其他"] = "分公司"
+    province: Text
+    city: Text
+    uscc: Text = ""
+    proofs: list[Path] = Field(default_factory=list)
+
+
+class CurrentNumbers(Strict):
+    numbers: list[Text] = Field(default_factory=list)
+    technology: Text = ""
+    seats: int = 0
+    staff: int = 0
+    daily_inbound: int = 0
+    daily_outbound: int = 0
+    effect: Text = ""
+
+
+class Equipment(Strict):
+    name: Text
+    model: Text = ""
+    quantity: int = 1
+    purchased: bool = False
+
+
+class Trunk(Strict):
+    carrier: Carrier
+    location: Text = ""
+    count: int = 0
+    purchased: bool = False
+
+
+class N96(Strict):
+    digits: Literal[5, 6] = 5
+    wanted: Text = ""
+    purpose: Text = ""
+    topology: Text = ""
+    topology_image: Path = ""
+    network: Literal["centralized", "distributed", "other"] = "centralized"
+    network_note: Text = ""
+    platform_sites: list[Text] = Field(default_factory=list)
+    seats_existing: int = 0
+    seats_planned: int = 0
+    monthly_calls: int = 0
+    connect_rate: float | int = 0
+    first_year_cities: list[Text] = Field(default_factory=list)
+    schedule: Text = ""
+    equipment: list[Equipment] = Field(default_factory=list)
+    trunks: list[Trunk] = Field(default_factory=list)
+
+
+class ProfileBase(Strict):
+    format: Literal[1]
+    kind: str
+    name: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^/\\\x00]{1,100}$")] | None = (
+        None
+    )
+    company: Company
+    legal_rep: LegalRep
+    number_contact: Contact
+    signing: Signing = Field(default_factory=Signing)
+    attachments: dict[str, list[Path]] = Field(default_factory=dict)
+
+
+class N96Profile(ProfileBase):
+    kind: Literal["n96"]
+    service_head: ServiceHead
+    branches: list[Branch] = Field(default_factory=list)
+    current_numbers: CurrentNumbers = Field(default_factory=CurrentNumbers)
+    n96: N96
+
+    @model_validator(mode="after")
+    def _no_dot_dot_name(self) -> N96Profile:
+        if self.name in (".", ".."):
+            raise ValueError("name 不能是 '.' 或 '..'")
+        return self
+
+
+# kind -> model; the kinds issue adds n95, n400 and ucc here.
+MODELS: dict[str, type[ProfileBase]] = {"n96": N96Profile}
+
+Profile = N96Profile

@@ -1,0 +1,1 @@
+"""Form rendering: the one jinja environment and DOCX templates."""

@@ -1,0 +1,76 @@
+"""Fill a DOCX template with the strict environment and write it reproducibly."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from ..errors import TemplateError
+from .engine import environment
+
+ContextBuilder = Callable[[DocxTemplate], dict[str, Any]]
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        t = time.gmtime(max(int(epoch), 315532800))  # zip cannot store dates before 1980
+        return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+    return (1980, 1, 1, 0, 0, 0)
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Rewrite a DOCX with fixed member timestamps: python-docx stamps each member with the time now."""
+    out = io.BytesIO()
+    when = _zip_time()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=when)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> None:
+    """Render `template` into `out`; every template problem becomes a TemplateError naming the template."""
+    env = environment()
+    try:
+        tpl = DocxTemplate(str(template))
+        context = build_context(tpl)
+        undeclared = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
+        if undeclared:
+            raise TemplateError(
+                f"模板 {template.name} 使用了配置中没有的变量：{', '.join(sorted(undeclared))}。",
+                "请检查模板中的 {{ … }} 变量名是否与配置字段一致。",
+            )
+        tpl.render(context, jinja_env=env, autoescape=True)
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+    except TemplateError:
+        raise
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(
+            f"模板 {template.name} 语法错误（第 {e.lineno} 行）：{e.message}", "请修正模板。"
+        ) from e
+    except jinja2.UndefinedError as e:
+        raise TemplateError(
+            f"模板 {template.name} 引用了不存在的字段：{e.message}", "请检查模板中的字段名。"
+        ) from e
+    except jinja2.exceptions.SecurityError as e:
+        raise TemplateError(
+            f"模板 {template.name} 含有不允许的操作：{e}", "模板只能读取配置中的数据。"
+        ) from e
+    except (zipfile.BadZipFile, KeyError) as e:
+        raise TemplateError(
+            f"模板 {template.name} 不是有效的 DOCX 文件：{e}", "请用 Word 或 LibreOffice 重新保存模板。"
+        ) from e
+    out.write_bytes(reproducible_zip(buffer.getvalue()))

@@ -1,0 +1,1 @@
+"""Findings, format validators and attachment inspection."""

@@ -1,0 +1,225 @@
+"""Build the n96 sample with real LibreOffice and read the dossier back (pypdf, poppler, qpdf)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from numdossier.kinds import load_checklist
+from numdossier.profile import load_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
+EPOCH = "1795392000"  # 2026-11-23
+
+pytestmark = pytest.mark.e2e
+
+
+def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "numdossier.cli",
+            "build",
+            str(SAMPLE),
+            "-o",
+            str(out),
+            "--format",
+            "json",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("out")
+    run = run_build(out)
+    assert run.returncode == 0, run.stderr
+    folder = out / "qinghe-96"
+    return {
+        "run": run,
+        "out": out,
+        "folder": folder,
+        "pdf": folder / "dossier.pdf",
+        "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+        "reader": PdfReader(folder / "dossier.pdf"),
+    }
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [squash(page.extract_text() or "") for page in reader.pages]
+
+
+def test_json_output_is_the_contract(built: dict[str, Any]) -> None:
+    result = json.loads(built["run"].stdout)
+    assert isinstance(result, list) and len(result) == 1
+    entry = result[0]
+    assert entry["kind"] == "n96" and entry["ok"] is True and entry["errors"] == 0
+    assert Path(entry["output"]) == built["folder"]
+    assert set(entry) >= {"profile", "kind", "ok", "errors", "warnings", "findings", "output"}
+
+
+def test_output_folder_layout(built: dict[str, Any]) -> None:
+    folder: Path = built["folder"]
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+    assert names == [
+        "dossier.pdf",
+        "forms",
+        "forms/01-占用申请表.docx",
+        "forms/05-电话接入号码使用承诺书.docx",
+        "manifest.json",
+    ]
+
+
+def test_page_count_matches_manifest(built: dict[str, Any]) -> None:
+    manifest = built["manifest"]
+    assert len(built["reader"].pages) == manifest["pages"]
+    assert manifest["output"]["bytes"] == built["pdf"].stat().st_size
+    last = 2
+    for item in manifest["items"]:
+        assert item["first_page"] == last + 1
+        assert item["last_page"] >= item["first_page"]
+        assert sum(s["pages"] for s in item["sources"]) == item["last_page"] - item["first_page"] + 1
+        last = item["last_page"]
+    assert last == manifest["pages"]
+
+
+def test_every_page_has_number_and_placeholder(built: dict[str, Any]) -> None:
+    texts = page_texts(built["reader"])
+    total = len(texts)
+    for number, text in enumerate(texts, 1):
+        assert f"第{number}页共{total}页" in text, f"page {number}"
+        assert "此处加盖公章" in text, f"page {number}"
+
+
+def test_every_page_is_a4_portrait(built: dict[str, Any]) -> None:
+    for page in built["reader"].pages:
+        assert abs(float(page.mediabox.width) - 595.28) < 1
+        assert abs(float(page.mediabox.height) - 841.89) < 1
+        assert (page.get("/Rotate") or 0) == 0
+
+
+def test_bookmarks_follow_checklist(built: dict[str, Any]) -> None:
+    reader: PdfReader = built["reader"]
+    checklist = load_checklist("n96")
+    outline = reader.outline
+    top = [o for o in outline if not isinstance(o, list)]
+    assert [o.title for o in top] == [f"{n}. {item.title}" for n, item in enumerate(checklist.items, 1)]
+    manifest = built["manifest"]
+    for mark, item in zip(top, manifest["items"], strict=True):
+        assert reader.get_destination_page_number(mark) + 1 == item["first_page"]
+    # branches nest under the branch item, in profile order
+    children = next(o for o in outline if isinstance(o, list))
+    profile = load_profile(SAMPLE).model
+    assert [c.title for c in children] == [f"{b.city} · {b.name}" for b in profile.branches]
+
+
+def test_toc_matches_manifest(built: dict[str, Any]) -> None:
+    toc = page_texts(built["reader"])[1]
+    assert toc.startswith("目录")
+    for item in built["manifest"]["items"]:
+        first, last = item["first_page"], item["last_page"]
+        pages = str(first) if first == last else f"{first}–{last}"
+        assert f"{item['no']}{squash(item['title'])}{pages}" in toc
+
+
+def test_company_name_on_form_pages(built: dict[str, Any]) -> None:
+    texts = page_texts(built["reader"])
+    name = load_profile(SAMPLE).model.company.name
+    for item in built["manifest"]["items"]:
+        if item["id"] in ("application_form", "commitment"):
+            pages = texts[item["first_page"] - 1 : item["last_page"]]
+            assert any(name in t for t in pages), item["id"]
+            assert item["sources"][0]["path"].startswith("forms/")
+
+
+def test_no_template_tags_left(built: dict[str, Any]) -> None:
+    for docx in (built["folder"] / "forms").glob("*.docx"):
+        with zipfile.ZipFile(docx) as z:
+            for member in z.namelist():
+                if member.endswith(".xml"):
+                    xml = z.read(member).decode("utf-8")
+                    assert "{{" not in xml and "{%" not in xml, f"{docx.name}:{member}"
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_all_fonts_embedded(built: dict[str, Any]) -> None:
+    listing = subprocess.run(
+        ["pdffonts", str(built["pdf"])], capture_output=True, text=True, check=True
+    ).stdout
+    rows = listing.strip().splitlines()[2:]
+    assert rows, listing
+    for row in rows:
+        # columns: name type encoding emb sub uni object ID; emb is the 3rd field from the right + 2
+        fields = row.split()
+        assert fields[-5] == "yes", row
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
+def test_qpdf_check(built: dict[str, Any]) -> None:
+    run = subprocess.run(["qpdf", "--check", str(built["pdf"])], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_signatures_recorded(built: dict[str, Any]) -> None:
+    signatures = built["manifest"]["signatures"]
+    # seed 000: the legal representative signs in three places (cover, declaration, commitment)
+    assert [s["who"] for s in signatures] == ["法定代表人"] * 3
+    items = {i["id"]: i for i in built["manifest"]["items"]}
+    form, commitment = items["application_form"], items["commitment"]
+    assert signatures[0]["page"] == form["first_page"]
+    assert form["first_page"] < signatures[1]["page"] <= form["last_page"]
+    assert commitment["first_page"] <= signatures[2]["page"] <= commitment["last_page"]
+
+
+def test_manifest_holds_no_id_numbers(built: dict[str, Any]) -> None:
+    text = (built["folder"] / "manifest.json").read_text(encoding="utf-8")
+    model = load_profile(SAMPLE).model
+    assert model.legal_rep.id_number not in text
+    assert model.number_contact.id_number not in text
+
+
+def test_rebuild_is_byte_identical(built: dict[str, Any], tmp_path: Path) -> None:
+    run = run_build(tmp_path)
+    assert run.returncode == 0, run.stderr
+    again = tmp_path / "qinghe-96"
+    for name in (
+        "dossier.pdf",
+        "manifest.json",
+        "forms/01-占用申请表.docx",
+        "forms/05-电话接入号码使用承诺书.docx",
+    ):
+        assert (again / name).read_bytes() == (built["folder"] / name).read_bytes(), name
+
+
+def test_inputs_untouched(built: dict[str, Any]) -> None:
+    manifest = built["manifest"]
+    assert manifest["profile"]["sha256"] == load_profile(SAMPLE).sha256
+    import hashlib
+
+    for item in manifest["items"]:
+        for source in item["sources"]:
+            if source["path"] and not source["path"].startswith("forms/"):
+                data = (SAMPLE.parent / source["path"]).read_bytes()
+                assert hashlib.sha256(data).hexdigest() == source["sha256"]

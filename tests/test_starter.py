@@ -1,0 +1,181 @@
+"""The `init` starter profile, the n96 sample profile and its generated sample attachments."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import tomllib
+import typing
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from PIL import Image
+from pydantic import BaseModel
+
+from numdossier.profile import load_profile
+from numdossier.profile.model import N96Profile
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = ROOT / "templates" / "n96" / "starter.toml"
+CHECKLIST = ROOT / "templates" / "n96" / "checklist.toml"
+SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
+GENERATOR = ROOT / "tools" / "make_sample_scans.py"
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+# Fields the starter deliberately leaves commented out: an empty value would not load (name must be
+# non-empty, dates cannot be empty strings) and omitting them has a meaning (file stem; blank date lines
+# for handwriting; no expiry check).
+COMMENTED_OUT = {"name", "legal_rep.id_valid_until", "signing.date"}
+
+
+def submodel(annotation: Any) -> type[BaseModel] | None:
+    """list[Branch] -> Branch, Company -> Company, str/dict[...] -> None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def missing_fields(model: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
+    missing = []
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        if path in COMMENTED_OUT:
+            continue
+        if name not in data:
+            missing.append(path)
+            continue
+        sub = submodel(info.annotation)
+        if sub is None:
+            continue
+        value = data[name]
+        if isinstance(value, list):  # list of tables: the first example element stands for all
+            if not value:
+                missing.append(f"{path}[0]")
+                continue
+            value, path = value[0], f"{path}[0]"
+        missing += missing_fields(sub, value, f"{path}.")
+    return missing
+
+
+def attachment_item_keys() -> list[str]:
+    checklist = tomllib.loads(CHECKLIST.read_text(encoding="utf-8"))
+    keys: list[str] = []
+    for item in checklist["items"]:
+        if item["source"] == "attachments":
+            keys += item.get("attachments", [item["id"]])
+    return keys
+
+
+def test_starter_loads(tmp_path: Path) -> None:
+    path = tmp_path / "my-96.toml"
+    shutil.copyfile(STARTER, path)
+    loaded = load_profile(path)
+    assert loaded.kind == "n96"
+    assert loaded.name == "my-96"
+    assert len(loaded.model.branches) == 2
+
+
+def test_starter_has_every_model_field() -> None:
+    data = tomllib.loads(STARTER.read_text(encoding="utf-8"))
+    assert list(data)[:2] == ["format", "kind"]
+    assert missing_fields(N96Profile, data) == []
+    assert list(data["attachments"]) == attachment_item_keys()
+    assert len(data["branches"]) == 2
+    for item in data["n96"]["equipment"] + data["n96"]["trunks"]:
+        assert item
+
+
+def test_starter_commented_out_fields_are_documented() -> None:
+    text = STARTER.read_text(encoding="utf-8")
+    for path in COMMENTED_OUT:
+        key = path.rsplit(".", 1)[-1]
+        assert re.search(rf"^# {key} = .*# .*[\u4e00-\u9fff]", text, re.M), f"{path} 应以注释形式给出并说明"
+
+
+def test_starter_every_key_has_a_chinese_comment() -> None:
+    lines = STARTER.read_text(encoding="utf-8").splitlines()
+    in_string = False
+    for n, line in enumerate(lines):
+        if in_string:
+            in_string = '"""' not in line
+            continue
+        m = re.match(r"^([a-z_]+) = ", line)
+        if not m:
+            continue
+        if line.count('"""') == 1:
+            in_string = True
+        comment_here = re.search(r"#.*[\u4e00-\u9fff]", line.split('"""')[0] if in_string else line)
+        comment_above = n > 0 and re.match(r"^#.*[\u4e00-\u9fff]", lines[n - 1])
+        assert comment_here or comment_above, f"第 {n + 1} 行 {m.group(1)} 缺少中文注释"
+
+
+def test_sample_loads() -> None:
+    loaded = load_profile(SAMPLE)
+    assert loaded.kind == "n96"
+
+
+def referenced_files(profile: N96Profile) -> list[str]:
+    files = [f for paths in profile.attachments.values() for f in paths]
+    files += [f for branch in profile.branches for f in branch.proofs]
+    if profile.n96.topology_image:
+        files.append(profile.n96.topology_image)
+    return files
+
+
+def test_sample_attachments_exist() -> None:
+    model = load_profile(SAMPLE).model
+    assert isinstance(model, N96Profile)
+    files = referenced_files(model)
+    assert len(files) == 11
+    for rel in files:
+        assert (SAMPLE.parent / rel).is_file(), f"{rel} 不存在；请运行 python tools/make_sample_scans.py"
+
+
+def test_sample_attachments_exercise_the_pipeline() -> None:
+    folder = SAMPLE.parent / "attachments"
+    with Image.open(folder / "法定代表人身份证-反面.jpg") as back:
+        assert back.getexif().get(0x0112) == 6
+        assert back.size == (638, 1011)  # stored rotated; upright it is 1011 x 638
+        assert back.info["dpi"] == (300, 300)
+    with Image.open(folder / "法定代表人身份证-正面.jpg") as front:
+        assert front.size == (1011, 638)
+        assert front.info["dpi"] == (300, 300)
+    with Image.open(folder / "branches" / "嘉兴-营业执照.png") as png:
+        assert png.mode == "RGBA"
+        assert png.getpixel((0, 0))[3] == 0  # transparent margin
+    total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    assert total < 2_000_000
+
+
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_sample_scans", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not FONT.is_file(), reason="需要 fonts-wqy-zenhei")
+def test_generator_is_deterministic_and_complete(tmp_path: Path) -> None:
+    generator = load_generator()
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        assert generator.main(["--out", str(out)]) == 0
+        outputs.append(
+            {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        )
+    first, second = outputs
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], f"{name} 两次生成的内容不同"
+    model = load_profile(SAMPLE).model
+    assert isinstance(model, N96Profile)
+    assert sorted(first) == sorted(f.removeprefix("attachments/") for f in referenced_files(model))

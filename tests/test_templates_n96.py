@@ -1,0 +1,402 @@
+"""The n96 templates (占用申请表, 承诺书) render the sample profile completely, strictly and as official forms."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2.exceptions import UndefinedError
+from lxml import etree
+from PIL import Image
+
+from numdossier.errors import AttachmentError
+from numdossier.kinds.n96 import CARRIERS, build_context, trunk_rows
+from numdossier.profile import LoadedProfile, load_profile
+from numdossier.profile.model import N96Profile
+from numdossier.render.docx import render_docx
+from numdossier.render.engine import DATE_BLANK, environment
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates" / "n96"
+FORM, COMMITMENT = TEMPLATES / "application_form.docx", TEMPLATES / "commitment.docx"
+SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A4_TWIPS = (11906, 16838)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> LoadedProfile:
+    """The sample profile, its attachments folder moved to tmp with a generated topology diagram."""
+    loaded = load_profile(str(SAMPLE))
+    assert isinstance(loaded.model, N96Profile)
+    image = tmp_path / loaded.model.n96.topology_image
+    image.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (1200, 700), "white").save(image)
+    return dataclasses.replace(loaded, folder=tmp_path)
+
+
+def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
+    """A validated copy of the profile with dotted fields changed: variant(p, **{"n96.digits": 6})."""
+    dump = loaded.model.model_dump(mode="python")
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = dump
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return dataclasses.replace(loaded, model=N96Profile.model_validate(dump))
+
+
+def render(template: Path, loaded: LoadedProfile) -> bytes:
+    tpl = DocxTemplate(str(template))
+    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return z.read(name).decode("utf-8")
+
+
+def text(docx_bytes: bytes) -> str:
+    """Paragraph texts (runs joined), one per line, table cells included."""
+    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
+
+
+@pytest.fixture
+def form(sample: LoadedProfile) -> bytes:
+    return render(FORM, sample)
+
+
+@pytest.fixture
+def letter(sample: LoadedProfile) -> bytes:
+    return render(COMMITMENT, sample)
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+@pytest.mark.parametrize("template", [FORM, COMMITMENT], ids=["form", "commitment"])
+def test_rendering_leaves_no_jinja_tags(template: Path, sample: LoadedProfile) -> None:
+    xml = part(render(template, sample))
+    for marker in ("{{", "}}", "{%", "%}", "{#"):
+        assert marker not in xml
+
+
+def test_form_shows_the_profile(sample: LoadedProfile, form: bytes) -> None:
+    body = text(form)
+    p = sample.model
+    assert isinstance(p, N96Profile)
+    for value in [
+        p.company.name,
+        p.company.address,
+        p.company.postcode,
+        p.legal_rep.name,
+        p.legal_rep.mobile,
+        p.service_head.name,
+        p.number_contact.name,
+        p.number_contact.email,
+        *p.current_numbers.numbers,
+        *p.n96.platform_sites,
+        "、".join(p.n96.first_year_cities),
+        str(p.n96.monthly_calls),
+        "2026 年 11 月 20 日",
+    ]:
+        assert value in body, value
+    for equipment in p.n96.equipment:
+        assert equipment.name in body and equipment.model in body
+    for trunk in p.n96.trunks:
+        assert trunk.location in body
+
+
+def test_multiline_text_keeps_its_line_breaks(sample: LoadedProfile, form: bytes) -> None:
+    schedule_first_line = sample.model.n96.schedule.splitlines()[0]  # type: ignore[attr-defined]
+    assert schedule_first_line in text(form)
+    assert "<w:br/>" in part(form)
+
+
+def test_topology_image_is_placed_only_when_given(sample: LoadedProfile, form: bytes) -> None:
+    assert "<w:drawing>" in part(form)
+    without = render(FORM, variant(sample, **{"n96.topology_image": ""}))
+    assert "<w:drawing>" not in part(without)
+
+
+def test_missing_topology_image_names_the_file(sample: LoadedProfile) -> None:
+    broken = variant(sample, **{"n96.topology_image": "attachments/没有这个文件.png"})
+    with pytest.raises(AttachmentError, match="没有这个文件.png"):
+        render(FORM, broken)
+
+
+# --------------------------------------------------------------------------- checkboxes
+
+
+def test_checkboxes_follow_the_sample(form: bytes) -> None:
+    body = text(form)
+    for checked in ("☑物流", "☑5位短号码", "☑集中式组网", "☑中国电信", "☑中国移动"):
+        assert checked in body, checked
+    for unchecked in ("□银行", "□保险", "□证券", "□航空", "□其他", "□6位短号码", "□分布式组网",
+                      "□其他方式（请另附专页说明）", "□中国联通", "□中国广电"):  # fmt: skip
+        assert unchecked in body, unchecked
+
+
+def test_six_digit_variant_checks_6(sample: LoadedProfile) -> None:
+    body = text(render(FORM, variant(sample, **{"n96.digits": 6, "n96.wanted": "961234"})))
+    assert "□5位短号码" in body and "☑6位短号码" in body
+    assert "意向号码：961234" in body
+
+
+def test_other_industry_and_network_print_their_notes(sample: LoadedProfile) -> None:
+    changed = variant(
+        sample,
+        **{
+            "company.industry": "其他",
+            "company.industry_detail": "电力",
+            "n96.network": "other",
+            "n96.network_note": "主备双平台",
+        },
+    )
+    body = text(render(FORM, changed))
+    assert "☑其他：电力" in body and "□物流" in body
+    assert "☑其他方式（请另附专页说明）" in body and "说明：主备双平台" in body
+
+
+def test_trunk_rows_cover_every_carrier_in_official_order(sample: LoadedProfile) -> None:
+    rows = trunk_rows(sample.model.n96.trunks)  # type: ignore[attr-defined]
+    assert [r["carrier"] for r in rows] == list(CARRIERS)
+    assert [r["checked"] for r in rows] == [True, True, False, False]
+    assert rows[2] == {
+        "carrier": "中国联通",
+        "checked": False,
+        "location": "",
+        "count": "",
+        "purchased": None,
+    }
+    two_telecom = variant(
+        sample,
+        **{
+            "n96.trunks": [
+                {"carrier": "中国移动", "location": "宁波", "count": 5, "purchased": False},
+                {"carrier": "中国电信", "location": "杭州", "count": 30, "purchased": True},
+                {"carrier": "中国电信", "location": "温州", "count": 10, "purchased": False},
+            ]
+        },
+    )
+    rows = trunk_rows(two_telecom.model.n96.trunks)  # type: ignore[attr-defined]
+    assert [(r["carrier"], r["location"]) for r in rows] == [
+        ("中国电信", "杭州"),
+        ("中国电信", "温州"),
+        ("中国移动", "宁波"),
+        ("中国联通", ""),
+        ("中国广电", ""),
+    ]
+    body = text(render(FORM, two_telecom))
+    assert body.count("计划直接接入的基础电信网络：") == 1  # the label cell is merged down the rows
+
+
+def test_equipment_rows_repeat_and_an_empty_list_keeps_one_blank_row(sample: LoadedProfile) -> None:
+    def equipment_table_rows(docx_bytes: bytes) -> int:
+        root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+        rows = list(root.iter(f"{W}tr"))
+        texts = ["".join(t.text or "" for t in tr.iter(f"{W}t")) for tr in rows]
+        start = next(i for i, t in enumerate(texts) if t.startswith("设备名称"))
+        end = next(i for i, t in enumerate(texts) if t.startswith("2、线路准备情况"))
+        return end - start - 1
+
+    assert equipment_table_rows(render(FORM, sample)) == 3
+    assert equipment_table_rows(render(FORM, variant(sample, **{"n96.equipment": []}))) == 1
+
+
+# --------------------------------------------------------------------------- strictness, dates
+
+
+@pytest.mark.parametrize("template", [FORM, COMMITMENT], ids=["form", "commitment"])
+def test_pipeline_renderer_finds_no_undeclared_variables(
+    template: Path, sample: LoadedProfile, tmp_path: Path
+) -> None:
+    out = tmp_path / template.name
+    render_docx(template, lambda tpl: build_context(sample, tpl), out)
+    assert sample.model.company.name in text(out.read_bytes())
+
+
+def test_undefined_variable_is_an_error(tmp_path: Path, sample: LoadedProfile) -> None:
+    document = docx.Document()
+    document.add_paragraph("{{ company.nmae }}")
+    path = tmp_path / "typo.docx"
+    document.save(str(path))
+    with pytest.raises(UndefinedError):
+        render(path, sample)
+
+
+@pytest.mark.parametrize("template", [FORM, COMMITMENT], ids=["form", "commitment"])
+def test_without_a_signing_date_the_blanks_stay(template: Path, sample: LoadedProfile) -> None:
+    body = text(render(template, variant(sample, **{"signing.date": None})))
+    assert DATE_BLANK in body
+    assert "2026 年" not in body
+
+
+# --------------------------------------------------------------------------- official wording
+
+
+def test_cover_and_declaration(form: bytes, sample: LoadedProfile) -> None:
+    body = text(form)
+    for phrase in [
+        "96号段客服类电话接入号码",
+        "占用申请表",
+        "（96XXX/96XXXX）",
+        f"申请单位：{sample.model.company.name}（盖章）",
+        "工业和信息化部制",
+        "声明条款：",
+        "本公司保证申请提交的所有信息真实有效，附件复印件与原件相符，如有虚假，本公司和本人愿意接受管理机构依法处罚。",
+        "本公司保证在获批码号后一年内启用所分配的码号，并达到规定的使用规模或预期的服务能力，"
+        "如未在规定时间启用所分配码号或未达到最低使用规模或预期服务能力，本公司和本人愿意接受电信主管部门收回我公司所分配的码号。",
+        "法定代表人（签字）：",
+        "申请单位（盖章）",
+        "按照《电信网码号资源管理办法》，码号申请人应说明近期启用码号所需设备、线路等的准备情况。",
+        "自获得码号资源起一年内，开展业务的省内1或4个以上地市（本地网）",
+    ]:
+        assert phrase in body, phrase
+    labels = [
+        "申请单位信息",
+        "申请单位名称",
+        "通信地址及邮编",
+        "所属行业",
+        "法定代表人姓名",
+        "客服部负责人姓名",
+        "码号联系人姓名",
+        "电子邮箱",
+        "申请单位情况简介",
+        "现使用的码号资源情况",
+        "拟申请码号类型",
+        "申请理由及码号用途",
+        "启用码号的技术方案",
+        "启用码号网络拓扑图",
+        "网络组织和业务平台设置方式",
+        "业务平台（计划）设置地",
+        "码号开通前期工作准备情况",
+        "1、设备准备情况",
+        "2、线路准备情况",
+        "码号预期服务能力",
+        "已有坐席数（个）",
+        "拟建坐席数（个）",
+        "预期接通率（%）",
+        "码号启用实施进度安排",
+        "进度安排计划",
+        "声明条款",
+    ]
+    positions = [body.index(label) for label in labels]
+    assert positions == sorted(positions), "labels are in the official order"
+
+
+def test_commitment_clauses(letter: bytes, sample: LoadedProfile) -> None:
+    body = text(letter)
+    assert "电话接入号码使用承诺书" in body and "工业和信息化部：" in body
+    assert (
+        "我公司在获得中华人民共和国电信网码号资源使用证书后，在使用96号段电话接入号码过程中，将遵守如下承诺："
+        in body
+    )
+    clauses = [
+        "在本省的4个以上（96字头6位短号至少1个以上）地市（本地网）启用码号、开展业务。",
+        "我公司承诺不转让、不出租、不变相转租码号，不超范围使用码号，不擅自改变码号用途",
+        "与相关基础电信运营企业签署码号开通协议，规范接入96号段电话接入号码",
+        "先征得被叫用户同意；规范外呼时段、频次",
+        "严格执行国家安全管理部门和电信主管部门的安全保密管理规定。",
+        "每年三月底前，登录工业和信息化部政务服务平台（https://ythzxfw.miit.gov.cn/）",
+        "服从工业和信息化部及当地通信管理局的管理。",
+    ]
+    for number, clause in enumerate(clauses, start=1):
+        assert re.search(rf"^{number}\. .*{re.escape(clause)}", body, re.M), clause
+    assert "以上承诺如有违反，愿接受工业和信息化部及当地通信管理局的依法处罚。" in body
+    assert f"申请单位：{sample.model.company.name}（盖章）" in body
+
+
+def test_seal_and_signature_words_appear_only_at_their_places(form: bytes, letter: bytes) -> None:
+    # The pipeline finds these words in the PDF to place the seal placeholders and list signatures.
+    assert text(form).count("盖章") == 2 and text(form).count("签字") == 2
+    assert text(letter).count("盖章") == 1 and text(letter).count("签字") == 1
+
+
+@pytest.mark.parametrize("template", [FORM, COMMITMENT], ids=["form", "commitment"])
+def test_a_long_company_name_puts_the_seal_word_on_its_own_line(
+    template: Path, sample: LoadedProfile
+) -> None:
+    # A line break inside "盖章" would hide the word from the pipeline's seal placement.
+    name = "浙江青禾示例现代物流供应链管理股份有限公司"
+    rendered = render(template, variant(sample, **{"company.name": name}))
+    body = text(rendered)
+    assert f"申请单位：{name}（盖章）" in body and body.count("盖章") == text(render(template, sample)).count(
+        "盖章"
+    )
+    assert "<w:br/><w:t>（盖章）</w:t>" in part(rendered)
+    assert "<w:br/><w:t>（盖章）</w:t>" not in part(render(template, sample))
+
+
+# --------------------------------------------------------------------------- page and table format
+
+
+@pytest.mark.parametrize("template", [FORM, COMMITMENT], ids=["form", "commitment"])
+def test_a4_portrait_with_free_bottom_and_no_header_or_footer(template: Path) -> None:
+    document = docx.Document(str(template))
+    for section in document.sections:
+        size = section._sectPr.find(qn("w:pgSz"))
+        assert (int(size.get(qn("w:w"))), int(size.get(qn("w:h")))) == A4_TWIPS
+        assert size.get(qn("w:orient")) in (None, "portrait")
+        assert (
+            section.bottom_margin is not None and section.bottom_margin.mm >= 20
+        )  # the 第 N 页 overlay goes there
+        assert section._sectPr.find(qn("w:headerReference")) is None
+        assert section._sectPr.find(qn("w:footerReference")) is None
+
+
+@pytest.mark.parametrize("template", [FORM, COMMITMENT], ids=["form", "commitment"])
+def test_fonts_are_song_and_times(template: Path) -> None:
+    document = docx.Document(str(template))
+    normal = document.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == "宋体" and normal.get(qn("w:ascii")) == "Times New Roman"
+    runs = [r for p in document.element.body.iter(qn("w:p")) for r in p.iter(qn("w:r"))]
+    assert runs
+    for run in runs:
+        fonts = run.find(qn("w:rPr")).find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) in ("宋体", "黑体")
+        assert fonts.get(qn("w:asciiTheme")) is None
+
+
+def test_every_table_cell_has_single_black_borders(form: bytes) -> None:
+    for docx_bytes in (FORM.read_bytes(), form):
+        root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+        cells = list(root.iter(f"{W}tc"))
+        assert len(cells) > 50
+        for tc in cells:
+            borders = tc.find(f"{W}tcPr/{W}tcBorders")
+            assert borders is not None
+            for side in ("top", "left", "bottom", "right"):
+                edge = borders.find(f"{W}{side}")
+                assert edge is not None and edge.get(f"{W}val") == "single"
+                assert edge.get(f"{W}color") == "000000"
+
+
+def test_templates_are_what_the_script_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "tools" / "make_templates.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    module.main(["--out", str(tmp_path)])
+    for template in (FORM, COMMITMENT):
+        built = (tmp_path / template.name).read_bytes()
+        for name in ("word/document.xml", "word/styles.xml"):
+            assert part(built, name) == part(template.read_bytes(), name), (
+                f"run tools/make_templates.py ({name})"
+            )
