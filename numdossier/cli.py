@@ -133,7 +133,7 @@ def _result_json(result: CheckResult, output: str | None = None) -> dict[str, An
     return {
         "profile": result.profile,
         "kind": result.kind,
-        "ok": result.ok and (output is not None if output != "" else True),
+        "ok": result.ok,
         "errors": result.errors,
         "warnings": result.warnings,
         "findings": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -50,6 +51,7 @@ def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("out")
+    before = tree_hashes(SAMPLE.parent)
     run = run_build(out)
     assert run.returncode == 0, run.stderr
     folder = out / "qinghe-96"
@@ -60,6 +62,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "pdf": folder / "dossier.pdf",
         "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
         "reader": PdfReader(folder / "dossier.pdf"),
+        "inputs_before": before,
+    }
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -214,12 +225,10 @@ def test_rebuild_is_byte_identical(built: dict[str, Any], tmp_path: Path) -> Non
 
 
 def test_inputs_untouched(built: dict[str, Any]) -> None:
+    assert tree_hashes(SAMPLE.parent) == built["inputs_before"]
     manifest = built["manifest"]
-    assert manifest["profile"]["sha256"] == load_profile(SAMPLE).sha256
-    import hashlib
-
+    assert manifest["profile"]["sha256"] == built["inputs_before"][SAMPLE.name]
     for item in manifest["items"]:
         for source in item["sources"]:
             if source["path"] and not source["path"].startswith("forms/"):
-                data = (SAMPLE.parent / source["path"]).read_bytes()
-                assert hashlib.sha256(data).hexdigest() == source["sha256"]
+                assert built["inputs_before"][source["path"]] == source["sha256"]

@@ -1,0 +1,166 @@
+"""The command line contract: exit codes, JSON shapes, messages naming the field or file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from numdossier.cli import app
+from numdossier.errors import ExitCode
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "samples" / "n96"
+SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
+runner = CliRunner()
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A private copy of the sample, free to mutate."""
+    folder = tmp_path / "client"
+    shutil.copytree(SAMPLE_DIR, folder)
+    return folder / "qinghe-96.toml"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check_json(*args: str) -> tuple[int, list[dict]]:
+    result = runner.invoke(app, ["check", "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def codes(entry: dict) -> set[tuple[str, str | None]]:
+    return {(f["code"], f["field"]) for f in entry["findings"]}
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("numdossier ")
+
+
+def test_check_sample_is_clean() -> None:
+    code, data = check_json(str(SAMPLE))
+    assert code == ExitCode.ok
+    assert data[0]["ok"] is True and data[0]["errors"] == 0 and data[0]["kind"] == "n96"
+    assert data[0]["output"] is None
+
+
+def test_check_text_output() -> None:
+    result = runner.invoke(app, ["check", str(SAMPLE)])
+    assert result.exit_code == 0
+    assert "0 个错误" in result.stdout and "公章" in result.stdout
+
+
+def test_missing_and_unknown_attachments(sample: Path) -> None:
+    edit(
+        sample,
+        'business_licence = ["attachments/营业执照.jpg"]\n',
+        'bussiness_licence = ["attachments/营业执照.jpg"]\n',
+    )
+    edit(sample, "attachments/branches/温州-营业执照.jpg", "attachments/branches/温州-执照.jpg")
+    code, data = check_json(str(sample))
+    assert code == ExitCode.input_error
+    found = codes(data[0])
+    assert ("ATTACH-MISSING", "attachments.business_licence") in found
+    assert ("ATTACH-UNKNOWN-ITEM", "attachments.bussiness_licence") in found
+    assert ("ATTACH-NOT-FOUND", "branches[1].proofs[0]") in found
+    unknown = next(f for f in data[0]["findings"] if f["code"] == "ATTACH-UNKNOWN-ITEM")
+    assert "business_licence" in unknown["hint"]
+    missing = next(f for f in data[0]["findings"] if f["code"] == "ATTACH-NOT-FOUND")
+    assert missing["file"] == "attachments/branches/温州-执照.jpg"
+
+
+def test_outside_unreadable_and_one_sided(sample: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4\n")
+    edit(sample, '"attachments/道路运输经营许可证.pdf"', '"../secret.pdf"')
+    (sample.parent / "attachments" / "fake.jpg").write_text("这不是图片", encoding="utf-8")
+    edit(sample, '"attachments/营业执照.jpg"', '"attachments/fake.jpg"')
+    edit(sample, ', "attachments/法定代表人身份证-反面.jpg"', "")
+    code, data = check_json(str(sample))
+    assert code == ExitCode.input_error
+    found = codes(data[0])
+    assert ("ATTACH-OUTSIDE", "attachments.industry_permit[0]") in found
+    assert ("ATTACH-UNREADABLE", "attachments.business_licence[0]") in found
+    assert ("ATTACH-SIDES", "attachments.legal_rep_id") in found
+
+
+def test_encrypted_pdf_is_reported(sample: Path) -> None:
+    shutil.copy(
+        ROOT / "tests/resources/realworld/005-libreoffice-writer-password.pdf",
+        sample.parent / "attachments" / "locked.pdf",
+    )
+    edit(sample, '"attachments/道路运输经营许可证.pdf"', '"attachments/locked.pdf"')
+    code, data = check_json(str(sample))
+    assert code == ExitCode.input_error
+    assert ("ATTACH-ENCRYPTED", "attachments.industry_permit[0]") in codes(data[0])
+
+
+def test_schema_errors_are_findings(sample: Path) -> None:
+    edit(sample, "digits = 5", "digits = 7")
+    code, data = check_json(str(sample))
+    assert code == ExitCode.input_error
+    assert data[0]["kind"] is None
+    assert ("PROFILE-INVALID", "n96.digits") in codes(data[0])
+
+
+def test_syntax_error_names_line(sample: Path) -> None:
+    edit(sample, "[company]", "[company")
+    result = runner.invoke(app, ["check", str(sample)])
+    assert result.exit_code == ExitCode.input_error
+    assert "line 7" in result.stdout and str(sample) in result.stdout
+
+
+def test_several_profiles_in_order(sample: Path) -> None:
+    code, data = check_json(str(SAMPLE), str(sample.parent / "missing.toml"))
+    assert code == ExitCode.input_error
+    assert [d["ok"] for d in data] == [True, False]
+
+
+def test_usage_errors_exit_2() -> None:
+    assert runner.invoke(app, ["check", "--today", "yesterday", str(SAMPLE)]).exit_code == ExitCode.usage
+    assert runner.invoke(app, ["frobnicate"]).exit_code == ExitCode.usage
+    assert runner.invoke(app, ["init", "x.toml", "--kind", "n97"]).exit_code == ExitCode.usage
+
+
+def test_init_writes_starter_and_readme(tmp_path: Path) -> None:
+    target = tmp_path / "acme" / "acme-96.toml"
+    result = runner.invoke(app, ["init", str(target), "--kind", "n96"])
+    assert result.exit_code == 0, result.output
+    assert target.is_file() and (target.parent / "attachments" / "README.md").is_file()
+    # refuses to overwrite without --force, keeps the user's file
+    target.write_text("# mine\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(target), "--kind", "n96"])
+    assert result.exit_code == ExitCode.input_error and "--force" in result.output
+    assert target.read_text(encoding="utf-8") == "# mine\n"
+    assert runner.invoke(app, ["init", str(target), "--kind", "n96", "--force"]).exit_code == 0
+    # the starter loads; check lists what is still to be filled in
+    code, data = check_json(str(target))
+    assert code == ExitCode.input_error
+    found = {c for c, _ in codes(data[0])}
+    assert {"FIELD-MISSING", "ATTACH-NOT-FOUND"} <= found
+    assert "PROFILE-INVALID" not in found
+
+
+def test_build_refuses_errors_without_force(sample: Path, tmp_path: Path) -> None:
+    edit(sample, '"attachments/营业执照.jpg"', '"attachments/nope.jpg"')
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(sample), "-o", str(out), "--format", "json"])
+    assert result.exit_code == ExitCode.input_error
+    data = json.loads(result.stdout)
+    assert data[0]["ok"] is False and data[0]["output"] is None
+    assert not (out / "qinghe-96" / "dossier.pdf").exists()
+
+
+def test_id_numbers_are_masked(sample: Path) -> None:
+    edit(sample, 'name = "林晓禾"', 'name = "11010519491231002X"')
+    edit(sample, 'name = "浙江青禾示例物流有限公司"', 'name = ""')
+    result = runner.invoke(app, ["check", str(sample)])
+    assert "11010519491231002X" not in result.stdout
