@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -114,8 +115,10 @@ def _stamp(dossier: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page) -> Non
     xobject = dossier.copy_foreign(stamp.as_form_xobject())
     # Copy the resource dictionaries: sources may share one /Resources between pages, and each page
     # needs its own stamp under the same name.
-    resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
-    xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+    old_resources: Any = page.obj.get("/Resources") or {}
+    resources = pikepdf.Dictionary(old_resources)
+    old_xobjects: Any = resources.get("/XObject") or {}
+    xobjects = pikepdf.Dictionary(old_xobjects)
     name = STAMP
     while name in xobjects:
         name = pikepdf.Name(str(name) + "x")

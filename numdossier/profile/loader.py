@@ -71,7 +71,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
+def _describe(error: Any, model: type[BaseModel]) -> str:
     loc = tuple(error["loc"])
     where = field_path(loc) or "(顶层)"
     kind = error["type"]
