@@ -7,15 +7,15 @@ from pathlib import Path
 
 from .errors import InputError, UsageError
 from .kinds import template_dir
-from .profile import KINDS, MODELS
+from .profile import KINDS, model_for, supported_kinds
 
 
 def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
     """Returns the files written."""
     if kind not in KINDS:
         raise UsageError(f"--kind {kind!r} 无效", f"应为以下之一：{', '.join(KINDS)}")
-    if kind not in MODELS:
-        raise UsageError(f"本版本暂不支持 {kind!r}", f"当前支持：{', '.join(MODELS)}")
+    if model_for(kind) is None:
+        raise UsageError(f"本版本暂不支持 {kind!r}", f"当前支持：{', '.join(supported_kinds())}")
     if path.exists() and not force:
         raise InputError(f"{path} 已存在，未覆盖。", "如需覆盖，请加 --force。")
     if path.is_dir():

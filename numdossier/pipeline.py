@@ -15,13 +15,13 @@ from typing import Any
 
 from . import __version__
 from .convert import convert_all
-from .errors import AttachmentError
+from .errors import AttachmentError, TemplateError
 from .kinds import Checklist, Item, load_checklist, template_dir
 from .pdf import pages as gen
 from .pdf.assemble import Bookmark, Part, SignaturePlace, assemble
 from .profile import LoadedProfile
 from .render.docx import render_docx
-from .render.engine import date_cn
+from .render.engine import date_cn, environment
 from .rules.attachments import resolve
 from .rules.findings import Finding
 
@@ -77,6 +77,19 @@ class Dossier:
     work: Path
     forms: dict[str, Path] = field(default_factory=dict)  # item id -> rendered DOCX
     sections: list[Section] = field(default_factory=list)
+    profile: dict[str, Any] = field(init=False)  # the model as plain data, for checklist expressions
+    items: list[tuple[int, Item]] = field(init=False)  # (number, item) in this dossier
+
+    def __post_init__(self) -> None:
+        self.profile = self.loaded.model.model_dump(mode="python")
+        # An item whose condition fails, or an optional one with nothing to show, is left out, and the
+        # numbers close up: the printed list is the one that applies to this applicant.
+        present = [
+            item
+            for item in self.checklist.applicable(self.profile)
+            if item.source in ("form", "branches") or item.file_refs(self.profile)
+        ]
+        self.items = list(enumerate(present, 1))
 
 
 def sha256_file(path: Path) -> str:
@@ -102,14 +115,14 @@ def render_forms(d: Dossier) -> None:
     kind = _kind_module(d.loaded.kind)
     folder = d.work / "forms"
     folder.mkdir()
-    for no, item in enumerate(d.checklist.items, 1):
+    for no, item in d.items:
         if item.source != "form":
             continue
-        assert item.template, f"{item.id}: a form item needs a template"
+        if not item.template:
+            raise TemplateError(f"清单项目 {item.id} 缺少 template。", "请检查 checklist.toml。")
         out = folder / form_filename(no, item)
-        render_docx(
-            template_dir(d.loaded.kind) / item.template, lambda tpl: kind.build_context(d.loaded, tpl), out
-        )
+        template = template_dir(d.loaded.kind) / item.template
+        render_docx(template, lambda tpl: kind.build_context(d.loaded, tpl), out)
         d.forms[item.id] = out
 
 
@@ -142,50 +155,47 @@ def normalise_attachment(d: Dossier, written: str, index: int) -> tuple[Part, So
 
 
 def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None:
-    model = d.loaded.model
     counter = 0
-    for no, item in enumerate(d.checklist.items, 1):
+    for no, item in d.items:
         section = Section(no, item)
         if item.source == "form":
             pdf, pages = converted[item.id]
             section.parts.append(Part(pdf, pages, form=True))
             docx = d.forms[item.id]
             section.sources.append(Source(f"forms/{docx.name}", sha256_file(docx), pages))
-        elif item.source == "attachments":
-            for key in item.attachment_keys:
-                for written in model.attachments.get(key, []):
-                    counter += 1
-                    part, source = normalise_attachment(d, written, counter)
-                    section.parts.append(part)
-                    section.sources.append(source)
-        elif item.source == "branches":
+        if item.source == "branches":
             directory = d.work / f"branches-{no:02d}.pdf"
             section.parts.append(Part(directory, 0))  # page count known after the first layout pass
             section.sources.append(Source(None, None, 0, generated="分支机构目录"))
-            for branch in getattr(model, "branches", []):
-                section.children.append((f"{branch.city} · {branch.name}", len(section.parts)))
-                for written in branch.proofs:
-                    counter += 1
-                    part, source = normalise_attachment(d, written, counter)
-                    section.parts.append(part)
-                    section.sources.append(source)
+        group: object = None
+        for ref in item.file_refs(d.profile):
+            if item.source == "branches" and ref.group != group:
+                branch = d.profile["branches"][ref.group]
+                section.children.append((f"{branch['city']} · {branch['name']}", len(section.parts)))
+            group = ref.group
+            counter += 1
+            part, source = normalise_attachment(d, ref.path, counter)
+            section.parts.append(part)
+            section.sources.append(source)
         d.sections.append(section)
 
 
 def _branch_rows(d: Dossier, section: Section, final: bool) -> list[gen.BranchRow]:
-    rows = []
     starts = _part_starts(section)
-    for n, branch in enumerate(getattr(d.loaded.model, "branches", []), 1):
-        _, part_index = section.children[n - 1]
+    firsts = iter(starts[i] for _, i in section.children)
+    rows = []
+    for n, branch in enumerate(d.profile.get("branches") or [], 1):
+        proofs = branch.get("proofs") or []
+        first = next(firsts) if proofs else 0
         rows.append(
             gen.BranchRow(
                 no=n,
-                name=branch.name,
-                kind=branch.kind,
-                province=branch.province,
-                city=branch.city,
-                proofs=len(branch.proofs),
-                first_page=starts[part_index] if final else 999,
+                name=branch["name"],
+                kind=branch.get("kind", ""),
+                province=branch.get("province", ""),
+                city=branch.get("city", ""),
+                proofs=len(proofs),
+                first_page=first if final else 999,
             )
         )
     return rows
@@ -224,7 +234,8 @@ def _cover(d: Dossier, total: int) -> gen.CoverData:
         ("联系人", f"{m.number_contact.name}  {m.number_contact.mobile}".strip()),
     ]
     if d.checklist.authority:
-        rows.append(("受理机关", d.checklist.authority))
+        authority = environment().from_string(d.checklist.authority).render(**d.profile)
+        rows.append(("受理单位", authority))
     return gen.CoverData(
         title=d.checklist.title,
         subtitle=d.checklist.subtitle,

@@ -16,7 +16,7 @@ from PIL import Image
 from pydantic import BaseModel
 
 from numdossier.profile import load_profile
-from numdossier.profile.model import N96Profile
+from numdossier.profile.n96 import N96Profile
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "templates" / "n96" / "starter.toml"

@@ -22,7 +22,7 @@ from PIL import Image
 from numdossier.errors import AttachmentError
 from numdossier.kinds.n96 import CARRIERS, build_context, trunk_rows
 from numdossier.profile import LoadedProfile, load_profile
-from numdossier.profile.model import N96Profile
+from numdossier.profile.n96 import N96Profile
 from numdossier.render.docx import render_docx
 from numdossier.render.engine import DATE_BLANK, environment
 

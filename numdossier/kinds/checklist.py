@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,21 +15,105 @@ from ..errors import TemplateError
 
 
 class Item(BaseModel):
-    """One checklist item: a generated form, user attachments, or the branch 目录 with proofs."""
+    """One checklist item: a generated form, user files, or the branch 目录 with each branch's proofs.
+
+    source = "attachments": the files of the profile's [attachments] under `attachments` keys (default:
+    the item id); "files": the files a profile path names, e.g. "ucc.destinations[].bill";
+    "branches": a generated branch 目录, then branches[].proofs. `when` and `required_when` are jinja
+    expressions over the profile (e.g. "n95.prefix == '955'"), so that variants stay data.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     title: str
-    source: Literal["form", "attachments", "branches"]
+    source: Literal["form", "attachments", "files", "branches"]
     template: str | None = None
-    attachments: list[str] = Field(default_factory=list)  # profile [attachments] keys; default [id]
+    attachments: list[str] = Field(default_factory=list)
+    files: str | None = None
     required: bool = False
+    required_when: str | None = None
+    when: str | None = None
     sides: bool = False  # ID documents: both sides per person
 
     @property
     def attachment_keys(self) -> list[str]:
+        if self.source != "attachments":
+            return []
         return self.attachments or [self.id]
+
+    def applies(self, profile: Mapping[str, Any]) -> bool:
+        """Whether the item belongs in this profile's dossier at all."""
+        return self.when is None or bool(_evaluate(self.when, profile))
+
+    def is_required(self, profile: Mapping[str, Any]) -> bool:
+        if self.required_when is not None:
+            return bool(_evaluate(self.required_when, profile))
+        return self.required
+
+    def file_refs(self, profile: Mapping[str, Any]) -> list[FileRef]:
+        """The files of this item named in the profile, in order, with their field paths."""
+        if self.source == "attachments":
+            attachments = profile.get("attachments") or {}
+            return [
+                FileRef(f"attachments.{key}[{i}]", path, key)
+                for key in self.attachment_keys
+                for i, path in enumerate(attachments.get(key) or [])
+            ]
+        if self.source == "branches":
+            return [
+                FileRef(f"branches[{b}].proofs[{i}]", path, b)
+                for b, branch in enumerate(profile.get("branches") or [])
+                for i, path in enumerate(branch.get("proofs") or [])
+            ]
+        if self.source == "files" and self.files:
+            return list(walk_files(profile, self.files))
+        return []
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file named in the profile: the field path that names it, the path as written, its group."""
+
+    field: str
+    path: str
+    group: str | int | None = None
+
+
+def walk_files(data: Any, expression: str) -> Iterator[FileRef]:
+    """Files at a path such as "ucc.destinations[].bill": `[]` walks a list, a final list is walked too."""
+
+    def walk(value: Any, parts: list[str], where: str, group: int | None) -> Iterator[FileRef]:
+        if not parts:
+            if isinstance(value, str):
+                if value:
+                    yield FileRef(where, value, group)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    if isinstance(v, str) and v:
+                        yield FileRef(f"{where}[{i}]", v, group)
+            return
+        head, rest = parts[0], parts[1:]
+        many = head.endswith("[]")
+        key = head.removesuffix("[]")
+        child = value.get(key) if isinstance(value, Mapping) else None
+        here = f"{where}.{key}" if where else key
+        if many:
+            for i, element in enumerate(child or []):
+                yield from walk(element, rest, f"{here}[{i}]", i if group is None else group)
+        elif child is not None:
+            yield from walk(child, rest, here, group)
+
+    yield from walk(data, expression.split("."), "", None)
+
+
+def _evaluate(expression: str, profile: Mapping[str, Any]) -> Any:
+    from ..render.engine import environment
+
+    try:
+        return environment().compile_expression(expression, undefined_to_none=False)(**profile)
+    except Exception as e:  # jinja raises several types; any of them is a defect in the checklist data
+        raise TemplateError(f"清单条件 {expression!r} 无法求值：{e}", "请检查 checklist.toml。") from e
 
 
 class Checklist(BaseModel):
@@ -43,7 +129,11 @@ class Checklist(BaseModel):
     @property
     def attachment_keys(self) -> list[str]:
         """Every [attachments] key this kind knows, in checklist order."""
-        return [k for item in self.items if item.source == "attachments" for k in item.attachment_keys]
+        return [k for item in self.items for k in item.attachment_keys]
+
+    def applicable(self, profile: Mapping[str, Any]) -> list[Item]:
+        """The items whose `when` holds for this profile, in checklist order."""
+        return [item for item in self.items if item.applies(profile)]
 
 
 def templates_root() -> Path:

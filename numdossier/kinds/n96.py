@@ -10,7 +10,8 @@ from PIL import Image, UnidentifiedImageError
 
 from ..errors import AttachmentError, TemplateError
 from ..profile import LoadedProfile
-from ..profile.model import N96Profile, Trunk
+from ..profile.model import Trunk
+from ..profile.n96 import N96Profile
 from ..render.engine import date_cn
 
 # The 线路准备情况 table lists the basic carriers in this order, each with a checkbox.
@@ -48,7 +49,9 @@ def topology_image(loaded: LoadedProfile, tpl: DocxTemplate) -> InlineImage | st
     name = loaded.model.n96.topology_image
     if not name:
         return ""
-    path = loaded.folder / name
+    path = (loaded.folder / name).resolve()
+    if not path.is_relative_to(loaded.folder):
+        raise AttachmentError(name, "路径离开了配置文件所在的文件夹", "请把图片放到配置文件所在文件夹内。")
     try:
         with Image.open(path) as image:
             kind, (width, height) = image.format, image.size
@@ -63,6 +66,12 @@ def topology_image(loaded: LoadedProfile, tpl: DocxTemplate) -> InlineImage | st
     if height * TOPOLOGY_WIDTH_MM > width * TOPOLOGY_MAX_HEIGHT_MM:
         return InlineImage(tpl, str(path), height=Mm(TOPOLOGY_MAX_HEIGHT_MM))
     return InlineImage(tpl, str(path), width=Mm(TOPOLOGY_WIDTH_MM))
+
+
+def extra_files(profile: N96Profile) -> list[tuple[str, str]]:
+    """Files the forms embed, for `check` to inspect like attachments."""
+    image = profile.n96.topology_image
+    return [("n96.topology_image", image)] if image else []
 
 
 def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:

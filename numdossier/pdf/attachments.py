@@ -56,9 +56,21 @@ _ANNOT_INVISIBLE, _ANNOT_HIDDEN = 1, 2
 # thumbnails, article beads, structure-tree links, transitions, private data) is left behind.
 _PAGE_KEYS_KEPT = frozenset({"/Type", "/Parent", "/MediaBox", "/Resources", "/Contents", "/Group"})
 
-# Pillow raises these for malformed input (see Pillow's Tests/oss-fuzz/fuzzers.py); caught only
-# around calls into Pillow, so that our own bugs still surface as such.
-_PILLOW_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error, ZeroDivisionError)
+# What Pillow raises for malformed files: Image.open itself takes SyntaxError, IndexError,
+# TypeError and struct.error to mean "not this format", and plugins raise the same from seek()
+# and load() (TIFF: TypeError "Missing dimensions"). Caught only around calls into Pillow and
+# img2pdf, so that our own bugs still surface as such.
+_PILLOW_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    IndexError,
+    TypeError,
+    KeyError,
+    struct.error,
+    ZeroDivisionError,
+)
 
 _PILLOW_FORMATS = {"jpeg": ("JPEG",), "png": ("PNG",), "tiff": ("TIFF",)}  # JPEG also yields MPO
 
@@ -311,13 +323,14 @@ def _image_to_pdf(src: Path, kind: str, display: str, out: Path) -> int:
 def _img2pdf(payload: bytes, kind: str) -> bytes:
     # img2pdf only encodes: the page it makes is thrown away (we place the image ourselves), so
     # give it a fixed page, which also keeps it from adding /UserUnit for images over 200 inches.
-    return img2pdf.convert(
-        payload,
-        layout_fun=lambda *_: (A4[0], A4[1], A4[0], A4[1]),
-        rotation=img2pdf.Rotation.none,  # we bake orientation into the placement, all 8 values
-        first_frame_only=kind != "tiff",  # an MPO/APNG's further pictures are previews
-        nodate=True,
-    )
+    with _pillow_quietly():
+        return img2pdf.convert(
+            payload,
+            layout_fun=lambda *_: (A4[0], A4[1], A4[0], A4[1]),
+            rotation=img2pdf.Rotation.none,  # we bake orientation into the placement, all 8 values
+            first_frame_only=kind != "tiff",  # an MPO/APNG's further pictures are previews
+            nodate=True,
+        )
 
 
 def _images_of(pdf_bytes: bytes, stack: contextlib.ExitStack) -> Iterator[pikepdf.Object]:
@@ -327,15 +340,28 @@ def _images_of(pdf_bytes: bytes, stack: contextlib.ExitStack) -> Iterator[pikepd
         yield next(v for v in xobjects.values() if v.get("/Subtype") == Name.Image)
 
 
-def _open_image(data: bytes, kind: str) -> Image.Image:
+@contextlib.contextmanager
+def _pillow_quietly() -> Iterator[None]:
+    """Silence Pillow's warnings about the files it reads: above 89.5 MP it warns of a
+    decompression bomb (we refuse at MAX_PIXELS with a message of our own), and of damaged
+    metadata such as "Corrupt EXIF data" (we either read the image anyway or refuse it)."""
     with warnings.catch_warnings():
-        # Pillow warns above 89.5 MP; _survey refuses at MAX_PIXELS with a message of its own.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        return Image.open(BytesIO(data), formats=_PILLOW_FORMATS[kind])
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        yield
+
+
+def _open_image(data: bytes, kind: str) -> Image.Image:
+    return Image.open(BytesIO(data), formats=_PILLOW_FORMATS[kind])
 
 
 def _survey(data: bytes, kind: str, display: str) -> list[_Frame]:
     """Read every frame's header (no pixel data): size, resolution, orientation, needs."""
+    with _pillow_quietly():
+        return _survey_frames(data, kind, display)
+
+
+def _survey_frames(data: bytes, kind: str, display: str) -> list[_Frame]:
     try:
         im = _open_image(data, kind)
     except Image.DecompressionBombError as e:
@@ -434,13 +460,14 @@ def _reencoded(data: bytes, kind: str, display: str) -> Iterator[bytes]:
         with _open_image(data, kind) as im:
             index = 0
             while True:
-                im.seek(index)
-                frame = _flatten(im)
-                buffer = BytesIO()
-                if frame.mode == "CMYK":
-                    frame.save(buffer, format="TIFF", compression="tiff_deflate")  # PNG has no CMYK
-                else:
-                    frame.save(buffer, format="PNG")
+                with _pillow_quietly():  # not across the yield: warning filters are global
+                    im.seek(index)
+                    frame = _flatten(im)
+                    buffer = BytesIO()
+                    if frame.mode == "CMYK":
+                        frame.save(buffer, format="TIFF", compression="tiff_deflate")  # PNG has no CMYK
+                    else:
+                        frame.save(buffer, format="PNG")
                 yield _img2pdf(buffer.getvalue(), "png" if frame.mode != "CMYK" else "tiff")
                 if kind != "tiff":
                     return

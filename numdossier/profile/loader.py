@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ProfileError
-from .model import KINDS, MODELS, ProfileBase
+from .model import KINDS, ProfileBase, model_for, supported_kinds
 
 MAX_PROFILE_BYTES = 5 * 1024 * 1024  # a profile is a few KiB; anything bigger is not a profile
 
@@ -158,15 +158,15 @@ def load_profile(path: str | Path) -> LoadedProfile:
     kind = data.get("kind")
     if kind is None:
         raise ProfileError(str(path), ["kind: 缺少必填项"], f"请写明 kind = 以下之一：{', '.join(KINDS)}")
-    if kind not in MODELS:
+    model_cls = model_for(kind) if isinstance(kind, str) else None
+    if model_cls is None:
         if kind in KINDS:
             raise ProfileError(
-                str(path), [f"kind: 本版本暂不支持 {kind!r}"], f"当前支持：{', '.join(MODELS)}"
+                str(path), [f"kind: 本版本暂不支持 {kind!r}"], f"当前支持：{', '.join(supported_kinds())}"
             )
         close = difflib.get_close_matches(str(kind), KINDS, n=1, cutoff=0.5)
         hint = f"您是否想写 '{close[0]}'？" if close else f"应为以下之一：{', '.join(KINDS)}"
         raise ProfileError(str(path), [f"kind: 未知的类型 {kind!r}"], hint)
-    model_cls = MODELS[kind]
     try:
         model = model_cls.model_validate(data)
     except ValidationError as e:

@@ -1,11 +1,13 @@
-"""The profile model (spec/profile.md, format 1): shared tables and the n96 tables."""
+"""The profile model (spec/profile.md, format 1): the tables every kind shares; kinds add theirs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Strings are stripped; field-level emptiness is a `check` finding (FIELD-MISSING), not a load error,
 # so that `check` can report every gap of a half-filled profile in one run.
@@ -105,25 +107,6 @@ class Trunk(Strict):
     purchased: bool = False
 
 
-class N96(Strict):
-    digits: Literal[5, 6] = 5
-    wanted: Text = ""
-    purpose: Text = ""
-    topology: Text = ""
-    topology_image: Path = ""
-    network: Literal["centralized", "distributed", "other"] = "centralized"
-    network_note: Text = ""
-    platform_sites: list[Text] = Field(default_factory=list)
-    seats_existing: int = 0
-    seats_planned: int = 0
-    monthly_calls: int = 0
-    connect_rate: float | int = 0
-    first_year_cities: list[Text] = Field(default_factory=list)
-    schedule: Text = ""
-    equipment: list[Equipment] = Field(default_factory=list)
-    trunks: list[Trunk] = Field(default_factory=list)
-
-
 class ProfileBase(Strict):
     format: Literal[1]
     kind: str
@@ -137,21 +120,17 @@ class ProfileBase(Strict):
     attachments: dict[str, list[Path]] = Field(default_factory=dict)
 
 
-class N96Profile(ProfileBase):
-    kind: Literal["n96"]
-    service_head: ServiceHead
-    branches: list[Branch] = Field(default_factory=list)
-    current_numbers: CurrentNumbers = Field(default_factory=CurrentNumbers)
-    n96: N96
+def model_for(kind: str) -> type[ProfileBase] | None:
+    """The profile model of a kind: the `Profile` class of numdossier.profile.<kind>, if that exists.
 
-    @model_validator(mode="after")
-    def _no_dot_dot_name(self) -> N96Profile:
-        if self.name in (".", ".."):
-            raise ValueError("name 不能是 '.' 或 '..'")
-        return self
+    Discovered by module name, so that adding a kind is adding its module (and its templates folder).
+    """
+    if kind not in KINDS or importlib.util.find_spec(f"numdossier.profile.{kind}") is None:
+        return None
+    module = importlib.import_module(f"numdossier.profile.{kind}")
+    profile: type[ProfileBase] = module.Profile
+    return profile
 
 
-# kind -> model; the kinds issue adds n95, n400 and ucc here.
-MODELS: dict[str, type[ProfileBase]] = {"n96": N96Profile}
-
-Profile = N96Profile
+def supported_kinds() -> list[str]:
+    return [k for k in KINDS if model_for(k) is not None]

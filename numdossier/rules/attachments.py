@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -29,19 +32,13 @@ def is_outside(loaded: LoadedProfile, written: str) -> bool:
     return not resolve(loaded, written).is_relative_to(loaded.folder)
 
 
-def references(loaded: LoadedProfile, checklist: Checklist) -> list[AttachmentRef]:
-    """Every file the profile names, in checklist order, with its field path."""
-    model = loaded.model
-    refs: list[AttachmentRef] = []
-    for item in checklist.items:
-        if item.source == "attachments":
-            for key in item.attachment_keys:
-                for i, path in enumerate(model.attachments.get(key, [])):
-                    refs.append(AttachmentRef(f"attachments.{key}[{i}]", path))
-        elif item.source == "branches":
-            for b, branch in enumerate(getattr(model, "branches", [])):
-                for i, path in enumerate(branch.proofs):
-                    refs.append(AttachmentRef(f"branches[{b}].proofs[{i}]", path))
+def references(loaded: LoadedProfile, checklist: Checklist, profile: dict[str, Any]) -> list[AttachmentRef]:
+    """Every file the profile names, in checklist order, with its field path; then the kind's extras."""
+    refs = [AttachmentRef(r.field, r.path) for item in checklist.items for r in item.file_refs(profile)]
+    kind = importlib.import_module(f"numdossier.kinds.{loaded.kind}")
+    extra: Callable[[Any], list[tuple[str, str]]] | None = getattr(kind, "extra_files", None)
+    if extra is not None:
+        refs += [AttachmentRef(field, path) for field, path in extra(loaded.model)]
     return refs
 
 
@@ -115,6 +112,7 @@ def _tiff_frames(path: Path) -> int:
 def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
     """Every attachment finding of the profile."""
     model = loaded.model
+    profile = model.model_dump(mode="python")
     findings: list[Finding] = []
     known = checklist.attachment_keys
     for key in model.attachments:
@@ -129,16 +127,19 @@ def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
                 )
             )
     pages: dict[str, int] = {}
-    for ref in references(loaded, checklist):
+    for ref in references(loaded, checklist, profile):
         found, count = inspect_file(loaded, ref)
         findings += found
         pages[ref.field] = count
 
-    for item in checklist.items:
-        if item.source == "attachments" and item.required:
+    for item in checklist.applicable(profile):
+        if not item.is_required(profile):
+            continue
+        refs = item.file_refs(profile)
+        if item.source == "attachments":
             for key in item.attachment_keys:
-                files = model.attachments.get(key, [])
-                if not files:
+                mine = [r for r in refs if r.group == key]
+                if not mine:
                     findings.append(
                         error(
                             "ATTACH-MISSING",
@@ -147,19 +148,17 @@ def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
                             f"attachments.{key}",
                         )
                     )
-                elif item.sides:
-                    total = sum(pages.get(f"attachments.{key}[{i}]", 0) for i in range(len(files)))
-                    if 0 < total < 2:
-                        findings.append(
-                            error(
-                                "ATTACH-SIDES",
-                                f"{item.title}：attachments.{key} 只有 1 页，证件需要正反两面",
-                                "请提供正面和反面两张图片，或一个至少 2 页的 PDF。",
-                                f"attachments.{key}",
-                            )
+                elif item.sides and 0 < sum(pages.get(r.field, 0) for r in mine) < 2:
+                    findings.append(
+                        error(
+                            "ATTACH-SIDES",
+                            f"{item.title}：attachments.{key} 只有 1 页，证件需要正反两面",
+                            "请提供正面和反面两张图片，或一个至少 2 页的 PDF。",
+                            f"attachments.{key}",
                         )
-        if item.source == "branches" and item.required:
-            branches = getattr(model, "branches", [])
+                    )
+        elif item.source == "branches":
+            branches = profile.get("branches") or []
             if not branches:
                 findings.append(
                     error(
@@ -170,13 +169,22 @@ def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
                     )
                 )
             for b, branch in enumerate(branches):
-                if not branch.proofs:
+                if not branch.get("proofs"):
                     findings.append(
                         error(
                             "ATTACH-MISSING",
-                            f"分支机构“{branch.name}”没有证明文件",
+                            f"分支机构“{branch.get('name')}”没有证明文件",
                             "请在 proofs 中列出其营业执照及行业许可的扫描件。",
                             f"branches[{b}].proofs",
                         )
                     )
+        elif item.source == "files" and not refs:
+            findings.append(
+                error(
+                    "ATTACH-MISSING",
+                    f"缺少必需的材料：{item.title}（{item.files}）",
+                    f"请在配置文件的 {item.files} 中列出扫描件。",
+                    item.files,
+                )
+            )
     return findings
