@@ -8,7 +8,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei fonts-liberation2 qpdf poppler-utils fontconfig
 
 .PHONY: all demo test lint format bench fuzz system-deps clean
 
@@ -37,8 +36,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: system-deps $(STAMP)
-	$(BIN)/numdossier build samples/n96/qinghe-96.toml -o $(OUT)
-	@echo "Sample dossier: $(OUT)/qinghe-96/dossier.pdf"
+	$(BIN)/numdossier build samples/*/*.toml -o $(OUT)
+	@echo "Sample dossiers: $$(ls $(OUT)/*/dossier.pdf | tr '\n' ' ')"
 
 test: system-deps $(STAMP)
 	$(BIN)/pytest -q
