@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -196,48 +197,112 @@ def build(
     ] = None,
     format: Format = OutputFormat.text,
 ) -> int:
-    """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。"""
+    """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
+
+    可以给出多个配置文件、文件夹（其中的 *.toml）或通配符：一份失败不影响其他各份。
+    """
+    from .batch import batch_exit_code, run_batch
     from .pipeline import BuildOptions
-    from .pipeline import build as build_one
 
     day = _parse_today(today)
+    paths = expand_profiles(profiles)
     options = BuildOptions(out=output, today=day, force=force, seam=seam, watermark=watermark)
-    results: list[dict[str, Any]] = []
-    worst = ExitCode.ok
-    for path in profiles:
-        result = check_profile(path, day)
-        folder: str | None = None
-        if result.loaded is not None and (result.ok or force):
-            try:
-                forced = [f for f in result.findings if f.severity == "error"]
-                built = build_one(result.loaded, options, forced)
-                folder = str(built.folder)
-                if format is OutputFormat.text:
-                    _print_check(result) if result.findings else None
-                    out.print(
-                        f"[green]✓[/green] {path} → {built.folder / 'dossier.pdf'}（共 {built.pages} 页）"
-                    )
-                    if forced:
-                        err.print(
-                            f"[yellow]注意：{path} 有 {len(forced)} 个错误，因 --force 仍已生成[/yellow]"
-                        )
-            except NumdossierError as e:
-                if e.exit_code == ExitCode.environment:
-                    raise  # the machine lacks something: every other dossier would fail the same way
-                err.print(f"[red]✗ {path}: {redact(str(e))}[/red]")
-                worst = max(worst, e.exit_code)
-        else:
-            if format is OutputFormat.text:
-                _print_check(result)
-                err.print(f"[red]✗ {path}: 有错误，未生成。修正后重试，或加 --force 强制生成。[/red]")
-            worst = max(worst, ExitCode.input_error)
-        results.append(
-            _result_json(result, folder if folder else None)
-            | {"ok": folder is not None and (result.ok or force)}
-        )
-    if format is OutputFormat.json:
+    text = format is OutputFormat.text
+    with _progress(len(paths), enabled=text) as listener:
+        outcomes = run_batch(paths, options, jobs, listener)
+    if text:
+        _print_outcomes(outcomes)
+    else:
+        results = []
+        for o in outcomes:
+            entry = _result_json(o.check, str(o.built.folder) if o.built else None)
+            entry["ok"] = o.ok
+            results.append(entry)
         print(json.dumps(results, ensure_ascii=False, indent=2))
-    return worst
+    return batch_exit_code(outcomes)
+
+
+def expand_profiles(paths: list[Path]) -> list[Path]:
+    """Folders stand for the profiles in them; a quoted glob is expanded here."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.toml")) or sorted(path.glob("*/*.toml"))
+            if not found:
+                raise typer.BadParameter(f"文件夹 {path} 中没有 .toml 配置文件", param_hint="PROFILES")
+            expanded += found
+        elif not path.exists() and any(c in str(path) for c in "*?["):
+            found = (
+                sorted(Path().glob(str(path)))
+                if not path.is_absolute()
+                else sorted(Path(path.anchor).glob(str(path.relative_to(path.anchor))))
+            )
+            if not found:
+                raise typer.BadParameter(f"没有与 {path} 匹配的配置文件", param_hint="PROFILES")
+            expanded += found
+        else:
+            expanded.append(path)
+    return expanded
+
+
+@contextlib.contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[Any, int, int], None] | None]:
+    """A progress bar on a terminal, plain lines when piped; nothing for JSON output."""
+    if not enabled:
+        yield None
+        return
+
+    def line(outcome: Any, done: int, count: int) -> None:
+        mark = "✓" if outcome.ok else "✗"
+        pages = f"{outcome.built.pages} 页" if outcome.built else "未生成"
+        err.print(
+            f"[{done}/{count}] {mark} {outcome.profile}（{pages}，{outcome.seconds:.1f} 秒）", markup=False
+        )
+
+    if not err.is_terminal or total < 2:
+        yield line
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("生成中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("build", total=total)
+        yield lambda outcome, done, count: progress.update(task, completed=done)
+
+
+def _print_outcomes(outcomes: list[Any]) -> None:
+    for o in outcomes:
+        if o.check.findings:
+            _print_check(o.check)
+        if o.error is not None:
+            err.print(f"✗ {o.profile}: {redact(str(o.error))}", markup=False, style="red")
+        elif not o.ok:
+            err.print(
+                f"✗ {o.profile}: 有错误，未生成。修正后重试，或加 --force 强制生成。",
+                markup=False,
+                style="red",
+            )
+        elif o.forced:
+            err.print(
+                f"注意：{o.profile} 有 {len(o.forced)} 个错误，因 --force 仍已生成",
+                markup=False,
+                style="yellow",
+            )
+    table = Table(title="生成结果", title_justify="left")
+    for column in ("材料", "页数", "用时", "结果"):
+        table.add_column(column)
+    for o in outcomes:
+        result = f"✓ {o.built.folder / 'dossier.pdf'}" if o.built else "✗ 未生成"
+        table.add_row(o.profile, str(o.built.pages) if o.built else "-", f"{o.seconds:.1f} 秒", result)
+    out.print(table)
+    built = sum(o.ok for o in outcomes)
+    out.print(f"共 {len(outcomes)} 份，成功 {built} 份，失败 {len(outcomes) - built} 份。")
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:

@@ -29,6 +29,18 @@ class NumdossierError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses take other constructor arguments; rebuild from the attributes so that errors
+        # cross process boundaries (batch workers) intact.
+        return (_restore, (type(self), dict(self.__dict__)))
+
+
+def _restore(cls: type[NumdossierError], state: dict[str, object]) -> NumdossierError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message"))
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(NumdossierError):
     """The user's input (profile, attachment, template) is wrong."""
@@ -64,6 +76,12 @@ class AttachmentError(InputError):
 
 class TemplateError(InputError):
     """A form template refers to something the profile does not provide, or is malformed."""
+
+
+class InternalError(NumdossierError):
+    """A defect in numdossier met while building one dossier of a batch (exit 70)."""
+
+    exit_code = ExitCode.internal
 
 
 class UsageError(NumdossierError):

@@ -126,13 +126,18 @@ def render_forms(d: Dossier) -> None:
         d.forms[item.id] = out
 
 
-def convert_forms(d: Dossier) -> dict[str, tuple[Path, int]]:
-    import pikepdf
-
+def convert_forms(d: Dossier) -> dict[str, Path]:
+    """All forms of one dossier in one LibreOffice run (a batch groups many dossiers instead)."""
     ids = list(d.forms)
     pdfs = convert_all([d.forms[i] for i in ids], d.work / "converted")
+    return dict(zip(ids, pdfs, strict=True))
+
+
+def count_pages(pdfs: dict[str, Path]) -> dict[str, tuple[Path, int]]:
+    import pikepdf
+
     result = {}
-    for item_id, pdf in zip(ids, pdfs, strict=True):
+    for item_id, pdf in pdfs.items():
         with pikepdf.open(pdf) as doc:
             result[item_id] = (pdf, len(doc.pages))
     return result
@@ -361,17 +366,26 @@ class Built:
     manifest: dict[str, Any]
 
 
-def build(loaded: LoadedProfile, options: BuildOptions, forced: list[Finding]) -> Built:
-    """Run every stage for one profile; nothing appears in OUT unless all of them succeed."""
-    checklist = load_checklist(loaded.kind)
-    with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
-        d = Dossier(loaded, checklist, options, Path(work))
-        render_forms(d)
-        converted = convert_forms(d)
-        lay_out_sections(d, converted)
-        cover, toc = paginate(d)
-        pdf, signatures = assemble_dossier(d, cover, toc)
-        total = cover.pages + toc.pages + sum(s.pages for s in d.sections)
-        data = manifest(d, pdf, signatures, forced, total)
-        folder = publish(d, pdf, data)
+def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier:
+    """First stage: the dossier's plan and its filled DOCX forms in `work`."""
+    d = Dossier(loaded, load_checklist(loaded.kind), options, work)
+    render_forms(d)
+    return d
+
+
+def finish(d: Dossier, converted: dict[str, Path], forced: list[Finding]) -> Built:
+    """Last stages, once the forms are PDFs: attachments, layout, assembly, manifest, publish."""
+    lay_out_sections(d, count_pages(converted))
+    cover, toc = paginate(d)
+    pdf, signatures = assemble_dossier(d, cover, toc)
+    total = cover.pages + toc.pages + sum(s.pages for s in d.sections)
+    data = manifest(d, pdf, signatures, forced, total)
+    folder = publish(d, pdf, data)
     return Built(folder, total, data)
+
+
+def build(loaded: LoadedProfile, options: BuildOptions, forced: list[Finding]) -> Built:
+    """Every stage for one profile; nothing appears in OUT unless all of them succeed."""
+    with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
+        d = prepare(loaded, options, Path(work))
+        return finish(d, convert_forms(d), forced)

@@ -8,7 +8,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +106,8 @@ class Converter:
             raise EnvironmentProblem(
                 f"无法启动 LibreOffice（{command[0]}）：{e.strerror}。", INSTALL_HINT
             ) from e
+        with _lock:
+            _running.add(proc)
         try:
             output, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -115,12 +119,27 @@ class Converter:
         except BaseException:
             _kill_group(proc)  # Ctrl-C or SIGTERM: leave no soffice behind
             raise
+        finally:
+            with _lock:
+                _running.discard(proc)
         if proc.returncode != 0:
             tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise ConversionError(
                 f"LibreOffice 转换失败（退出码 {proc.returncode}）：{' / '.join(tail) or '无输出'}。",
                 "请确认 LibreOffice Writer 已完整安装，然后重试。",
             )
+
+
+_running: set[subprocess.Popen[bytes]] = set()
+_lock = threading.Lock()
+
+
+def kill_running() -> None:
+    """Kill every LibreOffice this process started (on Ctrl-C, from the main thread)."""
+    with _lock:
+        procs = list(_running)
+    for proc in procs:
+        _kill_group(proc)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -132,3 +151,67 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 def convert_all(documents: Sequence[Path], outdir: Path, timeout: float | None = None) -> list[Path]:
     """All documents of a dossier in one LibreOffice run."""
     return Converter(find_soffice(), timeout).convert(documents, outdir)
+
+
+# A long run holds more memory and one crash loses more work; start a fresh LibreOffice every so often.
+GROUP_MAX = 60
+
+
+def convert_grouped(
+    documents: dict[Hashable, Path], workdir: Path, workers: int, timeout: float | None = None
+) -> dict[Hashable, Path | ConversionError]:
+    """Convert many documents in few LibreOffice runs: `workers` runs at once, each over a group.
+
+    Documents of different dossiers share names (01-占用申请表.docx), so each is linked into the
+    group's folder under a unique name first. A group that fails is split and retried, so that one
+    bad document fails only its own dossier. EnvironmentProblem (no LibreOffice) propagates.
+    """
+    soffice = find_soffice()
+    keys = list(documents)
+    if not keys:
+        return {}
+    count = min(len(keys), max(workers, -(-len(keys) // GROUP_MAX)))
+    size = -(-len(keys) // count)
+    chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
+    results: dict[Hashable, Path | ConversionError] = {}
+
+    def run(index: int, chunk: list[Hashable]) -> None:
+        folder = workdir / f"group-{index:03d}"
+        sources = folder / "in"
+        sources.mkdir(parents=True)
+        staged = []
+        for n, key in enumerate(chunk):
+            target = sources / f"{index:03d}-{n:04d}{documents[key].suffix}"
+            try:
+                os.link(documents[key], target)
+            except OSError:
+                shutil.copyfile(documents[key], target)
+            staged.append(target)
+        _convert_or_split(
+            Converter(soffice, timeout), list(zip(chunk, staged, strict=True)), folder / "out", results
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for future in [pool.submit(run, i, chunk) for i, chunk in enumerate(chunks)]:
+            future.result()
+    return results
+
+
+def _convert_or_split(
+    converter: Converter,
+    pairs: list[tuple[Hashable, Path]],
+    outdir: Path,
+    results: dict[Hashable, Path | ConversionError],
+) -> None:
+    try:
+        pdfs = converter.convert([path for _, path in pairs], outdir)
+    except ConversionError as e:
+        if len(pairs) == 1:
+            results[pairs[0][0]] = e
+            return
+        half = len(pairs) // 2
+        _convert_or_split(converter, pairs[:half], outdir, results)
+        _convert_or_split(converter, pairs[half:], outdir, results)
+        return
+    for (key, _), pdf in zip(pairs, pdfs, strict=True):
+        results[key] = pdf
