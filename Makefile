@@ -42,6 +42,9 @@ demo: system-deps $(STAMP)
 test: system-deps $(STAMP)
 	$(BIN)/pytest -q
 
+bench: system-deps $(STAMP)
+	$(BIN)/python bench/bench.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check numdossier tests tools
 	$(BIN)/ruff format --check numdossier tests tools

@@ -17,6 +17,7 @@ from pathlib import Path
 from .check import CheckResult, check_profile
 from .convert.libreoffice import convert_grouped, kill_running
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
+from .pdf.fonts import cjk_font
 from .pipeline import BuildOptions, Built, Dossier, finish, prepare
 from .rules.findings import Finding
 
@@ -128,7 +129,8 @@ def run_batch(
                 _finish_one(outcomes[index], dossiers[index], converted, started[index])
                 report(outcomes[index])
         else:
-            # fork: workers inherit the loaded fonts and modules; no threads are running at this point
+            # fork: workers inherit the loaded font and modules; no threads are running at this point
+            cjk_font()
             context = multiprocessing.get_context("fork")
             with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 futures = {

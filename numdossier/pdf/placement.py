@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import ImageFilter, ImageOps
 
 MM = 72 / 25.4
 SEAL_DIAMETER = 42 * MM
@@ -76,37 +77,25 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     scale = 1 / (GRID_MM * MM)
     image = page.render(scale=scale, grayscale=True, may_draw_forms=True).to_pil().convert("L")
     w, h = image.size
-    ink = [255 - v for v in image.getdata()]
-    # integral image, (w+1) x (h+1)
-    integral = [0] * ((w + 1) * (h + 1))
-    for y in range(h):
-        row_sum = 0
-        base, prev = (y + 1) * (w + 1), y * (w + 1)
-        for x in range(w):
-            row_sum += ink[y * w + x]
-            integral[base + x + 1] = integral[prev + x + 1] + row_sum
     side = max(1, round(SEAL_DIAMETER * scale))
-    edge = round(EDGE * scale)
-    footer = round(FOOTER * scale)
-    best: list[tuple[int, int, int]] = []
-    for y in range(edge, max(edge + 1, h - footer - side + 1)):
-        for x in range(edge, max(edge + 1, w - edge - side + 1)):
-            x2, y2 = min(x + side, w), min(y + side, h)
-            total = (
-                integral[y2 * (w + 1) + x2]
-                - integral[y * (w + 1) + x2]
-                - integral[y2 * (w + 1) + x]
-                + integral[y * (w + 1) + x]
-            )
-            best.append((total, x, y))
-    lowest = min(t for t, _, _ in best)
-    tolerance = side * side * 255 * 0.01
+    radius = side // 2
+    # Mean ink of the side x side window around every pixel, in C (Pillow's box blur is an exact box
+    # average); only the centres whose window lies inside the allowed area are considered below.
+    ink = ImageOps.invert(image).filter(ImageFilter.BoxBlur(radius))
+    values = ink.load()
+    assert values is not None
+    edge = round(EDGE * scale) + radius
+    footer = round(FOOTER * scale) + radius
+    centres = [
+        (x, y) for y in range(edge, max(edge + 1, h - footer)) for x in range(edge, max(edge + 1, w - edge))
+    ]
+    scores = [(values[x, y], x, y) for x, y in centres]
+    lowest = min(v for v, _, _ in scores)
+    tolerance = 255 * 0.01
     _, bx, by = max(
-        ((t, x, y) for t, x, y in best if t <= lowest + tolerance), key=lambda c: (c[1] + c[2], c[1])
+        ((v, x, y) for v, x, y in scores if v <= lowest + tolerance), key=lambda c: (c[1] + c[2], c[1])
     )
-    cx = (bx + side / 2) / scale
-    cy_from_top = (by + side / 2) / scale
-    return _clamp(cx, height - cy_from_top, width, height)
+    return _clamp((bx + 0.5) / scale, height - (by + 0.5) / scale, width, height)
 
 
 def find_marks(pdf_path: Path, form: bool) -> tuple[list[PageMarks], list[Signature]]:

@@ -1,0 +1,266 @@
+"""`make bench`: numdossier's batch against the naive way and the floor, measured in the same run.
+
+1. numdossier: `numdossier build <40 profiles> -j 2`
+2. naive: each form converted by its own `soffice --convert-to pdf`, then merged with pypdf, one
+   dossier after another
+3. floor: one `soffice --convert-to pdf` over every form of the batch, then `qpdf --empty --pages`
+   per dossier (no stamping, no layout; image scans pre-converted to PDF outside the timing)
+
+Also: the output size against its inputs, the peak memory of a 300-page dossier, and `check` time.
+Results are printed as a table and written to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from numdossier.convert.libreoffice import FONTS_CONF, find_soffice  # noqa: E402
+from numdossier.kinds import load_checklist  # noqa: E402
+from numdossier.pipeline import BuildOptions, prepare  # noqa: E402
+from numdossier.profile import load_profile  # noqa: E402
+
+GOALS = {"speedup_vs_naive": 5.0, "ratio_vs_floor": 1.5, "size_ratio": 1.03, "peak_mb": 300, "check_s": 0.5}
+
+
+def make_batch(dest: Path, count: int) -> list[Path]:
+    """`count` profiles cycling through the samples, each in its own folder with a distinct name."""
+    samples = sorted(ROOT.glob("samples/*/*.toml"))
+    profiles = []
+    for i in range(count):
+        sample = samples[i % len(samples)]
+        folder = dest / f"{sample.stem}-{i:03d}"
+        shutil.copytree(sample.parent, folder, copy_function=_link)
+        for old in folder.glob("*.toml"):
+            old.unlink()
+        text = sample.read_text(encoding="utf-8")
+        head, sep, rest = text.partition("\n[")  # the top-level `name` stands before the first table
+        head = re.sub(r"(?m)^name\s*=.*$", "", head)
+        target = folder / f"{sample.stem}-{i:03d}.toml"
+        target.write_text(head + sep + rest, encoding="utf-8")
+        profiles.append(target)
+    return profiles
+
+
+def _link(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def soffice_convert(documents: list[Path], outdir: Path) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=profile)
+        subprocess.run(
+            [find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf",
+             "--outdir", str(outdir), *map(str, documents)],
+            check=True, capture_output=True, env=env, timeout=1800,
+        )
+
+
+def attachment_files(profile: Path) -> list[Path]:
+    loaded = load_profile(profile)
+    dump = loaded.model.model_dump(mode="python")
+    refs = [r for item in load_checklist(loaded.kind).applicable(dump) for r in item.file_refs(dump)]
+    return [loaded.folder / r.path for r in refs]
+
+
+def as_pdf(path: Path, work: Path) -> Path:
+    if path.read_bytes()[:4] == b"%PDF":
+        return path
+    import img2pdf
+    from PIL import Image
+
+    out = work / f"img-{abs(hash(str(path)))}.pdf"
+    try:
+        out.write_bytes(img2pdf.convert(str(path)))
+    except Exception:  # alpha channels: flatten, as any tool would have to
+        flat = work / (out.stem + ".png")
+        with Image.open(path) as im:
+            bg = Image.new("RGB", im.size, "white")
+            bg.paste(im.convert("RGBA"), mask=im.convert("RGBA").split()[-1])
+            bg.save(flat)
+        out.write_bytes(img2pdf.convert(str(flat)))
+    return out
+
+
+def render_forms(profiles: list[Path], work: Path) -> list[list[Path]]:
+    forms = []
+    for i, profile in enumerate(profiles):
+        folder = work / f"forms-{i:03d}"
+        folder.mkdir()
+        d = prepare(load_profile(profile), BuildOptions(out=work, today=dt.date.today()), folder)
+        forms.append(list(d.forms.values()))
+    return forms
+
+
+def run_numdossier(profiles: list[Path], out: Path, jobs: int) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(BIN / "numdossier"), "build", *map(str, profiles), "-o", str(out), "-j", str(jobs),
+                    "--format", "json", "--force"], check=True, capture_output=True, timeout=3600)
+    return time.perf_counter() - start
+
+
+def run_naive(profiles: list[Path], work: Path) -> float:
+    from pypdf import PdfWriter
+
+    images = work / "naive-img"
+    images.mkdir()
+    start = time.perf_counter()
+    forms = render_forms(profiles, work / "naive-forms" if (work / "naive-forms").mkdir() is None else work)
+    for i, (profile, docs) in enumerate(zip(profiles, forms, strict=True)):
+        pdfs = []
+        for n, doc in enumerate(docs):
+            outdir = work / f"naive-{i:03d}-{n}"
+            soffice_convert([doc], outdir)
+            pdfs.append(outdir / (doc.stem + ".pdf"))
+        writer = PdfWriter()
+        for pdf in pdfs + [as_pdf(a, images) for a in attachment_files(profile)]:
+            writer.append(str(pdf))
+        writer.write(str(work / f"naive-{i:03d}.pdf"))
+    return time.perf_counter() - start
+
+
+def run_floor(profiles: list[Path], work: Path) -> tuple[float, int]:
+    images = work / "floor-img"
+    images.mkdir()
+    attachments = [[as_pdf(a, images) for a in attachment_files(p)] for p in profiles]  # not timed
+    start = time.perf_counter()
+    forms = render_forms(profiles, work / "floor-forms" if (work / "floor-forms").mkdir() is None else work)
+    staged = work / "floor-staged"
+    staged.mkdir()
+    names = []
+    for i, docs in enumerate(forms):
+        for n, doc in enumerate(docs):
+            target = staged / f"{i:03d}-{n}.docx"
+            _link(str(doc), str(target))
+            names.append(target)
+    soffice_convert(names, work / "floor-pdf")
+    form_bytes = 0
+    for i, docs in enumerate(forms):
+        pdfs = [work / "floor-pdf" / f"{i:03d}-{n}.pdf" for n in range(len(docs))]
+        form_bytes += sum(p.stat().st_size for p in pdfs)
+        subprocess.run(["qpdf", "--empty", "--pages", *map(str, pdfs + attachments[i]), "--",
+                        str(work / f"floor-{i:03d}.pdf")], check=True, timeout=600)
+    return time.perf_counter() - start, form_bytes
+
+
+def peak_memory_mb(work: Path, pages: int) -> tuple[float, int]:
+    """Peak RSS of the numdossier process (not LibreOffice) building one dossier of about `pages` pages."""
+    sample = ROOT / "samples" / "n96" / "qinghe-96.toml"
+    folder = work / "big"
+    shutil.copytree(sample.parent, folder, copy_function=_link)
+    scans = folder / "attachments" / "bulk"
+    scans.mkdir()
+    licence = folder / "attachments" / "营业执照.jpg"
+    extra = max(1, pages - 19)
+    for n in range(extra):
+        _link(str(licence), str(scans / f"{n:04d}.jpg"))
+    text = (folder / "qinghe-96.toml").read_text(encoding="utf-8")
+    listed = ", ".join(f'"attachments/bulk/{n:04d}.jpg"' for n in range(extra))
+    text = text.replace('business_licence = ["attachments/营业执照.jpg"]', f'business_licence = ["attachments/营业执照.jpg", {listed}]')
+    profile = folder / "qinghe-96.toml"
+    profile.unlink()  # a hard link to the sample: replace it, never write through it
+    profile.write_text(text, encoding="utf-8")
+    proc = subprocess.Popen([str(BIN / "numdossier"), "build", str(profile), "-o", str(work / "big-out"), "--force"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+
+    def sample_hwm() -> None:
+        nonlocal peak
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+            except (FileNotFoundError, ProcessLookupError):
+                break
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample_hwm)
+    sampler.start()
+    proc.wait(timeout=1800)
+    sampler.join()
+    manifest = json.loads((work / "big-out" / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
+    return peak / 1024, manifest["pages"]
+
+
+def check_seconds() -> float:
+    sample = ROOT / "samples" / "n96" / "qinghe-96.toml"
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "numdossier"), "check", str(sample)], capture_output=True, timeout=60)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="numdossier-bench-") as tmp:
+        work = Path(tmp)
+        profiles = make_batch(work / "src", args.dossiers)
+        ours = run_numdossier(profiles, work / "ours", args.jobs)
+        naive = run_naive(profiles, work)
+        floor, form_bytes = run_floor(profiles, work)
+        attachment_bytes = sum(p.stat().st_size for prof in profiles for p in attachment_files(prof))
+        dossier_bytes = sum(p.stat().st_size for p in (work / "ours").glob("*/dossier.pdf"))
+        peak, big_pages = peak_memory_mb(work, args.pages)
+        check = check_seconds()
+    n = args.dossiers
+    results = {
+        "dossiers": n,
+        "kinds": sorted({p.parent.name.rsplit("-", 1)[0] for p in profiles}),
+        "jobs": args.jobs,
+        "seconds_per_dossier": {"numdossier": ours / n, "naive": naive / n, "floor": floor / n},
+        "speedup_vs_naive": naive / ours,
+        "ratio_vs_floor": ours / floor,
+        "size_ratio": dossier_bytes / (attachment_bytes + form_bytes),
+        "peak_mb": peak,
+        "peak_pages": big_pages,
+        "check_s": check,
+        "goals": GOALS,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = [
+        ("numdossier batch (-j %d), s/dossier" % args.jobs, f"{ours / n:.3f}", ""),
+        ("naive (soffice per form + pypdf), s/dossier", f"{naive / n:.3f}", ""),
+        ("floor (one soffice + qpdf), s/dossier", f"{floor / n:.3f}", ""),
+        ("speed-up vs naive (1/2)", f"{naive / ours:.2f}×", f">= {GOALS['speedup_vs_naive']}×"),
+        ("ratio to floor (1/3)", f"{ours / floor:.2f}×", f"<= {GOALS['ratio_vs_floor']}×"),
+        ("size ratio", f"{results['size_ratio']:.3f}", f"<= {GOALS['size_ratio']}"),
+        (f"peak memory, {big_pages}-page dossier", f"{peak:.0f} MB", f"< {GOALS['peak_mb']} MB"),
+        ("check, one profile (process start included)", f"{check:.3f} s", f"< {GOALS['check_s']} s"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'result':>10}  goal")
+    for name, value, goal in rows:
+        print(f"{name.ljust(width)}  {value:>10}  {goal}")
+    print(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
