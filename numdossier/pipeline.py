@@ -169,8 +169,8 @@ def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None
             docx = d.forms[item.id]
             section.sources.append(Source(f"forms/{docx.name}", sha256_file(docx), pages))
         if item.source == "branches":
-            directory = d.work / f"branches-{no:02d}.pdf"
-            section.parts.append(Part(directory, 0))  # page count known after the first layout pass
+            # the branch 目录: a segment of the generated pages, laid out by paginate()
+            section.parts.append(Part(d.work / "generated.pdf", 0))
             section.sources.append(Source(None, None, 0, generated="分支机构目录"))
         group: object = None
         for ref in item.file_refs(d.profile):
@@ -252,33 +252,33 @@ def _cover(d: Dossier, total: int) -> gen.CoverData:
 
 
 def paginate(d: Dossier) -> tuple[Part, Part]:
-    """Two passes: lay out with placeholder numbers to learn page counts, then write the real pages."""
-    cover_pdf, toc_pdf = d.work / "cover.pdf", d.work / "toc.pdf"
-    for s in d.sections:
-        if s.item.source == "branches":
-            s.parts[0].pages = gen.write_branch_directory(
-                s.parts[0].pdf, s.item.title, _branch_rows(d, s, False)
-            )
-            s.sources[0].pages = s.parts[0].pages
-    cover_pages = gen.write_cover(cover_pdf, _cover(d, 999))
-    toc_pages = gen.write_toc(toc_pdf, _toc_rows(d, False), d.checklist.notes)
-    page = cover_pages + toc_pages + 1
+    """Two passes: lay out with placeholder numbers to learn page counts, then write the real pages.
+
+    The cover, the 目录 and every branch 目录 are segments of one generated PDF (one font subset).
+    """
+    generated = d.work / "generated.pdf"
+    branch_sections = [s for s in d.sections if s.item.source == "branches"]
+    title = d.checklist.title + d.checklist.subtitle
+
+    def segments(total: int, final: bool) -> list[list[Any]]:
+        return [gen.cover_story(_cover(d, total)), gen.toc_story(_toc_rows(d, final), d.checklist.notes)] + [
+            gen.branch_story(s.item.title, _branch_rows(d, s, final)) for s in branch_sections
+        ]
+
+    counts = gen.write_pages(generated, segments(999, False), title)
+    for s, pages in zip(branch_sections, counts[2:], strict=True):
+        s.parts[0].pages = s.sources[0].pages = pages
+    page = counts[0] + counts[1] + 1
     for s in d.sections:
         s.first_page = page
         page += s.pages
-    total = page - 1
-    final_counts = (
-        gen.write_cover(cover_pdf, _cover(d, total)),
-        gen.write_toc(toc_pdf, _toc_rows(d, True), d.checklist.notes),
-    )
-    for s in d.sections:
-        if s.item.source == "branches":
-            pages = gen.write_branch_directory(s.parts[0].pdf, s.item.title, _branch_rows(d, s, True))
-            if pages != s.parts[0].pages:
-                raise AssertionError("branch directory changed length between layout passes")
-    if final_counts != (cover_pages, toc_pages):
-        raise AssertionError("cover or 目录 changed length between layout passes")
-    return Part(cover_pdf, cover_pages, form=True), Part(toc_pdf, toc_pages)
+    if gen.write_pages(generated, segments(page - 1, True), title) != counts:
+        raise AssertionError("generated pages changed length between layout passes")
+    start = counts[0] + counts[1]
+    for s, pages in zip(branch_sections, counts[2:], strict=True):
+        s.parts[0] = Part(generated, pages, start=start)
+        start += pages
+    return Part(generated, counts[0], form=True), Part(generated, counts[1], start=counts[0])
 
 
 def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, list[SignaturePlace]]:

@@ -21,6 +21,7 @@ class Part:
 
     pdf: Path
     pages: int
+    start: int = 0  # index of the part's first page in `pdf`
     form: bool = False  # a generated page: seals go at its 盖章 text
     attachment: bool = False  # a user's scan: the watermark applies
 
@@ -56,7 +57,7 @@ def assemble(
     overlay_pages: list[OverlayPage] = []
     signatures: list[SignaturePlace] = []
     for part in parts:
-        marks, signs = find_marks(part.pdf, form=part.form)
+        marks, signs = find_marks(part.pdf, form=part.form, pages=range(part.start, part.start + part.pages))
         if len(marks) != part.pages:
             raise AssertionError(f"{part.pdf}: {len(marks)} pages, expected {part.pages}")
         base = len(overlay_pages)
@@ -66,13 +67,16 @@ def assemble(
     overlay_path = work / "overlay.pdf"
     write_overlay(overlay_path, overlay_pages, seam=seam, watermark=watermark)
 
+    opened: dict[Path, pikepdf.Pdf] = {}  # each file once: pages taken from it share its fonts
     sources: list[pikepdf.Pdf] = []
     try:
         dossier = pikepdf.new()
         for part in parts:
-            src = pikepdf.open(part.pdf)
-            sources.append(src)
-            dossier.pages.extend(src.pages)
+            if part.pdf not in opened:
+                opened[part.pdf] = pikepdf.open(part.pdf)
+                sources.append(opened[part.pdf])
+            src = opened[part.pdf]
+            dossier.pages.extend(src.pages[part.start : part.start + part.pages])
         overlay = pikepdf.open(overlay_path)
         sources.append(overlay)
         if len(overlay.pages) != len(dossier.pages):

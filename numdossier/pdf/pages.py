@@ -12,7 +12,15 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.flowables import Flowable
 
 from .fonts import cjk_font
@@ -69,18 +77,44 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _build(path: Path, story: list[Flowable], title: str) -> int:
+class _SegmentStart(Flowable):
+    """Zero-size marker that records the page its segment starts on."""
+
+    def __init__(self, index: int, starts: dict[int, int]) -> None:
+        super().__init__()
+        self.index, self.starts = index, starts
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return (0, 0)
+
+    def draw(self) -> None:
+        self.starts[self.index] = self.canv.getPageNumber()
+
+
+def write_pages(path: Path, segments: Sequence[list[Flowable]], title: str) -> list[int]:
+    """All our own pages in one PDF, each segment starting on a new page; returns pages per segment.
+
+    One document means one embedded subset of the CJK font for the cover, 目录 and branch 目录s.
+    """
+    starts: dict[int, int] = {}
     pages = 0
 
     def count(canvas, doc) -> None:  # type: ignore[no-untyped-def]
         nonlocal pages
         pages += 1
 
+    story: list[Flowable] = []
+    for index, segment in enumerate(segments):
+        if index:
+            story.append(PageBreak())
+        story.append(_SegmentStart(index, starts))
+        story += segment
     doc = SimpleDocTemplate(
         str(path), pagesize=A4, title=title, author="", creator="numdossier", invariant=1, **MARGINS
     )
     doc.build(story, onFirstPage=count, onLaterPages=count)
-    return pages
+    bounds = [starts[i] for i in range(len(segments))] + [pages + 1]
+    return [bounds[i + 1] - bounds[i] for i in range(len(segments))]
 
 
 def _grid(data: list[list[Flowable]], widths: list[float]) -> Table:
@@ -100,7 +134,7 @@ def _grid(data: list[list[Flowable]], widths: list[float]) -> Table:
     return table
 
 
-def write_cover(path: Path, data: CoverData) -> int:
+def cover_story(data: CoverData) -> list[Flowable]:
     s = _styles()
     rows = [[_p(f"{label}：", s["row"]), _p(value, s["row"])] for label, value in data.rows]
     rows.append([_p("材料页数：", s["row"]), _p(f"共 {data.total_pages} 页", s["row"])])
@@ -130,10 +164,10 @@ def write_cover(path: Path, data: CoverData) -> int:
         Spacer(1, 30 * mm),
         KeepTogether([sign]),
     ]
-    return _build(path, story, data.title)
+    return story
 
 
-def write_toc(path: Path, rows: Sequence[TocRow], notes: Sequence[str]) -> int:
+def toc_story(rows: Sequence[TocRow], notes: Sequence[str]) -> list[Flowable]:
     s = _styles()
     data: list[list[Flowable]] = [
         [_p("序号", s["cell_c"]), _p("材料名称", s["cell_c"]), _p("页码", s["cell_c"])]
@@ -149,10 +183,10 @@ def write_toc(path: Path, rows: Sequence[TocRow], notes: Sequence[str]) -> int:
     if notes:
         story += [Spacer(1, 8 * mm), _p("注意事项：", s["small"])]
         story += [_p(f"{i}. {note}", s["small"]) for i, note in enumerate(notes, 1)]
-    return _build(path, story, "目录")
+    return story
 
 
-def write_branch_directory(path: Path, title: str, rows: Sequence[BranchRow]) -> int:
+def branch_story(title: str, rows: Sequence[BranchRow]) -> list[Flowable]:
     s = _styles()
     head = ["序号", "分支机构名称", "类型", "所在省", "所在地市", "证明文件", "页码"]
     data: list[list[Flowable]] = [[_p(h, s["cell_c"]) for h in head]]
@@ -179,4 +213,4 @@ def write_branch_directory(path: Path, title: str, rows: Sequence[BranchRow]) ->
         Spacer(1, 4 * mm),
         _grid(data, [11 * mm, 55 * mm, 18 * mm, 20 * mm, 20 * mm, 17 * mm, 14 * mm]),
     ]
-    return _build(path, story, title)
+    return story

@@ -89,7 +89,7 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     centres = [
         (x, y) for y in range(edge, max(edge + 1, h - footer)) for x in range(edge, max(edge + 1, w - edge))
     ]
-    scores = [(values[x, y], x, y) for x, y in centres]
+    scores = [(float(values[x, y]), x, y) for x, y in centres]  # type: ignore[arg-type]
     lowest = min(v for v, _, _ in scores)
     tolerance = 255 * 0.01
     _, bx, by = max(
@@ -98,13 +98,15 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     return _clamp((bx + 0.5) / scale, height - (by + 0.5) / scale, width, height)
 
 
-def find_marks(pdf_path: Path, form: bool) -> tuple[list[PageMarks], list[Signature]]:
+def find_marks(
+    pdf_path: Path, form: bool, pages: range | None = None
+) -> tuple[list[PageMarks], list[Signature]]:
     """Seal places for every page of a part; forms use their 盖章 text, other pages their emptiest area."""
     marks: list[PageMarks] = []
     signatures: list[Signature] = []
     document = pdfium.PdfDocument(str(pdf_path))
     try:
-        for index in range(len(document)):
+        for offset, index in enumerate(pages if pages is not None else range(len(document))):
             page = document[index]
             width, height = page.get_size()
             page_marks = PageMarks()
@@ -114,7 +116,7 @@ def find_marks(pdf_path: Path, form: bool) -> tuple[list[PageMarks], list[Signat
                     page_marks.seals.append(_clamp((left + right) / 2, (bottom + top) / 2, width, height))
                 for _, box in _find(textpage, SIGN_WORD):
                     signatures.append(
-                        Signature(index, _who(textpage, box), (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+                        Signature(offset, _who(textpage, box), (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
                     )
                 textpage.close()
             if not page_marks.seals:
