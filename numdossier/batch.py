@@ -4,21 +4,22 @@ then finish the dossiers in parallel; one failing dossier never stops the others
 from __future__ import annotations
 
 import concurrent.futures as cf
-import datetime as dt
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .check import CheckResult, check_profile
 from .convert.libreoffice import convert_grouped, kill_running
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
 from .pdf.fonts import cjk_font
-from .pipeline import BuildOptions, Built, Dossier, finish, prepare
+from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, prepare
 from .rules.findings import Finding
 
 
@@ -44,6 +45,7 @@ class Outcome:
         return self.error.exit_code if self.error is not None else ExitCode.input_error
 
 
+T = TypeVar("T")
 Listener = Callable[[Outcome, int, int], None]  # outcome, finished so far, total
 
 
@@ -56,8 +58,7 @@ def run_batch(
 ) -> list[Outcome]:
     """Build every profile; outcomes in the order given."""
     jobs = jobs or default_jobs()
-    today: dt.date = options.today
-    outcomes = [Outcome(str(p), check_profile(p, today)) for p in profiles]
+    outcomes = [Outcome(str(p), check_profile(p, options.today)) for p in profiles]
     done = 0
 
     def report(outcome: Outcome) -> None:
@@ -66,110 +67,117 @@ def run_batch(
         if listener is not None:
             listener(outcome, done, len(outcomes))
 
-    workdirs: list[Path] = []
-    dossiers: dict[int, Dossier] = {}
-    started: dict[int, float] = {}
-    try:
-        # 1. check and render: cheap, in this process
-        for index, outcome in enumerate(outcomes):
-            result = outcome.check
-            if result.loaded is None or not (result.ok or options.force):
-                report(outcome)
-                continue
+    todo: dict[int, float] = {}  # index -> start time
+    for index, outcome in enumerate(outcomes):
+        result = outcome.check
+        if result.loaded is None or not (result.ok or options.force):
+            report(outcome)
+        else:
             outcome.forced = [f for f in result.findings if f.severity == "error"]
-            started[index] = time.perf_counter()
+            todo[index] = time.perf_counter()
+
+    workdirs: list[Path] = []
+    pool: cf.Executor | None = None
+    if jobs > 1 and len(todo) > 1:
+        # Created before any thread starts (fork), after the font is loaded, so that workers inherit it.
+        cjk_font()
+        pool = cf.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+        )
+    try:
+        # 1. render each dossier's forms, `jobs` dossiers at once
+        dossiers: dict[int, Dossier] = {}
+        prepared = {}
+        for index in todo:
             work = Path(tempfile.mkdtemp(prefix="numdossier-"))
             workdirs.append(work)
+            prepared[index] = _submit(pool, prepare, outcomes[index].check.loaded, options, work)
+        for index, ready in prepared.items():
             try:
-                dossiers[index] = prepare(result.loaded, options, work)
-            except NumdossierError as e:
-                _fail(outcome, e, started[index])
-                report(outcome)
-            except Exception as e:  # a defect must not take the other dossiers down
-                _fail(outcome, _internal(e), started[index])
-                report(outcome)
+                dossiers[index] = ready.result()
+            except Exception as e:
+                _fail(outcomes[index], _as_error(e), todo[index])
+                report(outcomes[index])
 
-        # 2. every form of the batch in a few LibreOffice runs, `jobs` at a time
+        # 2. every form of the batch in a few LibreOffice runs, `jobs` runs at a time
         documents: dict[Hashable, Path] = {
             (index, item_id): docx for index, d in dossiers.items() for item_id, docx in d.forms.items()
         }
+        pdfs: dict[Hashable, Path | ConversionError] = {}
         if documents:
             staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
             workdirs.append(staging)
             try:
                 pdfs = convert_grouped(documents, staging, workers=jobs)
             except EnvironmentProblem as e:
-                for index in list(dossiers):
-                    _fail(outcomes[index], e, started[index])
+                for index in dossiers:
+                    _fail(outcomes[index], e, todo[index])
                     report(outcomes[index])
-                    del dossiers[index]
-                pdfs = {}
-        else:
-            pdfs = {}
+                dossiers = {}
 
         # 3. attachments, layout, assembly and publishing, `jobs` dossiers at once
-        ready: dict[int, dict[str, Path]] = {}
+        finishing = {}
         for index, d in dossiers.items():
-            converted: dict[str, Path] = {}
-            failure: NumdossierError | None = None
-            for item_id in d.forms:
-                pdf = pdfs[(index, item_id)]
-                if isinstance(pdf, ConversionError):
-                    failure = failure or pdf
-                else:
-                    converted[item_id] = pdf
+            results = {item_id: pdfs[(index, item_id)] for item_id in d.forms}
+            failure = next((r for r in results.values() if isinstance(r, ConversionError)), None)
             if failure is not None:
-                _fail(outcomes[index], failure, started[index])
+                _fail(outcomes[index], failure, todo[index])
                 report(outcomes[index])
-            else:
-                ready[index] = converted
-
-        if jobs == 1 or len(ready) <= 1:
-            for index, converted in ready.items():
-                _finish_one(outcomes[index], dossiers[index], converted, started[index])
-                report(outcomes[index])
-        else:
-            # fork: workers inherit the loaded font and modules; no threads are running at this point
-            cjk_font()
-            context = multiprocessing.get_context("fork")
-            with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = {
-                    pool.submit(finish, dossiers[i], converted, outcomes[i].forced): i
-                    for i, converted in ready.items()
-                }
-                try:
-                    for future in cf.as_completed(futures):
-                        index = futures[future]
-                        try:
-                            outcomes[index].built = future.result()
-                            outcomes[index].seconds = time.perf_counter() - started[index]
-                        except NumdossierError as e:
-                            _fail(outcomes[index], e, started[index])
-                        except Exception as e:  # a defect must not take the other dossiers down
-                            _fail(outcomes[index], _internal(e), started[index])
-                        report(outcomes[index])
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    for process in list(getattr(pool, "_processes", {}).values()):
-                        process.terminate()  # workers turn SIGTERM into cleanup (see cli.main)
-                    raise
+                continue
+            converted = {k: v for k, v in results.items() if isinstance(v, Path)}
+            finishing[_submit(pool, finish, d, converted, outcomes[index].forced)] = index
+        for built in cf.as_completed(finishing):
+            index = finishing[built]
+            try:
+                outcomes[index].built = built.result()
+                outcomes[index].seconds = time.perf_counter() - todo[index]
+            except Exception as e:
+                _fail(outcomes[index], _as_error(e), todo[index])
+            report(outcomes[index])
     except BaseException:
         kill_running()
+        if isinstance(pool, cf.ProcessPoolExecutor):
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()  # see _worker_init
+            for process in workers:
+                process.join(timeout=10)
         raise
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         for work in workdirs:
             shutil.rmtree(work, ignore_errors=True)
     return outcomes
 
 
-def _finish_one(outcome: Outcome, d: Dossier, converted: dict[str, Path], start: float) -> None:
+def _worker_init() -> None:
+    """Workers leave interrupts to the main process, which stops them with SIGTERM when needed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    discard_partial_files()
+    os._exit(int(ExitCode.interrupted))
+
+
+def _submit(pool: cf.Executor | None, fn: Callable[..., T], *args: Any) -> cf.Future[T]:
+    """On the pool, or right here when there is nothing to parallelise."""
+    if pool is not None:
+        return pool.submit(fn, *args)
+    future: cf.Future[T] = cf.Future()
     try:
-        outcome.built = finish(d, converted, outcome.forced)
-        outcome.seconds = time.perf_counter() - start
-    except NumdossierError as e:
-        _fail(outcome, e, start)
-    except Exception as e:  # a defect must not take the other dossiers down
-        _fail(outcome, _internal(e), start)
+        future.set_result(fn(*args))
+    except Exception as e:
+        future.set_exception(e)
+    return future
+
+
+def _as_error(e: Exception) -> NumdossierError:
+    """Errors of one dossier stay with it; a defect becomes an internal error of that dossier only."""
+    return e if isinstance(e, NumdossierError) else _internal(e)
 
 
 def _internal(e: Exception) -> InternalError:

@@ -344,8 +344,18 @@ def publish(d: Dossier, pdf: Path, data: dict[str, Any]) -> Path:
     return target
 
 
+_in_flight: set[Path] = set()  # temporary files in OUT being written right now
+
+
+def discard_partial_files() -> None:
+    """Remove half-written temporary files in OUT (a worker being stopped calls this)."""
+    for temp in list(_in_flight):
+        temp.unlink(missing_ok=True)
+
+
 def _install(content: bytes | Path, final: Path, tag: str) -> None:
     temp = final.with_name(f".{final.name}{tag}")
+    _in_flight.add(temp)
     try:
         if isinstance(content, Path):
             shutil.copyfile(content, temp)
@@ -354,6 +364,7 @@ def _install(content: bytes | Path, final: Path, tag: str) -> None:
         os.replace(temp, final)
     finally:
         temp.unlink(missing_ok=True)
+        _in_flight.discard(temp)
 
 
 # --- the pipeline ---------------------------------------------------------------------------------

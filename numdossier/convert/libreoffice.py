@@ -192,8 +192,12 @@ def convert_grouped(
         )
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for future in [pool.submit(run, i, chunk) for i, chunk in enumerate(chunks)]:
-            future.result()
+        try:
+            for future in [pool.submit(run, i, chunk) for i, chunk in enumerate(chunks)]:
+                future.result()
+        except BaseException:
+            kill_running()  # else leaving the with-block would wait for every running conversion
+            raise
     return results
 
 
