@@ -96,5 +96,9 @@ class EnvironmentProblem(NumdossierError):
     exit_code = ExitCode.environment
 
 
+class OutputError(EnvironmentProblem):
+    """The output folder cannot be written (disk full, no permission): nothing half-written is left."""
+
+
 class ConversionError(EnvironmentProblem):
     """LibreOffice crashed, timed out or produced no PDF."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import importlib
 import json
@@ -15,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .convert import convert_all
-from .errors import AttachmentError, TemplateError
+from .errors import AttachmentError, OutputError, TemplateError
 from .kinds import Checklist, Item, load_checklist, template_dir
 from .pdf import pages as gen
 from .pdf.assemble import Bookmark, Part, SignaturePlace, assemble
@@ -334,13 +335,26 @@ def manifest(
 def publish(d: Dossier, pdf: Path, data: dict[str, Any]) -> Path:
     """Move the finished files into OUT/<name>/, each through a temporary name in the same folder."""
     target = d.options.out / d.loaded.name
-    (target / "forms").mkdir(parents=True, exist_ok=True)
     tag = f".tmp-{os.getpid()}"
-    for docx in d.forms.values():
-        _install(docx.read_bytes(), target / "forms" / docx.name, tag)
-    _install(pdf, target / "dossier.pdf", tag)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    _install(text.encode("utf-8"), target / "manifest.json", tag)
+    try:
+        (target / "forms").mkdir(parents=True, exist_ok=True)
+        # Two builds of the same dossier at once: the lock keeps forms, PDF and manifest of one build
+        # together (a lock on the folder itself, so nothing extra is left in OUT).
+        folder = os.open(target, os.O_RDONLY)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            for docx in d.forms.values():
+                _install(docx.read_bytes(), target / "forms" / docx.name, tag)
+            _install(pdf, target / "dossier.pdf", tag)
+            _install(text.encode("utf-8"), target / "manifest.json", tag)
+        finally:
+            os.close(folder)  # releases the lock
+    except OSError as e:
+        raise OutputError(
+            f"无法写入输出文件夹 {target}：{e.strerror or e}。",
+            "请检查磁盘空间和写入权限（或用 -o 指定其他输出文件夹），然后重新生成；未留下不完整的文件。",
+        ) from e
     return target
 
 

@@ -40,10 +40,28 @@ def reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+MAX_TEMPLATE_BYTES = 100 * 1024 * 1024  # unpacked; a form template is well under 1 MB
+
+
+def _check_size(template: Path) -> None:
+    """Refuse zip bombs before python-docx unpacks the template into memory."""
+    with zipfile.ZipFile(template) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_TEMPLATE_BYTES:
+        raise TemplateError(
+            f"模板 {template.name} 解压后过大（{unpacked // (1024 * 1024)} MB）。",
+            "请检查模板文件是否正确；表格模板通常小于 1 MB。",
+        )
+
+
 def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> None:
-    """Render `template` into `out`; every template problem becomes a TemplateError naming the template."""
+    """Render `template` into `out`; every template problem becomes a TemplateError naming the template.
+
+    python-docx parses the XML with resolve_entities=False, so external entities are never loaded.
+    """
     env = environment()
     try:
+        _check_size(template)
         tpl = DocxTemplate(str(template))
         context = build_context(tpl)
         undeclared = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
