@@ -217,9 +217,27 @@ def build(
         for o in outcomes:
             entry = _result_json(o.check, str(o.built.folder) if o.built else None)
             entry["ok"] = o.ok
+            if o.error is not None:  # why the build failed, as a finding scripts can read
+                entry["findings"].append(_build_failure(o.error))
+                entry["errors"] += 1
             results.append(entry)
         print(json.dumps(results, ensure_ascii=False, indent=2))
     return batch_exit_code(outcomes)
+
+
+def _build_failure(error: NumdossierError) -> dict[str, Any]:
+    code = {
+        ExitCode.environment: "BUILD-ENVIRONMENT",
+        ExitCode.internal: "BUILD-INTERNAL",
+    }.get(error.exit_code, "BUILD-INPUT")
+    return {
+        "severity": "error",
+        "code": code,
+        "field": None,
+        "file": getattr(error, "file", None),
+        "message": redact(error.message),
+        "hint": redact(error.hint or ""),
+    }
 
 
 def expand_profiles(paths: list[Path]) -> list[Path]:

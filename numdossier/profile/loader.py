@@ -149,6 +149,8 @@ def parse_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as e:
         # Python's message ends in "(at line L, column C)"; keep it, it is the position users need.
         raise ProfileError(str(path), [f"TOML 语法错误：{e}"], "请按提示的行号和列号修改配置文件。") from None
+    except RecursionError:  # tomllib recurses per nesting level; thousands of [[[... exhaust the stack
+        raise ProfileError(str(path), ["嵌套层数过多，不是有效的配置文件"], "请检查文件内容。") from None
 
 
 def load_profile(path: str | Path) -> LoadedProfile:
