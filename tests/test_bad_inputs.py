@@ -134,9 +134,10 @@ def test_missing_profile_and_directory(tmp_path: Path) -> None:
 def png_bomb(path: Path) -> None:
     """A valid PNG header claiming 40000 x 40000 pixels, a few hundred bytes on disk."""
     ihdr = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
-    chunk = lambda kind, data: (
-        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    )  # noqa: E731
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     idat = zlib.compress(b"\0" * 1000)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
 
