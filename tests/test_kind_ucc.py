@@ -1,0 +1,580 @@
+"""The ucc kind: profile model, form context, the three templates, starter, sample, and an end-to-end build."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import typing
+import zipfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from lxml import etree
+from pydantic import BaseModel
+
+from numdossier.check import check_loaded
+from numdossier.kinds import load_checklist
+from numdossier.kinds.ucc import build_context, capital, money, rate_text
+from numdossier.profile import LoadedProfile, load_profile
+from numdossier.profile.ucc import UccProfile
+from numdossier.render.docx import render_docx
+from numdossier.render.engine import DATE_BLANK, environment
+from numdossier.rules.codes import id_check, uscc_check
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates" / "ucc"
+AGREEMENT = TEMPLATES / "service_agreement.docx"
+ANTI_FRAUD = TEMPLATES / "anti_fraud_commitment.docx"
+DESTINATIONS = TEMPLATES / "destination_commitment.docx"
+ALL = [AGREEMENT, ANTI_FRAUD, DESTINATIONS]
+IDS = ["agreement", "anti_fraud", "destinations"]
+STARTER = TEMPLATES / "starter.toml"
+SAMPLE = ROOT / "samples" / "ucc" / "minglan-ucc.toml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A4_TWIPS = (11906, 16838)
+EPOCH = "1795392000"  # 2026-11-23
+
+
+def load_tool(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def sample() -> LoadedProfile:
+    loaded = load_profile(SAMPLE)
+    assert isinstance(loaded.model, UccProfile)
+    return loaded
+
+
+def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
+    """A validated copy with dotted fields changed: variant(p, **{"ucc.contract.total": 5})."""
+    dump = loaded.model.model_dump(mode="python")
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = dump
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return dataclasses.replace(loaded, model=UccProfile.model_validate(dump))
+
+
+def render(template: Path, loaded: LoadedProfile) -> bytes:
+    tpl = DocxTemplate(str(template))
+    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return z.read(name).decode("utf-8")
+
+
+def text(docx_bytes: bytes) -> str:
+    """Paragraph texts (runs joined), one per line, table cells included."""
+    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
+
+
+def table_rows(docx_bytes: bytes, first_header: str) -> list[list[str]]:
+    """The rows (cell texts) of the table whose first row starts with `first_header`, header excluded."""
+    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+    for tbl in root.iter(f"{W}tbl"):
+        rows = [
+            ["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in tr.iter(f"{W}tc")]
+            for tr in tbl.iter(f"{W}tr")
+        ]
+        if rows and rows[0] and rows[0][0] == first_header:
+            return rows[1:]
+    raise AssertionError(f"no table starting with {first_header}")
+
+
+# --------------------------------------------------------------------------- context values
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1000, "人民币壹仟元整"),
+        (12345.6, "人民币壹万贰仟叁佰肆拾伍元陆角"),
+        (1005, "人民币壹仟零伍元整"),
+        (10.05, "人民币壹拾元零伍分"),
+        (0, "人民币零元整"),
+    ],
+)
+def test_capital_numerals(value: float, expected: str) -> None:
+    assert capital(value) == expected
+
+
+def test_money_and_rate_figures() -> None:
+    assert money(1000) == "1,000.00" and money(12345.6) == "12,345.60" and money(0) == "0.00"
+    assert rate_text(0.1) == "0.10" and rate_text(0.085) == "0.085" and rate_text(1) == "1.00"
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+@pytest.mark.parametrize("template", ALL, ids=IDS)
+def test_rendering_leaves_no_jinja_tags(template: Path, sample: LoadedProfile) -> None:
+    xml = part(render(template, sample))
+    for marker in ("{{", "}}", "{%", "%}", "{#"):
+        assert marker not in xml
+
+
+@pytest.mark.parametrize("template", ALL, ids=IDS)
+def test_pipeline_renderer_accepts_the_templates(
+    template: Path, sample: LoadedProfile, tmp_path: Path
+) -> None:
+    out = tmp_path / template.name
+    render_docx(template, lambda tpl: build_context(sample, tpl), out)
+    assert sample.model.company.name in text(out.read_bytes())
+
+
+def test_agreement_shows_both_parties_and_the_package(sample: LoadedProfile) -> None:
+    body = text(render(AGREEMENT, sample))
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    provider = p.ucc.provider
+    for value in [
+        p.company.name,
+        p.company.address,
+        p.company.uscc,
+        p.number_contact.name,
+        p.number_contact.mobile,
+        provider.name,
+        provider.contact,
+        provider.phone,
+        provider.address,
+        provider.bank,
+        provider.account,
+        p.ucc.business_number,
+        p.ucc.use,
+        "1,000.00 元/年",
+        "0.10 元/分钟",
+        "1,000.00 元",
+        "（大写：人民币壹仟元整）",
+        "2026 年 12 月 1 日起至 2027 年 11 月 30 日止",
+        "签约地（无锡）人民法院",
+    ]:
+        assert value in body, value
+    assert f"甲方：{p.company.name}（盖章）" in body
+    assert f"乙方：{provider.name}（盖章）" in body
+    assert "法定代表人或授权代表（签字）：" in body and "授权代表（签字）：" in body
+    assert body.count("日期：2026 年 11 月 20 日") == 2
+
+
+def test_agreement_total_in_capitals_follows_the_profile(sample: LoadedProfile) -> None:
+    changed = variant(
+        sample,
+        **{
+            "ucc.contract.total": 12345.6,
+            "ucc.contract.prepaid": 11345.6,
+            "ucc.contract.equipment": "IP 话机 2 台，单价 300 元",
+        },
+    )
+    body = text(render(AGREEMENT, changed))
+    assert "12,345.60 元" in body and "（大写：人民币壹万贰仟叁佰肆拾伍元陆角）" in body
+    assert "11,345.60 元" in body
+    assert "IP 话机 2 台，单价 300 元" in body and "见服务内容" in body
+    assert "人民币壹仟元整" not in body
+
+
+def test_anti_fraud_commitment(sample: LoadedProfile) -> None:
+    body = text(render(ANTI_FRAUD, sample))
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    assert "“防范和打击通讯信息诈骗”承诺函" in body
+    for value in [
+        p.ucc.business_number,
+        p.ucc.use,
+        p.ucc.carrier,
+        p.ucc.contact_24h.name,
+        p.ucc.contact_24h.phone,
+        p.ucc.provider.name,
+    ]:
+        assert value in body, value
+    assert f"承诺单位：{p.company.name}（盖章）" in body
+    assert "承诺人（签字）：" in body and "日期：2026 年 11 月 20 日" in body
+    changed = text(render(ANTI_FRAUD, variant(sample, **{"ucc.carrier": "中国联通"})))
+    assert "中国联通" in changed and "中国移动" not in changed
+
+
+# --------------------------------------------------------------------------- destinations
+
+
+def destination(number: str, holder: str, name: str, holder_id: str, relation: str = "") -> dict[str, Any]:
+    return {
+        "number": number,
+        "holder": holder,
+        "holder_name": name,
+        "holder_id": holder_id,
+        "bill": [f"attachments/账单-{number}.pdf"],
+        "relation": relation,
+    }
+
+
+def test_destination_rows_follow_the_profile(sample: LoadedProfile) -> None:
+    rows = table_rows(render(DESTINATIONS, sample), "序号")
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    assert len(rows) == len(p.ucc.destinations) == 2
+    assert rows[0] == ["1", "0510-85550100", p.company.name, p.company.uscc, "本公司"]
+    assert rows[1] == ["2", "13800138102", "顾一宁", "320211199308260040", "员工"]
+
+
+def test_three_destinations_and_holder_labels(sample: LoadedProfile) -> None:
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    three = [
+        destination("0510-85550100", "company", p.company.name, p.company.uscc),
+        destination("13800138101", "legal_rep", p.legal_rep.name, p.legal_rep.id_number),
+        destination("13800138102", "employee", "顾一宁", "320211199308260040", "客服主管名下，用于售后热线"),
+    ]
+    rows = table_rows(render(DESTINATIONS, variant(sample, **{"ucc.destinations": three})), "序号")
+    assert [r[0] for r in rows] == ["1", "2", "3"]
+    assert [r[-1] for r in rows] == ["本公司", "法定代表人", "员工"]
+
+
+def test_no_destinations_keeps_one_blank_row(sample: LoadedProfile) -> None:
+    rows = table_rows(render(DESTINATIONS, variant(sample, **{"ucc.destinations": []})), "序号")
+    assert rows == [["", "", "", "", ""]]
+
+
+def test_relation_note_only_for_employee_numbers(sample: LoadedProfile) -> None:
+    body = text(render(DESTINATIONS, sample))
+    note = "目的码登记在本单位员工名下的"
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    employee = p.ucc.destinations[1]
+    assert note in body
+    assert f"{employee.number}（{employee.holder_name}）：{employee.relation}" in body
+    company_only = variant(
+        sample,
+        **{"ucc.destinations": [destination("0510-85550100", "company", p.company.name, p.company.uscc)]},
+    )
+    body = text(render(DESTINATIONS, company_only))
+    assert note not in body and employee.relation not in body
+    assert "本公司" in body
+
+
+def test_destination_commitment_signature_block(sample: LoadedProfile) -> None:
+    body = text(render(DESTINATIONS, sample))
+    p = sample.model
+    for value in [p.company.name, p.company.address, p.number_contact.name, p.number_contact.mobile]:
+        assert value in body
+    assert "目的码实名制承诺书" in body and "0510-68880000" in body
+    assert f"承诺单位：{p.company.name}（盖章）" in body
+    assert "法定代表人（签字）：" in body and "日期：2026 年 11 月 20 日" in body
+
+
+# --------------------------------------------------------------------------- dates, seals, layout
+
+
+@pytest.mark.parametrize("template", ALL, ids=IDS)
+def test_without_dates_the_blanks_stay(template: Path, sample: LoadedProfile) -> None:
+    undated = variant(sample, **{"signing.date": None, "ucc.contract.start": None, "ucc.contract.end": None})
+    body = text(render(template, undated))
+    assert DATE_BLANK in body
+    assert "2026 年" not in body and "2027 年" not in body
+
+
+@pytest.mark.parametrize(("template", "seals"), [(AGREEMENT, 2), (ANTI_FRAUD, 1), (DESTINATIONS, 1)], ids=IDS)
+def test_seal_and_signature_words_appear_only_at_their_places(
+    template: Path, seals: int, sample: LoadedProfile
+) -> None:
+    body = text(render(template, sample))
+    assert body.count("盖章") == seals and body.count("（盖章）") == seals
+    assert body.count("签字") == seals and body.count("（签字）") == seals
+
+
+def test_agreement_seals_start_their_own_lines(sample: LoadedProfile) -> None:
+    # side-by-side 甲方/乙方 blocks: （盖章） at the start of each column keeps the seals far apart
+    assert part(render(AGREEMENT, sample)).count("<w:br/><w:t>（盖章）</w:t>") == 2
+
+
+@pytest.mark.parametrize("template", [ANTI_FRAUD, DESTINATIONS], ids=IDS[1:])
+def test_a_long_company_name_puts_the_seal_word_on_its_own_line(
+    template: Path, sample: LoadedProfile
+) -> None:
+    name = "无锡明澜示例信息科技与现代通信服务股份有限公司"
+    rendered = render(template, variant(sample, **{"company.name": name}))
+    assert f"承诺单位：{name}（盖章）" in text(rendered)
+    assert "<w:br/><w:t>（盖章）</w:t>" in part(rendered)
+    assert "<w:br/><w:t>（盖章）</w:t>" not in part(render(template, sample))
+
+
+@pytest.mark.parametrize("template", ALL, ids=IDS)
+def test_a4_song_fonts_no_header_or_footer(template: Path) -> None:
+    document = docx.Document(str(template))
+    for section in document.sections:
+        size = section._sectPr.find(qn("w:pgSz"))
+        assert (int(size.get(qn("w:w"))), int(size.get(qn("w:h")))) == A4_TWIPS
+        assert section.bottom_margin is not None and section.bottom_margin.mm >= 20
+        assert section._sectPr.find(qn("w:headerReference")) is None
+        assert section._sectPr.find(qn("w:footerReference")) is None
+    runs = [r for p in document.element.body.iter(qn("w:p")) for r in p.iter(qn("w:r"))]
+    assert runs
+    for run in runs:
+        fonts = run.find(qn("w:rPr")).find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) in ("宋体", "黑体")
+
+
+@pytest.mark.parametrize("template", ALL, ids=IDS)
+def test_jinja_tags_are_never_split_across_runs(template: Path) -> None:
+    root = etree.fromstring(part(template.read_bytes()).encode("utf-8"))
+    for run in root.iter(f"{W}r"):
+        content = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        assert content.count("{{") == content.count("}}"), content
+        assert content.count("{%") == content.count("%}"), content
+
+
+def test_templates_are_what_the_script_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "tools"))
+    load_tool("make_templates", monkeypatch)
+    module = load_tool("make_templates_ucc", monkeypatch)
+    module.main(["--out", str(tmp_path)])
+    for template in ALL:
+        built = (tmp_path / template.name).read_bytes()
+        for name in ("word/document.xml", "word/styles.xml"):
+            assert part(built, name) == part(template.read_bytes(), name), (
+                f"run tools/make_templates_ucc.py ({template.name} {name})"
+            )
+
+
+# --------------------------------------------------------------------------- starter and sample
+
+
+def submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+COMMENTED_OUT = {"name", "legal_rep.id_valid_until", "signing.date", "ucc.contract.start", "ucc.contract.end"}
+
+
+def missing_fields(model: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
+    missing = []
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        if path in COMMENTED_OUT:
+            continue
+        if name not in data:
+            missing.append(path)
+            continue
+        sub = submodel(info.annotation)
+        value = data[name]
+        if sub is None:
+            continue
+        if isinstance(value, list):
+            if not value:
+                missing.append(f"{path}[0]")
+                continue
+            value, path = value[0], f"{path}[0]"
+        missing += missing_fields(sub, value, f"{path}.")
+    return missing
+
+
+def test_starter_loads_and_has_every_field(tmp_path: Path) -> None:
+    path = tmp_path / "my-ucc.toml"
+    shutil.copyfile(STARTER, path)
+    loaded = load_profile(path)
+    assert loaded.kind == "ucc" and loaded.name == "my-ucc"
+    data = tomllib.loads(STARTER.read_text(encoding="utf-8"))
+    assert list(data)[:2] == ["format", "kind"]
+    assert missing_fields(UccProfile, data) == []
+    assert list(data["attachments"]) == load_checklist("ucc").attachment_keys
+
+
+def test_starter_every_key_has_a_chinese_comment() -> None:
+    lines = STARTER.read_text(encoding="utf-8").splitlines()
+    in_string = False
+    for n, line in enumerate(lines):
+        if in_string:
+            in_string = '"""' not in line
+            continue
+        m = re.match(r"^([a-z_0-9]+) = ", line)
+        if not m:
+            continue
+        if line.count('"""') == 1:
+            in_string = True
+        comment_here = re.search(r"#.*[\u4e00-\u9fff]", line.split('"""')[0] if in_string else line)
+        comment_above = n > 0 and re.match(r"^#.*[\u4e00-\u9fff]", lines[n - 1])
+        assert comment_here or comment_above, f"第 {n + 1} 行 {m.group(1)} 缺少中文注释"
+
+
+def test_checklist_order_and_sources() -> None:
+    checklist = load_checklist("ucc")
+    assert [i.id for i in checklist.items] == [
+        "business_licence",
+        "legal_rep_id",
+        "service_agreement",
+        "anti_fraud_commitment",
+        "phone_bills",
+        "destination_commitment",
+        "special_materials",
+    ]
+    assert checklist.title == "企业融合通信业务" and checklist.subtitle == "申请材料"
+    assert checklist.items[4].files == "ucc.destinations[].bill"
+    assert checklist.items[6].attachment_keys == ["holder_photo", "sales_permit", "agency_permit"]
+    assert not checklist.items[6].is_required({})
+
+
+def test_sample_checks_clean_and_uses_fictitious_codes(sample: LoadedProfile) -> None:
+    findings = check_loaded(sample, dt.date(2026, 11, 23))
+    assert [f for f in findings if f.severity == "error"] == []
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    assert uscc_check(p.company.uscc[:17]) == p.company.uscc[17]
+    for number in (p.legal_rep.id_number, p.number_contact.id_number):
+        assert id_check(number[:17]) == number[17]
+    assert p.signing.date == dt.date(2026, 11, 20)
+    for phone in (p.legal_rep.mobile, p.number_contact.mobile, p.ucc.contact_24h.phone):
+        assert phone.startswith("13800138")
+    assert (
+        p.ucc.contract.total
+        == p.ucc.contract.platform_fee + p.ucc.contract.number_fee + p.ucc.contract.prepaid
+    )
+
+
+def test_sample_attachments_exist_and_are_small(sample: LoadedProfile) -> None:
+    p = sample.model
+    assert isinstance(p, UccProfile)
+    files = [f for paths in p.attachments.values() for f in paths]
+    files += [f for d in p.ucc.destinations for f in d.bill]
+    assert len(files) == 5
+    for name in files:
+        path = SAMPLE.parent / name
+        assert path.is_file() and path.stat().st_size < 2 * 1024 * 1024, name
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def run_build(profile: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    return subprocess.run(
+        [sys.executable, "-m", "numdossier.cli", "build", str(profile), "-o", str(out), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def squash(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+def read_dossier(folder: Path) -> tuple[dict[str, Any], Any]:
+    from pypdf import PdfReader
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return manifest, PdfReader(folder / "dossier.pdf")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    run = run_build(SAMPLE, out)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result[0]["kind"] == "ucc" and result[0]["ok"] is True
+    return out / "minglan-ucc"
+
+
+@pytest.mark.e2e
+def test_e2e_pages_bookmarks_numbers_and_seals(built: Path) -> None:
+    manifest, reader = read_dossier(built)
+    assert len(reader.pages) == manifest["pages"]
+    titles = [item.title for item in load_checklist("ucc").items][:6]  # no special materials
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    assert [o.title for o in top] == [f"{n}. {t}" for n, t in enumerate(titles, 1)]
+    assert [i["id"] for i in manifest["items"]][-1] == "destination_commitment"
+    for mark, item in zip(top, manifest["items"], strict=True):
+        assert reader.get_destination_page_number(mark) + 1 == item["first_page"]
+    bills = next(i for i in manifest["items"] if i["id"] == "phone_bills")
+    assert [s["path"] for s in bills["sources"]] == [
+        "attachments/缴费账单-0510-85550100.pdf",
+        "attachments/缴费账单-13800138102.pdf",
+    ]
+    texts = [squash(page.extract_text() or "") for page in reader.pages]
+    total = len(texts)
+    for number, page_text in enumerate(texts, 1):
+        assert f"第{number}页共{total}页" in page_text, f"page {number}"
+        assert "此处加盖公章" in page_text, f"page {number}"
+    assert "江苏云启示例通信技术有限公司" in texts[0]  # 受理单位 on the cover
+    who = [s["who"] for s in manifest["signatures"]]
+    assert who == ["法定代表人或授权代表", "授权代表", "承诺人", "法定代表人"]
+
+
+@pytest.mark.e2e
+def test_e2e_forms_filled_and_fonts_embedded(built: Path) -> None:
+    for form in (built / "forms").glob("*.docx"):
+        with zipfile.ZipFile(form) as z:
+            for member in z.namelist():
+                if member.endswith(".xml"):
+                    xml = z.read(member).decode("utf-8")
+                    assert "{{" not in xml and "{%" not in xml, f"{form.name}:{member}"
+    if shutil.which("pdffonts") is None:
+        pytest.skip("poppler-utils not installed")
+    listing = subprocess.run(
+        ["pdffonts", str(built / "dossier.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    rows = listing.strip().splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert row.split()[-5] == "yes", row
+
+
+@pytest.mark.e2e
+def test_e2e_individual_business_adds_special_materials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "geti"
+    shutil.copytree(SAMPLE.parent, folder)
+    profile = folder / SAMPLE.name
+    content = profile.read_text(encoding="utf-8")
+    content = content.replace('entity_type = "enterprise"', 'entity_type = "individual_business"')
+    content = content.replace('name = "minglan-ucc"', 'name = "geti-ucc"')
+    content += 'holder_photo = ["attachments/法人手持证件照.jpg"]\n'  # [attachments] is the last table
+    profile.write_text(content, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(ROOT / "tools"))
+    load_tool("make_sample_scans", monkeypatch)
+    scans = load_tool("make_sample_scans_ucc", monkeypatch)
+    scans.generate(folder / "attachments", profile)
+
+    run = run_build(profile, tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    manifest, reader = read_dossier(tmp_path / "out" / "geti-ucc")
+    assert [i["id"] for i in manifest["items"]][-1] == "special_materials"
+    assert len(manifest["items"]) == 7
+    top = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert top[-1] == "7. 其他特殊材料"
+    special = manifest["items"][-1]
+    assert [s["path"] for s in special["sources"]] == ["attachments/法人手持证件照.jpg"]
+    assert len(reader.pages) == manifest["pages"] == special["last_page"]
