@@ -1,0 +1,455 @@
+"""The n400 kind: its four forms render the profile completely, its starter and sample load, and the
+sample builds into a print-ready dossier with the real CLI (e2e)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docxtpl import DocxTemplate
+from lxml import etree
+from pypdf import PdfReader
+
+from numdossier.kinds import load_checklist
+from numdossier.kinds.n400 import build_context, destination_rows, org_code
+from numdossier.profile import LoadedProfile, load_profile
+from numdossier.profile.n400 import REQUEST_TYPES, N400Profile
+from numdossier.render.engine import DATE_BLANK, environment
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates" / "n400"
+AUTHORIZATION = TEMPLATES / "authorization.docx"
+REQUEST = TEMPLATES / "request_form.docx"
+AGREEMENT = TEMPLATES / "security_agreement.docx"
+COMMITMENT = TEMPLATES / "security_commitment.docx"
+FORMS = [AUTHORIZATION, REQUEST, AGREEMENT, COMMITMENT]
+FORM_IDS = ["authorization", "request_form", "security_agreement", "security_commitment"]
+STARTER = TEMPLATES / "starter.toml"
+SAMPLE = ROOT / "samples" / "n400" / "xinghe-400.toml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+EPOCH = "1795392000"  # 2026-11-23
+
+
+@pytest.fixture(scope="module")
+def sample() -> LoadedProfile:
+    return load_profile(SAMPLE)
+
+
+def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
+    """A validated copy of the profile with dotted fields changed: variant(p, **{"n400.scope": "省内"})."""
+    dump = loaded.model.model_dump(mode="python")
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = dump
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return dataclasses.replace(loaded, model=N400Profile.model_validate(dump))
+
+
+def render(template: Path, loaded: LoadedProfile) -> bytes:
+    tpl = DocxTemplate(str(template))
+    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return z.read(name).decode("utf-8")
+
+
+def text(docx_bytes: bytes) -> str:
+    """Paragraph texts (runs joined), one per line, table cells included."""
+    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
+
+
+def body(template: Path, loaded: LoadedProfile) -> str:
+    return text(render(template, loaded))
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+@pytest.mark.parametrize("template", FORMS, ids=FORM_IDS)
+def test_rendering_leaves_no_jinja_tags(template: Path, sample: LoadedProfile) -> None:
+    xml = part(render(template, sample))
+    for marker in ("{{", "}}", "{%", "%}", "{#"):
+        assert marker not in xml
+
+
+@pytest.mark.parametrize("template", FORMS, ids=FORM_IDS)
+def test_jinja_tags_are_never_split_across_runs(template: Path) -> None:
+    """Every {{ }} / {% %} opened in a run is closed in the same run (the builder writes whole tags)."""
+    root = etree.fromstring(part(template.read_bytes()).encode("utf-8"))
+    for run in root.iter(f"{W}r"):
+        value = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        assert value.count("{{") == value.count("}}"), value
+        assert value.count("{%") == value.count("%}"), value
+
+
+def test_authorization_shows_agent_and_carrier(sample: LoadedProfile) -> None:
+    p = sample.model
+    assert isinstance(p, N400Profile)
+    out = body(AUTHORIZATION, sample)
+    assert out.splitlines()[1] == f"{p.n400.carrier.name}："  # addressed to the receiving unit
+    for value in (
+        p.company.name,
+        p.company.uscc,
+        p.agent.name,
+        p.agent.id_number,
+        p.agent.mobile,
+        p.agent.phone,
+        p.agent.email,
+        "居民身份证",
+        p.n400.number,
+        "开通业务",
+        "2026 年 11 月 20 日",
+    ):
+        assert value in out, value
+    assert "法定代表人（签字）" in out
+
+
+def test_request_form_shows_the_profile(sample: LoadedProfile) -> None:
+    p = sample.model
+    assert isinstance(p, N400Profile)
+    out = body(REQUEST, sample)
+    for value in (
+        p.company.name,
+        p.company.uscc,
+        p.company.address,
+        p.company.postcode,
+        p.number_contact.name,
+        p.number_contact.mobile,
+        p.agent.name,
+        p.agent.mobile,
+        p.n400.number,
+        p.n400.small_number,
+        p.n400.note,
+        "2026 年 12 月 1 日",
+        "申请日期：2026 年 11 月 20 日",
+    ):
+        assert value in out, value
+
+
+def test_org_code_is_uscc_characters_9_to_17(sample: LoadedProfile) -> None:
+    uscc = sample.model.company.uscc
+    assert org_code(uscc) == f"{uscc[8:16]}-{uscc[16]}"
+    assert org_code("91340104MA8XK3PT5C") == "MA8XK3PT-5"
+    assert org_code("short") == ""
+    assert f"{uscc[8:16]}-{uscc[16]}" in body(REQUEST, sample)
+
+
+@pytest.mark.parametrize("request_type", REQUEST_TYPES)
+def test_request_checkboxes(sample: LoadedProfile, request_type: str) -> None:
+    out = body(REQUEST, variant(sample, **{"n400.request": request_type}))
+    for option in REQUEST_TYPES:
+        mark = "☑" if option == request_type else "□"
+        assert re.search(rf"{mark}{option}(\u3000|$)", out, re.M), (option, mark)
+    assert out.count("☑") == 1
+
+
+def test_three_destination_rows_with_one_filled(sample: LoadedProfile) -> None:
+    one = variant(sample, **{"n400.destinations": ["0551-65550188"]})
+    lines = body(REQUEST, one).splitlines()
+    assert "1、0551-65550188" in lines
+    assert "2、" in lines and "3、" in lines
+    assert destination_rows(["a"]) == [
+        {"no": 1, "number": "a"},
+        {"no": 2, "number": ""},
+        {"no": 3, "number": ""},
+    ]
+
+
+def test_destination_rows_in_sample(sample: LoadedProfile) -> None:
+    lines = body(REQUEST, sample).splitlines()
+    dest = sample.model.n400.destinations  # type: ignore[attr-defined]
+    assert f"1、{dest[0]}" in lines and f"2、{dest[1]}" in lines and "3、" in lines
+
+
+def test_scope_and_use_checkboxes(sample: LoadedProfile) -> None:
+    out = body(AGREEMENT, sample)
+    assert "☑全国" in out and "□国际" in out and "□省内（\u3000" in out
+    assert "☑热线电话" in out and "□办公" in out and "□营销" in out and "□其他（\u3000" in out
+
+
+def test_scope_province_prints_the_province(sample: LoadedProfile) -> None:
+    local = variant(sample, **{"n400.scope": "省内", "n400.scope_province": "安徽省"})
+    out = body(AGREEMENT, local)
+    assert "☑省内（安徽省）" in out and "□全国" in out
+    # a province given while the scope is not 省内 is not printed
+    other = variant(sample, **{"n400.scope_province": "安徽省"})
+    assert "安徽省）" not in body(AGREEMENT, other)
+
+
+def test_use_other_prints_detail(sample: LoadedProfile) -> None:
+    other = variant(sample, **{"n400.use": "其他", "n400.use_detail": "物流查询专线"})
+    out = body(AGREEMENT, other)
+    assert "☑其他（物流查询专线）" in out and "□热线电话" in out
+
+
+def test_carrier_comes_from_the_profile(sample: LoadedProfile) -> None:
+    other = variant(
+        sample,
+        **{
+            "n400.carrier.name": "另一示例通信服务有限公司",
+            "n400.carrier.brand": "中国联通",
+            "n400.carrier.hotlines": ["0551-65559999", "4000000288"],
+            "n400.service_years": 3,
+        },
+    )
+    assert "另一示例通信服务有限公司：" in body(AUTHORIZATION, other)
+    agreement = body(AGREEMENT, other)
+    assert "乙方（受理单位）：另一示例通信服务有限公司" in agreement
+    assert "乙方：另一示例通信服务有限公司（盖章）" in agreement
+    assert "0551-65559999、4000000288" in agreement
+    assert "服务期限为3年" in agreement
+    commitment = body(COMMITMENT, other)
+    assert "中国联通" in commitment and "中国电信" not in commitment
+    # nothing about the carrier is hard-coded in the templates
+    sample_carrier = sample.model.n400.carrier  # type: ignore[attr-defined]
+    for template in FORMS:
+        xml = part(template.read_bytes())
+        assert sample_carrier.name not in xml
+        for brand in ("中国电信", "中国移动", "中国联通", "中国广电"):
+            assert brand not in xml, (template.name, brand)
+        for hotline in sample_carrier.hotlines:
+            assert hotline not in xml
+
+
+def test_commitment_names_the_brand(sample: LoadedProfile) -> None:
+    out = body(COMMITMENT, sample)
+    assert "基础电信运营商中国电信" in out
+    for value in (sample.model.company.name, sample.model.company.address, sample.model.n400.number):  # type: ignore[attr-defined]
+        assert value in out
+
+
+def test_dates_or_blanks(sample: LoadedProfile) -> None:
+    undated = variant(sample, **{"signing.date": None, "n400.open_date": None})
+    for template in FORMS:
+        out = body(template, undated)
+        assert DATE_BLANK in out, template.name
+        assert "2026 年" not in out, template.name
+    assert "开通日期" in body(REQUEST, undated)
+
+
+@pytest.mark.parametrize(
+    ("template", "seals", "signatures"),
+    [(AUTHORIZATION, 1, 1), (REQUEST, 1, 0), (AGREEMENT, 2, 1), (COMMITMENT, 1, 1)],
+    ids=FORM_IDS,
+)
+def test_seal_and_signature_words_only_at_their_places(
+    template: Path, seals: int, signatures: int, sample: LoadedProfile
+) -> None:
+    """The pipeline places seals on every "盖章" and lists signatures by "签字": nowhere else."""
+    out = body(template, sample)
+    assert out.count("盖章") == out.count("（盖章）") == seals
+    assert out.count("签字") == out.count("（签字）") == signatures
+
+
+def test_long_company_name_puts_the_seal_on_its_own_line(sample: LoadedProfile) -> None:
+    long_name = "合肥星禾示例电子商务与供应链管理服务集团股份有限公司某某区分公司"
+    rendered = render(REQUEST, variant(sample, **{"company.name": long_name}))
+    assert long_name in text(rendered)
+    assert f"{long_name}\n（盖章）" in part_text_with_breaks(rendered)
+    short = part_text_with_breaks(render(REQUEST, sample))
+    assert f"{sample.model.company.name}（盖章）" in short
+
+
+def part_text_with_breaks(docx_bytes: bytes) -> str:
+    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+    chunks = []
+    for node in root.iter(f"{W}t", f"{W}br"):
+        chunks.append("\n" if node.tag == f"{W}br" else node.text or "")
+    return "".join(chunks)
+
+
+def test_wrong_kind_is_refused(sample: LoadedProfile) -> None:
+    from numdossier.errors import TemplateError
+
+    n96 = load_profile(ROOT / "samples" / "n96" / "qinghe-96.toml")
+    with pytest.raises(TemplateError):
+        build_context(n96, DocxTemplate(str(AUTHORIZATION)))
+
+
+# --------------------------------------------------------------------------- checklist, starter, sample
+
+
+def test_checklist_order_and_authority(sample: LoadedProfile) -> None:
+    checklist = load_checklist("n400")
+    assert [i.id for i in checklist.items] == [*FORM_IDS, "business_licence", "id_copies"]
+    ids = checklist.items[-1]
+    assert ids.attachment_keys == ["legal_rep_id", "agent_id"] and ids.sides and ids.required
+    assert checklist.items[-2].required
+    rendered = environment().from_string(checklist.authority).render(**sample.model.model_dump())
+    assert rendered == sample.model.n400.carrier.name  # type: ignore[attr-defined]
+
+
+def test_starter_loads(tmp_path: Path) -> None:
+    path = tmp_path / "my-400.toml"
+    shutil.copyfile(STARTER, path)
+    loaded = load_profile(path)
+    assert loaded.kind == "n400" and loaded.name == "my-400"
+
+
+def test_starter_every_key_has_a_chinese_comment() -> None:
+    lines = STARTER.read_text(encoding="utf-8").splitlines()
+    keys = 0
+    for n, line in enumerate(lines):
+        m = re.match(r"^#? ?([a-z_]+) = ", line)
+        if not m:
+            continue
+        keys += 1
+        assert re.search(r"#.*[\u4e00-\u9fff]", line.split("=", 1)[1]), (
+            f"第 {n + 1} 行 {m.group(1)} 缺少中文注释"
+        )
+    assert keys > 40
+
+
+def test_starter_has_every_model_field() -> None:
+    text_ = STARTER.read_text(encoding="utf-8")
+    data = tomllib.loads(text_)
+    for table in ("company", "legal_rep", "number_contact", "agent", "n400"):
+        model = N400Profile.model_fields[table].annotation
+        assert model is not None
+        for field in model.model_fields:  # type: ignore[union-attr]
+            assert field in data[table] or re.search(rf"^# {field} = ", text_, re.M), f"{table}.{field}"
+    for field in ("name", "brand", "hotlines"):
+        assert field in data["n400"]["carrier"]
+    assert list(data["attachments"]) == load_checklist("n400").attachment_keys
+
+
+def test_sample_loads_with_fictitious_data(sample: LoadedProfile) -> None:
+    p = sample.model
+    assert isinstance(p, N400Profile)
+    assert re.fullmatch(r"4000000\d{3}", p.n400.number)
+    for mobile in (p.legal_rep.mobile, p.number_contact.mobile, p.agent.mobile):
+        assert re.fullmatch(r"13800138\d{3}", mobile)
+    assert "示例" in p.company.name and "示例" in p.n400.carrier.name
+    assert p.signing.date is not None and p.signing.date.isoformat() == "2026-11-20"
+
+
+def test_sample_attachments_exist_and_are_small(sample: LoadedProfile) -> None:
+    files = [f for paths in sample.model.attachments.values() for f in paths]
+    assert len(files) == 5
+    for rel in files:
+        path = SAMPLE.parent / rel
+        assert path.is_file(), f"{rel} 不存在；请运行 python tools/make_sample_scans_n400.py"
+        assert path.stat().st_size < 2 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def squash(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("out")
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    run = subprocess.run(
+        [sys.executable, "-m", "numdossier.cli", "build", str(SAMPLE), "-o", str(out), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    folder = out / "xinghe-400"
+    return {
+        "run": run,
+        "folder": folder,
+        "pdf": folder / "dossier.pdf",
+        "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+        "reader": PdfReader(folder / "dossier.pdf"),
+    }
+
+
+@pytest.mark.e2e
+def test_e2e_json_and_page_count(built: dict[str, Any]) -> None:
+    (entry,) = json.loads(built["run"].stdout)
+    assert entry["kind"] == "n400" and entry["ok"] is True and entry["errors"] == 0
+    manifest = built["manifest"]
+    assert len(built["reader"].pages) == manifest["pages"]
+    assert [i["id"] for i in manifest["items"]] == [*FORM_IDS, "business_licence", "id_copies"]
+    last = 2
+    for item in manifest["items"]:
+        assert item["first_page"] == last + 1
+        last = item["last_page"]
+    assert last == manifest["pages"]
+
+
+@pytest.mark.e2e
+def test_e2e_bookmarks_follow_checklist(built: dict[str, Any]) -> None:
+    reader: PdfReader = built["reader"]
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    checklist = load_checklist("n400")
+    assert [o.title for o in top] == [f"{n}. {item.title}" for n, item in enumerate(checklist.items, 1)]
+    for mark, item in zip(top, built["manifest"]["items"], strict=True):
+        page = reader.get_destination_page_number(mark)
+        assert page is not None and page + 1 == item["first_page"]
+
+
+@pytest.mark.e2e
+def test_e2e_every_page_has_number_and_placeholder(built: dict[str, Any]) -> None:
+    texts = [squash(page.extract_text() or "") for page in built["reader"].pages]
+    for number, page in enumerate(texts, 1):
+        assert f"第{number}页共{len(texts)}页" in page, f"page {number}"
+        assert "此处加盖公章" in page, f"page {number}"
+
+
+@pytest.mark.e2e
+def test_e2e_cover_names_the_carrier(built: dict[str, Any], sample: LoadedProfile) -> None:
+    cover = squash(built["reader"].pages[0].extract_text() or "")
+    assert "受理单位" in cover
+    assert squash(sample.model.n400.carrier.name) in cover  # type: ignore[attr-defined]
+
+
+@pytest.mark.e2e
+def test_e2e_signatures(built: dict[str, Any]) -> None:
+    items = {i["id"]: i for i in built["manifest"]["items"]}
+    signatures = built["manifest"]["signatures"]
+    assert [s["who"] for s in signatures] == ["法定代表人", "法定代表人或授权代表", "法定代表人"]
+    for signature, item in zip(
+        signatures, ("authorization", "security_agreement", "security_commitment"), strict=True
+    ):
+        assert items[item]["first_page"] <= signature["page"] <= items[item]["last_page"]
+
+
+@pytest.mark.e2e
+def test_e2e_no_template_tags_left(built: dict[str, Any]) -> None:
+    forms = sorted((built["folder"] / "forms").glob("*.docx"))
+    assert len(forms) == 4
+    for docx in forms:
+        with zipfile.ZipFile(docx) as z:
+            for member in z.namelist():
+                if member.endswith(".xml"):
+                    xml = z.read(member).decode("utf-8")
+                    assert "{{" not in xml and "{%" not in xml, f"{docx.name}:{member}"
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_e2e_all_fonts_embedded(built: dict[str, Any]) -> None:
+    listing = subprocess.run(
+        ["pdffonts", str(built["pdf"])], capture_output=True, text=True, check=True
+    ).stdout
+    rows = listing.strip().splitlines()[2:]
+    assert rows, listing
+    for row in rows:
+        assert row.split()[-5] == "yes", row
