@@ -411,6 +411,26 @@ def test_odd_page_boxes_are_normalised(tmp_path: Path) -> None:
     assert_a4_output(out, 1)
 
 
+@pytest.mark.parametrize("size", [A4, (612, 792)], ids=["a4-as-is", "letter-placed"])
+def test_hidden_layers_stay_hidden(size: tuple[float, float], tmp_path: Path) -> None:
+    """Without /OCProperties a viewer would show a layer its author switched off."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=size)
+    hidden = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("draft")))
+    page.obj.Resources = pikepdf.Dictionary(Properties=pikepdf.Dictionary(L1=hidden))
+    page.obj.Contents = pdf.make_stream(
+        b"0 1 0 rg 100 500 100 100 re f /OC /L1 BDC 0 0 1 rg 300 500 100 100 re f EMC"
+    )
+    pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[hidden], D=pikepdf.Dictionary(OFF=[hidden]))
+    src = tmp_path / "layers.pdf"
+    pdf.save(src)
+    out, _ = convert(src, tmp_path)
+    img = render(out)
+    colours = {pixel for pixel in img.get_flattened_data()}
+    assert any(near(c, (0, 255, 0), 30) for c in colours)  # the visible square
+    assert not any(near(c, (0, 0, 255), 60) for c in colours)  # the switched-off one
+
+
 # --- images ---------------------------------------------------------------------------------------
 
 

@@ -303,7 +303,7 @@ def _image_to_pdf(src: Path, kind: str, display: str, out: Path) -> int:
         if not any(f.needs_reencode for f in frames):
             try:
                 images = iter(list(_images_of(_img2pdf(data, kind), stack)))
-            except Exception as e:  # noqa: BLE001 - img2pdf raises bare Exception for bad input
+            except Exception as e:  # img2pdf raises bare Exception for input it cannot handle
                 log.info("%s: img2pdf cannot embed as is (%s); re-encoding losslessly", display, e)
         if images is None:
             images = (
@@ -457,9 +457,13 @@ def _reencoded(data: bytes, kind: str, display: str) -> Iterator[bytes]:
     One frame is decoded at a time, so a long TIFF never sits in memory as pixels.
     """
     try:
-        with _open_image(data, kind) as im:
-            index = 0
-            while True:
+        with _pillow_quietly():
+            im = _open_image(data, kind)
+    except _PILLOW_ERRORS as e:
+        raise _error(display, "image_damaged") from e
+    with im:
+        for index in range(getattr(im, "n_frames", 1) if kind == "tiff" else 1):
+            try:
                 with _pillow_quietly():  # not across the yield: warning filters are global
                     im.seek(index)
                     frame = _flatten(im)
@@ -468,18 +472,13 @@ def _reencoded(data: bytes, kind: str, display: str) -> Iterator[bytes]:
                         frame.save(buffer, format="TIFF", compression="tiff_deflate")  # PNG has no CMYK
                     else:
                         frame.save(buffer, format="PNG")
-                yield _img2pdf(buffer.getvalue(), "png" if frame.mode != "CMYK" else "tiff")
-                if kind != "tiff":
-                    return
-                index += 1
-                if index >= getattr(im, "n_frames", 1):
-                    return
-    except AttachmentError:
-        raise
-    except _PILLOW_ERRORS as e:
-        raise _error(display, "image_damaged") from e
-    except Exception as e:  # img2pdf raises bare Exception for input it cannot handle
-        raise _error(display, "image_damaged") from e
+            except _PILLOW_ERRORS as e:
+                raise _error(display, "image_damaged") from e
+            try:
+                document = _img2pdf(buffer.getvalue(), "tiff" if frame.mode == "CMYK" else "png")
+            except Exception as e:  # img2pdf raises bare Exception for input it cannot handle
+                raise _error(display, "image_damaged") from e
+            yield document
 
 
 def _flatten(im: Image.Image) -> Image.Image:
