@@ -84,6 +84,7 @@ def assemble(
         for page, stamp in zip(dossier.pages, overlay.pages, strict=True):
             _stamp(dossier, page, stamp)
 
+        _merge_layers(dossier, sources)
         with dossier.open_outline() as outline:
             outline.root.extend(_outline_items(bookmarks))
         dossier.Root.PageMode = pikepdf.Name.UseOutlines
@@ -104,6 +105,27 @@ def assemble(
         for src in sources:
             src.close()
     return signatures
+
+
+def _merge_layers(dossier: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf]) -> None:
+    """Carry the sources' optional-content (layer) settings over: without /OCProperties in the
+    catalogue, viewers and printers show layers that the scan's author had switched off."""
+    groups: list[Any] = []
+    off: list[Any] = []
+    for src in sources:
+        properties = src.Root.get("/OCProperties")
+        if properties is None:
+            continue
+        copied: Any = dossier.copy_foreign(properties)
+        groups += list(copied.get("/OCGs") or [])
+        default = copied.get("/D")
+        if default is not None:
+            off += list(default.get("/OFF") or [])
+    if groups:
+        dossier.Root.OCProperties = pikepdf.Dictionary(
+            OCGs=pikepdf.Array(groups),
+            D=pikepdf.Dictionary(OFF=pikepdf.Array(off), Order=pikepdf.Array(groups)),
+        )
 
 
 STAMP = pikepdf.Name("/NdStamp")

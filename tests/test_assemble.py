@@ -1,0 +1,44 @@
+"""Assembly: layers switched off in a scan stay off in the dossier; stamps are shared and named stably."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+
+from numdossier.pdf.assemble import Bookmark, Part, assemble
+from numdossier.pdf.attachments import attachment_to_pdf
+
+
+def layered(path: Path) -> None:
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595.2756, 841.8898))
+    hidden = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("draft")))
+    page.obj.Resources = pikepdf.Dictionary(Properties=pikepdf.Dictionary(L1=hidden))
+    page.obj.Contents = pdf.make_stream(
+        b"0 1 0 rg 100 500 100 100 re f /OC /L1 BDC 0 0 1 rg 300 500 100 100 re f EMC"
+    )
+    pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[hidden], D=pikepdf.Dictionary(OFF=[hidden]))
+    pdf.save(path)
+
+
+def colours(path: Path) -> set[tuple[int, ...]]:
+    document = pdfium.PdfDocument(str(path))
+    image = document[0].render(scale=0.5).to_pil().convert("RGB")
+    return set(image.get_flattened_data())
+
+
+def test_hidden_layers_stay_hidden_in_the_dossier(tmp_path: Path) -> None:
+    layered(tmp_path / "scan.pdf")
+    pages = attachment_to_pdf(tmp_path / "scan.pdf", "scan.pdf", tmp_path / "part.pdf")
+    out = tmp_path / "dossier.pdf"
+    assemble(
+        [Part(tmp_path / "part.pdf", pages, attachment=True)], [Bookmark("1. 附件", 0)], out, tmp_path, "t"
+    )
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.Root.OCProperties.D.OFF) == 1
+        assert pdf.pages[0].Resources.XObject.keys() >= {"/NdStamp"}
+    seen = colours(out)
+    assert any(c[1] > 200 and c[0] < 60 and c[2] < 60 for c in seen)  # the visible green square
+    assert not any(c[2] > 200 and c[0] < 60 and c[1] < 60 for c in seen)  # the switched-off blue one
