@@ -42,3 +42,24 @@ def test_hidden_layers_stay_hidden_in_the_dossier(tmp_path: Path) -> None:
     seen = colours(out)
     assert any(c[1] > 200 and c[0] < 60 and c[2] < 60 for c in seen)  # the visible green square
     assert not any(c[2] > 200 and c[0] < 60 and c[1] < 60 for c in seen)  # the switched-off blue one
+
+
+def test_other_partys_seal_place_is_not_marked(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from numdossier.pdf.fonts import cjk_font
+    from numdossier.pdf.placement import find_marks
+
+    path = tmp_path / "agreement.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont(cjk_font(), 11)
+    canvas.drawString(80, 400, "甲方：示例甲公司（盖章）")
+    canvas.drawString(330, 400, "乙方：示例乙公司（盖章）")
+    canvas.drawString(80, 250, "申请单位：示例甲公司")
+    canvas.drawString(80, 232, "（盖章）")
+    canvas.drawString(330, 250, "乙方：示例乙公司")
+    canvas.drawString(330, 232, "（盖章）")
+    canvas.save()
+    marks, _ = find_marks(path, form=True)
+    xs = sorted(round(x) for x, _ in marks[0].seals)
+    assert len(xs) == 2 and all(x < 300 for x in xs), xs

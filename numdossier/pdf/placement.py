@@ -71,6 +71,18 @@ def _who(textpage: pdfium.PdfTextPage, box: tuple[float, float, float, float]) -
     return match.group(1) if match else "签字人"
 
 
+OTHER_PARTY = "乙方"  # agreements: the carrier or provider seals its own block, not the applicant
+
+
+def _other_party(textpage: pdfium.PdfTextPage, box: tuple[float, float, float, float]) -> bool:
+    """Whether a 盖章 place belongs to the other party: 乙方 on its line, or on the line above it."""
+    left, bottom, right, top = box
+    height = top - bottom
+    same_line = textpage.get_text_bounded(left=0, bottom=bottom + 1, right=left - 0.5, top=top - 1)
+    above = textpage.get_text_bounded(left=left - 100, bottom=top, right=right + 150, top=top + 2.5 * height)
+    return OTHER_PARTY in same_line or OTHER_PARTY in above
+
+
 def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     """Centre of the 42 mm square with the least ink, preferring the lower right among near-equals."""
     width, height = page.get_size()
@@ -113,6 +125,8 @@ def find_marks(
             if form:
                 textpage = page.get_textpage()
                 for _, (left, bottom, right, top) in _find(textpage, SEAL_WORD):
+                    if _other_party(textpage, (left, bottom, right, top)):
+                        continue
                     page_marks.seals.append(_clamp((left + right) / 2, (bottom + top) / 2, width, height))
                 for _, box in _find(textpage, SIGN_WORD):
                     signatures.append(
