@@ -1,0 +1,89 @@
+"""The n95 form context: the profile dump plus the values the 码号资源申请表 and 承诺书 compute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from PIL import Image, UnidentifiedImageError
+
+from ..errors import AttachmentError, TemplateError
+from ..profile import LoadedProfile
+from ..profile.n95 import Licence, N95Profile
+from ..render.engine import date_cn
+
+# The services a 95 number is mainly used for (seed 001, 材料 3): the form's checkbox options.
+SERVICES = ("呼叫中心业务", "国内多方通信服务业务", "语音信箱业务")
+# 955XX is planned for large service enterprises of these sectors (seeds 001 and 003); no licence needed.
+SECTORS_955 = ("银行", "证券", "保险", "航空", "信托", "铁路", "邮电", "电力", "交通运输", "物流")
+NATIONWIDE = "全国"
+
+DIAGRAM_WIDTH_MM = 150  # the full-width table row holds about 160 mm
+DIAGRAM_MAX_HEIGHT_MM = 170  # a tall diagram is scaled down to stay on one page
+IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "BMP", "TIFF"}  # what Word and python-docx can embed
+
+
+def diagram(loaded: LoadedProfile, tpl: DocxTemplate, written: str, field: str) -> InlineImage | str:
+    """The image at profile path `written` sized for a form row (150 mm wide, shorter if tall), or ""."""
+    if not written:
+        return ""
+    path = (loaded.folder / written).resolve()
+    if not path.is_relative_to(loaded.folder):
+        raise AttachmentError(written, "路径离开了配置文件所在的文件夹", "请把图片放到配置文件所在文件夹内。")
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+    except FileNotFoundError as e:
+        raise AttachmentError(
+            written, "找不到该文件", f"请检查 {field}（相对于档案配置文件所在文件夹）"
+        ) from e
+    except (UnidentifiedImageError, OSError) as e:
+        raise AttachmentError(written, "无法读取该图片", f"{field} 须为 PNG 或 JPEG 图片") from e
+    if kind not in IMAGE_FORMATS:
+        raise AttachmentError(written, f"不支持的图片格式 {kind}", f"{field} 须为 PNG 或 JPEG 图片")
+    if height * DIAGRAM_WIDTH_MM > width * DIAGRAM_MAX_HEIGHT_MM:
+        return InlineImage(tpl, str(path), height=Mm(DIAGRAM_MAX_HEIGHT_MM))
+    return InlineImage(tpl, str(path), width=Mm(DIAGRAM_WIDTH_MM))
+
+
+def coverage(profile: N95Profile) -> dict[str, Any]:
+    """业务覆盖范围: the licence's provinces and cities; for 955 nationwide, with the branches' spread."""
+    if profile.n95.prefix == "955":
+        provinces = [b.province for b in profile.branches]
+        cities = [b.city for b in profile.branches]
+        nationwide = True
+    else:
+        licence = profile.licence or Licence()
+        provinces, cities = licence.provinces, licence.cities
+        nationwide = NATIONWIDE in provinces
+    return {"nationwide": nationwide, "provinces": _distinct(provinces), "cities": _distinct(cities)}
+
+
+def _distinct(values: list[str]) -> list[str]:
+    """In first-seen order, without blanks and without the word 全国 (printed as its own checkbox)."""
+    return list(dict.fromkeys(v for v in values if v and v != NATIONWIDE))
+
+
+def extra_files(profile: N95Profile) -> list[tuple[str, str]]:
+    """Files the forms embed, for `check` to inspect like attachments."""
+    image = profile.n95.network_plan_image
+    return [("n95.network_plan_image", image)] if image else []
+
+
+def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
+    """The jinja context of the n95 templates (tpl is needed to place the diagram as an InlineImage)."""
+    profile = loaded.model
+    if not isinstance(profile, N95Profile):
+        raise TemplateError(f"{loaded.path}: 档案类型为 {profile.kind}，不能使用 n95 模板")
+    context = profile.model_dump(mode="python")
+    context.update(
+        # a 955 profile has no licence table; the form prints blanks or 不适用 instead
+        licence=(profile.licence or Licence()).model_dump(mode="python"),
+        sign_date=date_cn(profile.signing.date),
+        network_plan_image=diagram(loaded, tpl, profile.n95.network_plan_image, "n95.network_plan_image"),
+        coverage=coverage(profile),
+        service_options=SERVICES,
+        sectors_955=SECTORS_955,
+    )
+    return context
