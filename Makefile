@@ -45,6 +45,9 @@ test: system-deps $(STAMP)
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench.py
 
+fuzz: system-deps $(STAMP)
+	NUMDOSSIER_FUZZ_EXAMPLES=$${NUMDOSSIER_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -q tests/test_fuzz.py tests/test_bad_inputs.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check numdossier tests tools
 	$(BIN)/ruff format --check numdossier tests tools
