@@ -323,6 +323,16 @@ def test_a_long_company_name_puts_the_seal_word_on_its_own_line(
     assert "<w:br/><w:t>（盖章）</w:t>" not in part(render(template, sample))
 
 
+def test_agreement_pages_keep_a_free_band_for_the_seal() -> None:
+    # clause pages have no 盖章 place: the pipeline seals their emptiest area above the 20 mm page-number
+    # band, so every page keeps 20 + 42 mm free at its foot; the package table repeats its heading row
+    document = docx.Document(str(AGREEMENT))
+    margin = document.sections[0].bottom_margin
+    assert margin is not None and margin.mm >= 20 + 42
+    package = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
+    assert package.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
 @pytest.mark.parametrize("template", ALL, ids=IDS)
 def test_a4_song_fonts_no_header_or_footer(template: Path) -> None:
     document = docx.Document(str(template))

@@ -126,11 +126,11 @@ def bill_pdf(p: dict[str, Any], i: int) -> bytes:
     c.drawString(x0, y, f"{year}-{month + 1:02d}-08　银行代扣　{total:.2f} 元　状态：已缴清")
     y -= 8 * mm
     c.drawString(x0, y, f"{year}-{month:02d}-09　银行代扣　{total - 1.2:.2f} 元　状态：已缴清")
+    # The notice sits under the records, not at the foot: the lower right stays free for the seal.
+    y -= 14 * mm
     c.setFillColorRGB(0.8, 0.12, 0.12)
     c.setFont(scans.RL_FONT, 10)
-    c.drawCentredString(
-        w / 2, 30 * mm, "样例 SAMPLE：本账单为 numdossier 生成的虚构样例，仅供演示，不具任何效力。"
-    )
+    c.drawString(x0, y, "样例 SAMPLE：本账单为 numdossier 生成的虚构样例，仅供演示，不具任何效力。")
     scans.pdf_watermark(c, w, h)
     c.showPage()
     c.save()

@@ -16,7 +16,10 @@ from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import _Cell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,6 +44,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates" / "ucc"
 XIAOER = 18  # 小二
 CELL_PAD_MM = 85 * 25.4 / 1440  # Grid's left/right cell margin (85 twips)
+# The agreement's clause pages have no 盖章 place of their own: the pipeline puts their seal placeholder
+# (42 mm) in the emptiest area, above the 20 mm page-number band. A full page of clauses has no such
+# area, so the agreement keeps a free band at the foot of every page: 20 + 42 mm and 2 mm to spare.
+AGREEMENT_BOTTOM_MM = 64
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -107,6 +114,12 @@ def borderless(grid: Grid) -> None:
             edge.set(qn("w:val"), "nil")
             for attr in ("w:sz", "w:space", "w:color"):
                 edge.attrib.pop(qn(attr), None)
+
+
+def repeat_header(grid: Grid) -> None:
+    """The grid's last row so far is repeated at the top of the page when the table breaks."""
+    tr_pr = grid.table.rows[-1]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))  # after cantSplit/trHeight, as the schema orders them
 
 
 def spacer(doc: DocxDocument, mm: float) -> None:
@@ -226,9 +239,13 @@ def parties_table(doc: DocxDocument) -> None:
 
 
 def package_table(doc: DocxDocument) -> None:
+    """The package and its total. Should the table break, the heading row repeats and the last item stays
+    with the total."""
     grid = Grid(doc, PACKAGE_WIDTHS)
-    for cell, text in zip(grid.row(1, 1, 1, 1, min_mm=8), ("序号", "项目", "服务内容", "费用"), strict=True):
-        par(cell, R(text, bold=True), align=CENTER)
+    cell_par = partial(par, keep_next=True)
+    for cell, text in zip(grid.row(1, 1, 1, 1, min_mm=7), ("序号", "项目", "服务内容", "费用"), strict=True):
+        cell_par(cell, R(text, bold=True), align=CENTER)
+    repeat_header(grid)
     rows = [
         (
             "企业通信平台",
@@ -245,39 +262,47 @@ def package_table(doc: DocxDocument) -> None:
         ),
     ]
     for n, (item, content, fee) in enumerate(rows, 1):
-        no, name, what, cost = grid.row(1, 1, 1, 1, min_mm=8)
-        par(no, str(n), align=CENTER)
-        par(name, item, align=CENTER)
-        par(what, content)
-        par(cost, fee, align=CENTER)
-    left, right = grid.row(2, 2, min_mm=10)
+        no, name, what, cost = grid.row(1, 1, 1, 1, min_mm=7)
+        cell_par = partial(par, keep_next=n == len(rows))
+        cell_par(no, str(n), align=CENTER)
+        cell_par(name, item, align=CENTER)
+        cell_par(what, content)
+        cell_par(cost, fee, align=CENTER)
+    left, right = grid.row(2, 2, min_mm=8)
     par(left, R("合计金额", bold=True), align=CENTER)
-    par(right, R("{{ money.total }} 元", bold=True))
-    par(right, "（大写：{{ total_capital }}）")
+    par(right, R("{{ money.total }} 元", bold=True), "（大写：{{ total_capital }}）")
     grid.finish()
 
 
 def agreement_signatures(doc: DocxDocument) -> None:
-    """甲方 and 乙方 side by side; each （盖章） starts its own line, so the two seals sit ≥ 75 mm apart."""
+    """甲方 and 乙方 side by side; each （盖章） starts its own line, so the two seals sit ≥ 75 mm apart.
+
+    Seal lines, signatures and dates are rows of their own, so the two columns stay level whatever the
+    length of the names.
+    """
     half = TEXT_WIDTH_MM / 2
     grid = Grid(doc, [half, half])
-    left, right = grid.row(1, 1)
     width = half - 2 * CELL_PAD_MM
-    for cell, party, name, signer in (
-        (left, "甲方：", "company.name", "法定代表人或授权代表（签字）："),
-        (right, "乙方：", "ucc.provider.name", "授权代表（签字）："),
+    seals, signers, dates = grid.row(1, 1), grid.row(1, 1), grid.row(1, 1)
+    for column, party, name, signer in (
+        (0, "甲方：", "company.name", "法定代表人或授权代表（签字）："),
+        (1, "乙方：", "ucc.provider.name", "授权代表（签字）："),
     ):
-        seal_line(cell, party, name, size=XIAOSI, width_mm=width, before_mm=0, own_line=True)
-        par(cell, signer, size=XIAOSI, before_mm=SEAL_GAP_MM, keep_next=True)
-        par(cell, "日期：{{ sign_date }}", size=XIAOSI, before_mm=10)
+        seal_line(seals[column], party, name, size=XIAOSI, width_mm=width, before_mm=0, own_line=True)
+        par(signers[column], signer, size=XIAOSI, before_mm=SEAL_GAP_MM, keep_next=True)
+        par(dates[column], "日期：{{ sign_date }}", size=XIAOSI, before_mm=10)
+    for row in grid.table.rows:  # vertical centring would shift the shorter column down
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     borderless(grid)
 
 
 def service_agreement(path: Path) -> None:
     doc = new_document("企业融合通信管理平台业务协议书")
+    doc.sections[0].bottom_margin = Mm(AGREEMENT_BOTTOM_MM)
     title(doc, "企业融合通信管理平台业务协议书")
     parties_table(doc)
-    body = partial(par, doc, size=WU, line=1.25)
+    body = partial(par, doc, size=WU, line=1.2)
     body(AGREEMENT_PREAMBLE, first_chars=2, before_mm=3)
     heading = partial(par, doc, size=WU, bold=True, before_mm=2, keep_next=True)
     heading("一、服务内容")
@@ -291,8 +316,9 @@ def service_agreement(path: Path) -> None:
     package_table(doc)
     for head, clauses in AGREEMENT_CLAUSES:
         heading(head)
+        last = head == AGREEMENT_CLAUSES[-1][0]  # the closing clauses stay on the signature page
         for clause in clauses:
-            body(clause)
+            body(clause, keep_next=last)
     par(doc, "（以下为双方签署栏）", size=XIAOWU, align=CENTER, before_mm=2, keep_next=True)
     spacer(doc, SEAL_GAP_MM)
     agreement_signatures(doc)
@@ -350,7 +376,7 @@ def anti_fraud_commitment(path: Path) -> None:
 
 # --------------------------------------------------------------------------- 目的码实名制承诺书
 
-DESTINATION_WIDTHS = [12, 36, 40, 48, 29]
+DESTINATION_WIDTHS = [11, 30, 52, 46, 26]
 
 DESTINATION_CLAUSES = [
     "上述目的码均已在所属基础电信企业办理实名登记，登记名称和证件号码与本表所列一致。",
