@@ -1,8 +1,11 @@
-"""`check`: load a profile and collect every finding (schema, completeness, attachments)."""
+"""`check`: load a profile and collect every finding (completeness, formats, the kind's rules, attachments)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,20 +13,10 @@ from typing import Any
 from .errors import ProfileError
 from .kinds import load_checklist
 from .profile import LoadedProfile, load_profile
-from .rules import attachments
+from .rules import attachments, formats
+from .rules.context import RuleContext
 from .rules.findings import Finding, error
-
-# Fields every kind's forms print; the kinds issue's rule catalogue adds each kind's own.
-SHARED_REQUIRED = (
-    ("company.name", "申请单位名称"),
-    ("company.uscc", "统一社会信用代码"),
-    ("company.address", "通信地址"),
-    ("company.postcode", "邮政编码"),
-    ("legal_rep.name", "法定代表人姓名"),
-    ("legal_rep.id_number", "法定代表人证件号码"),
-    ("number_contact.name", "联系人姓名"),
-    ("number_contact.mobile", "联系人手机号码"),
-)
+from .rules.summary import summarise
 
 
 @dataclass
@@ -32,6 +25,7 @@ class CheckResult:
     kind: str | None
     findings: list[Finding] = field(default_factory=list)
     loaded: LoadedProfile | None = None
+    summary: dict[str, Any] | None = None  # the fee and the signature/seal summary (rules.summary)
 
     @property
     def errors(self) -> int:
@@ -46,22 +40,37 @@ class CheckResult:
         return self.errors == 0
 
 
-def _get(model: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        model = getattr(model, part, None)
-    return model
+def kind_rules(kind: str, profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
+    """The rules of numdossier.rules.<kind>, when that module exists."""
+    if not re.fullmatch(r"[a-z0-9_]+", kind) or importlib.util.find_spec(f"numdossier.rules.{kind}") is None:
+        return []
+    module = importlib.import_module(f"numdossier.rules.{kind}")
+    found: list[Finding] = module.rules(profile, ctx)
+    return found
+
+
+def _without_repeats(attachment: list[Finding], kind: list[Finding]) -> list[Finding]:
+    """An ATTACH-MISSING that a kind rule reports more precisely (N400-AGENT, UCC-SPECIAL...) is left out."""
+    fields = {f.field for f in kind if f.field}
+    fields |= {re.sub(r"\[\d+\]", "[]", f) for f in fields}
+    return [f for f in attachment if not (f.code == "ATTACH-MISSING" and f.field in fields)]
+
+
+def inspect(loaded: LoadedProfile, today: dt.date) -> tuple[list[Finding], dict[str, Any]]:
+    """Every finding of a loaded profile, and its summary (fee, signatures, seal)."""
+    checklist = load_checklist(loaded.kind)
+    profile = loaded.model.model_dump(mode="python")
+    survey = attachments.survey(loaded, checklist, RuleContext(today, profile).setting("min_dpi"))
+    ctx = RuleContext(today=today, profile=profile, pages=survey.pages)
+    own = formats.completeness(profile) + formats.rules(profile, ctx)
+    specific = kind_rules(loaded.kind, profile, ctx)
+    findings = own + specific + _without_repeats(survey.findings, specific)
+    titles = {item.id: item.title for item in checklist.items}
+    return findings, summarise(profile, ctx, titles, survey.checklist_pages)
 
 
 def check_loaded(loaded: LoadedProfile, today: dt.date) -> list[Finding]:
-    checklist = load_checklist(loaded.kind)
-    findings: list[Finding] = []
-    for dotted, label in SHARED_REQUIRED:
-        if not str(_get(loaded.model, dotted) or "").strip():
-            findings.append(
-                error("FIELD-MISSING", f"{label}未填写", f"请在配置文件中填写 {dotted}。", dotted)
-            )
-    findings += attachments.inspect(loaded, checklist)
-    return findings
+    return inspect(loaded, today)[0]
 
 
 def check_profile(path: str | Path, today: dt.date) -> CheckResult:
@@ -74,7 +83,8 @@ def check_profile(path: str | Path, today: dt.date) -> CheckResult:
             error("PROFILE-INVALID", problem, hint, _field_of(problem), None) for problem in e.problems
         ]
         return CheckResult(str(path), None, findings)
-    return CheckResult(str(path), loaded.kind, check_loaded(loaded, today), loaded)
+    findings, summary = inspect(loaded, today)
+    return CheckResult(str(path), loaded.kind, findings, loaded, summary)
 
 
 def _field_of(problem: str) -> str | None:

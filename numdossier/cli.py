@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import os
 import signal
 import sys
 import traceback
@@ -16,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -119,19 +121,27 @@ def init(
 
 
 def _finding_table(result: CheckResult) -> Table:
-    table = Table(
-        title=f"{result.profile}（{result.kind or '未知类型'}）", show_lines=False, title_justify="left"
-    )
-    for column in ("级别", "代码", "字段/文件", "说明", "建议"):
-        table.add_column(column, overflow="fold")
+    from .rules.messages import text
+
+    kind = result.kind or text("ui.unknown_kind")
+    table = Table(title=f"{result.profile}（{kind}）", show_lines=False, title_justify="left")
+    for column in ("severity", "code", "where", "message", "hint"):
+        table.add_column(text(f"ui.{column}"), overflow="fold")
     for f in result.findings:
-        level = "[red]错误[/red]" if f.severity == "error" else "[yellow]警告[/yellow]"
-        table.add_row(level, f.code, f.file or f.field or "", redact(f.message), redact(f.hint))
+        level = (
+            f"[red]{text('ui.error')}[/red]"
+            if f.severity == "error"
+            else f"[yellow]{text('ui.warning')}[/yellow]"
+        )
+        # Field and file names come from the profile: no markup, they may hold [brackets].
+        table.add_row(
+            level, f.code, escape(f.file or f.field or ""), escape(redact(f.message)), escape(redact(f.hint))
+        )
     return table
 
 
 def _result_json(result: CheckResult, output: str | None = None) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "profile": result.profile,
         "kind": result.kind,
         "ok": result.ok,
@@ -143,19 +153,33 @@ def _result_json(result: CheckResult, output: str | None = None) -> dict[str, An
         ],
         "output": output,
     }
+    if result.summary is not None:
+        data["summary"] = result.summary
+    return data
 
 
 def _print_check(result: CheckResult) -> None:
+    from .rules.messages import text
+    from .rules.summary import lines
+
     if result.findings:
         out.print(_finding_table(result))
-    summary = f"{result.profile}: {result.errors} 个错误，{result.warnings} 个警告"
-    out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + summary)
+    summary = text("ui.result", profile=result.profile, errors=result.errors, warnings=result.warnings)
+    out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + escape(summary))
     if result.loaded is not None:
         from .kinds import load_checklist
 
         notes = load_checklist(result.kind or "").notes
         for note in notes:
-            out.print(f"  · {note}")
+            out.print(f"  · {escape(note)}")
+    if result.summary is not None:
+        for line in lines(result.summary):
+            out.print(escape(redact(line)))
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
 
 
 @app.command()
@@ -164,8 +188,13 @@ def check(
     profiles: Profiles,
     format: Format = OutputFormat.text,
     today: Today = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
+    ] = None,
 ) -> int:
     """检查配置和附件（不需要 LibreOffice），列出所有问题。"""
+    if lang is not None:
+        os.environ["NUMDOSSIER_LANG"] = lang.value
     day = _parse_today(today)
     results = [check_profile(p, day) for p in profiles]
     if format is OutputFormat.json:

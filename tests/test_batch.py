@@ -33,13 +33,20 @@ def clients(tmp_path: Path, count: int) -> list[Path]:
     return profiles
 
 
+def private_env(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return dict(os.environ, TMPDIR=str(tmp_path / "tmp"))
+
+
 def numdossier(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "numdossier.cli", *args], capture_output=True, text=True, timeout=600, **kwargs
     )
 
 
-def soffice_processes() -> list[int]:
+def soffice_processes(tmpdir: Path) -> list[int]:
+    """LibreOffice processes started by our build: their private profile lives under its TMPDIR."""
+    marker = str(tmpdir).encode()
     found = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -48,7 +55,7 @@ def soffice_processes() -> list[int]:
                 state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
             except OSError:
                 continue
-            if b"soffice" in cmdline and b"numdossier-lo-" in cmdline and state != "Z":
+            if b"soffice" in cmdline and marker in cmdline and state != "Z":
                 found.append(int(proc.name))
     return found
 
@@ -69,6 +76,7 @@ def test_one_broken_dossier_does_not_stop_the_others(tmp_path: Path) -> None:
         "2",
         "--format",
         "json",
+        env=private_env(tmp_path),
     )
     assert run.returncode == ExitCode.input_error, run.stderr
     data = json.loads(run.stdout)
@@ -76,7 +84,7 @@ def test_one_broken_dossier_does_not_stop_the_others(tmp_path: Path) -> None:
     assert [d["ok"] for d in data] == [True, False, True]
     assert (out / "client-0" / "dossier.pdf").is_file() and (out / "client-2" / "dossier.pdf").is_file()
     assert not (out / "client-1").exists()
-    assert not soffice_processes()
+    assert not soffice_processes(tmp_path / "tmp")
 
 
 def fake_soffice(tmp_path: Path) -> Path:
@@ -145,9 +153,10 @@ def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=private_env(tmp_path),
     )
     deadline = time.monotonic() + 60
-    while not soffice_processes() and proc.poll() is None and time.monotonic() < deadline:
+    while not soffice_processes(tmp_path / "tmp") and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)
     proc.send_signal(signum)
@@ -157,4 +166,4 @@ def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
     assert not list(out.rglob("dossier.pdf")) if out.exists() else True
     assert not [p for p in out.rglob(".*")] if out.exists() else True
     time.sleep(0.5)
-    assert not soffice_processes()
+    assert not soffice_processes(tmp_path / "tmp")

@@ -164,3 +164,73 @@ def test_id_numbers_are_masked(sample: Path) -> None:
     edit(sample, 'name = "浙江青禾示例物流有限公司"', 'name = ""')
     result = runner.invoke(app, ["check", str(sample)])
     assert "11010519491231002X" not in result.stdout
+
+
+# --- the rule catalogue through the command line ---------------------------------------------------
+
+ALL_SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
+
+
+@pytest.mark.parametrize("profile", ALL_SAMPLES, ids=[p.parent.name for p in ALL_SAMPLES])
+def test_every_sample_checks_clean(profile: Path) -> None:
+    code, data = check_json(str(profile), "--today", "2026-11-23")
+    assert code == ExitCode.ok, data[0]["findings"]
+    assert data[0]["errors"] == 0 and data[0]["warnings"] == 0
+
+
+def test_json_shape_with_summary() -> None:
+    code, data = check_json(str(SAMPLE), "--today", "2026-11-23")
+    assert list(data[0]) == ["profile", "kind", "ok", "errors", "warnings", "findings", "output", "summary"]
+    summary = data[0]["summary"]
+    assert summary["fee"]["amount"] == 48000 and summary["fee"]["region"] == "浙江省"
+    assert summary["seal"]["rule"] == "every_page"
+    assert {s["who"] for s in summary["signatures"]} == {"法定代表人", "申请单位"}
+
+
+def test_text_output_ends_with_fee_and_signatures() -> None:
+    result = runner.invoke(app, ["check", str(SAMPLE), "--today", "2026-11-23"])
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    fee = next(i for i, line in enumerate(lines) if "码号资源占用费" in line)
+    assert "48,000 元/年" in lines[fee]
+    assert any("每一页都须加盖公司公章" in line for line in lines[fee:])
+
+
+def test_several_planted_problems_all_reported(sample: Path) -> None:
+    edit(sample, 'uscc = "91330106MA2H7K316F"', 'uscc = "91330106MA2H7K316G"')
+    edit(sample, 'postcode = "310012"', 'postcode = "31001"')
+    edit(sample, 'city = "温州市"', 'city = "义乌市"')
+    edit(sample, "connect_rate = 95", "connect_rate = 120")
+    edit(sample, 'email = "kefu@qinghe-example.cn"', 'email = "kefu@qinghe"')
+    code, data = check_json(str(sample), "--today", "2026-11-23")
+    assert code == ExitCode.input_error
+    assert {
+        ("USCC-FORMAT", "company.uscc"),
+        ("POSTCODE", "company.postcode"),
+        ("N96-BRANCH-COVERAGE", "branches[1].city"),
+        ("N96-BRANCH-COVERAGE", "branches"),
+        ("N96-SEATS", "n96.connect_rate"),
+        ("EMAIL", "number_contact.email"),
+    } <= codes(data[0])
+    assert data[0]["errors"] == 6
+
+
+def test_lang_en(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NUMDOSSIER_LANG", "zh")  # recorded, so that what --lang sets is undone afterwards
+    edit(sample, 'postcode = "310012"', 'postcode = "31001"')
+    result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--lang", "en"])
+    assert result.exit_code == ExitCode.input_error
+    assert "Severity" in result.stdout and "Number occupancy fee: 48,000 yuan" in result.stdout
+    assert "1 error(s), 0 warning(s)" in result.stdout
+    code, data = check_json(str(sample), "--today", "2026-11-23", "--lang", "en")
+    assert data[0]["findings"][0]["message"] == "The postcode '31001' must be 6 digits"
+    monkeypatch.setenv("NUMDOSSIER_LANG", "en_US.UTF-8")
+    code, data = check_json(str(sample), "--today", "2026-11-23")
+    assert data[0]["findings"][0]["hint"] == "Give the 6-digit postcode of the postal address."
+    assert runner.invoke(app, ["check", str(sample), "--lang", "fr"]).exit_code == ExitCode.usage
+
+
+def test_check_masks_ids_in_findings(sample: Path) -> None:
+    edit(sample, 'id_number = "330106198503120036"', 'id_number = "330106198503120037"')
+    result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--format", "json"])
+    assert "330106198503120037" not in result.stdout and "ID-FORMAT" in result.stdout

@@ -6,7 +6,6 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from docxtpl import Listing
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -26,8 +25,10 @@ def date_cn(value: dt.date | None) -> str:
     return f"{value.year} 年 {value.month} 月 {value.day} 日"
 
 
-def lines(value: Any) -> Listing:
+def lines(value: Any) -> Any:
     """Multi-line profile text keeps its line breaks in Word (docxtpl Listing escapes the XML)."""
+    from docxtpl import Listing  # here, not at the top: `check` uses this module and must start fast
+
     text = "" if value is None else str(value).strip("\n")
     return Listing(text)
 

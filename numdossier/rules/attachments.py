@@ -1,11 +1,13 @@
-"""Attachment inspection without LibreOffice: present, inside the profile's folder, readable, both sides."""
+"""Attachment inspection without LibreOffice: present, inside the profile's folder, readable, not encrypted,
+pages, effective resolution on A4, both sides of ID documents, the same file under two items."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,13 @@ import pikepdf
 
 from ..kinds import Checklist
 from ..profile import LoadedProfile
-from .findings import Finding, error
+from .findings import Finding
+from .messages import error, warning
+
+MAX_PAGES_FOR_RESOLUTION = 20  # pages (or TIFF frames) looked at for ATTACH-LOW-RES: enough for scans
+# Whose ID copies an attachment key holds: a passport needs its photo page only, cards need both sides.
+ID_HOLDERS = {"legal_rep_id": "legal_rep", "contact_id": "number_contact", "agent_id": "agent"}
+ONE_SIDED_ID_TYPES = ("passport",)
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,25 @@ class AttachmentRef:
 
     field: str
     path: str
+
+
+@dataclass
+class FileReport:
+    """What inspecting one file found: findings, pages (0 when unusable), the file, its lowest dpi."""
+
+    findings: list[Finding] = field(default_factory=list)
+    pages: int = 0
+    path: Path | None = None  # the readable file, for the duplicate search
+    dpi: float | None = None
+
+
+@dataclass
+class Survey:
+    """Every attachment finding of a profile, and the pages of each file by field."""
+
+    findings: list[Finding]
+    pages: dict[str, int]
+    checklist_pages: int  # pages of the checklist's attachments (not files embedded in forms)
 
 
 def resolve(loaded: LoadedProfile, written: str) -> Path:
@@ -35,82 +62,185 @@ def is_outside(loaded: LoadedProfile, written: str) -> bool:
 def references(loaded: LoadedProfile, checklist: Checklist, profile: dict[str, Any]) -> list[AttachmentRef]:
     """Every file the profile names, in checklist order, with its field path; then the kind's extras."""
     refs = [AttachmentRef(r.field, r.path) for item in checklist.items for r in item.file_refs(profile)]
-    kind = importlib.import_module(f"numdossier.kinds.{loaded.kind}")
+    return refs + extra_references(loaded, profile)
+
+
+def extra_references(loaded: LoadedProfile, profile: Mapping[str, Any] | None = None) -> list[AttachmentRef]:
+    """Files the kind's forms embed (e.g. n96.topology_image): the `embedded` fields of rules/data/kinds.toml,
+    else numdossier.kinds.<kind>.extra_files (importing that module loads python-docx: slow for `check`)."""
+    from .context import get, kind_data
+
+    declared = kind_data().get(loaded.kind, {}).get("embedded")
+    if declared is not None:
+        data = profile if profile is not None else loaded.model.model_dump(mode="python")
+        refs = []
+        for path in declared:
+            value = get(data, path)
+            if isinstance(value, str) and value.strip():
+                refs.append(AttachmentRef(path, value.strip()))
+        return refs
+    try:
+        kind = importlib.import_module(f"numdossier.kinds.{loaded.kind}")
+    except ImportError:  # the kind's form module is not there (yet): nothing embedded to inspect
+        return []
     extra: Callable[[Any], list[tuple[str, str]]] | None = getattr(kind, "extra_files", None)
-    if extra is not None:
-        refs += [AttachmentRef(field, path) for field, path in extra(loaded.model)]
-    return refs
+    return [AttachmentRef(f, p) for f, p in extra(loaded.model)] if extra is not None else []
 
 
-def inspect_file(loaded: LoadedProfile, ref: AttachmentRef) -> tuple[list[Finding], int]:
-    """Findings for one file, and its page count (0 when unusable)."""
+def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150) -> FileReport:
+    """Findings for one file, its page count and effective resolution."""
     from ..pdf.attachments import sniff
 
     if is_outside(loaded, ref.path):
-        return [
-            error(
-                "ATTACH-OUTSIDE",
-                f"附件路径离开了配置文件所在的文件夹：{ref.path}",
-                "请把扫描件放到配置文件所在文件夹（如 attachments/）内，并使用相对路径。",
-                ref.field,
-                ref.path,
-            )
-        ], 0
+        return FileReport([error("ATTACH-OUTSIDE", ref.field, ref.path, path=ref.path)])
     path = resolve(loaded, ref.path)
     if not path.exists():
-        return [
-            error(
-                "ATTACH-NOT-FOUND",
-                f"附件文件不存在：{ref.path}",
-                "请检查文件名和路径（相对于配置文件所在文件夹）。",
-                ref.field,
-                ref.path,
-            )
-        ], 0
-    unreadable = error(
-        "ATTACH-UNREADABLE",
-        f"不是可识别的 PDF 或图片文件（JPEG/PNG/TIFF）：{ref.path}",
-        "请提供扫描件的 PDF 或 JPEG/PNG/TIFF 文件，并确认文件完整。",
-        ref.field,
-        ref.path,
-    )
+        return FileReport([error("ATTACH-NOT-FOUND", ref.field, ref.path, path=ref.path)])
+    unreadable = FileReport([error("ATTACH-UNREADABLE", ref.field, ref.path, path=ref.path)])
     try:
         kind = sniff(path) if path.is_file() else None
     except OSError:
         kind = None
     if kind is None:
-        return [unreadable], 0
-    if kind != "pdf":
-        return [], 1 if kind != "tiff" else _tiff_frames(path)
-    try:
-        with pikepdf.open(path) as pdf:
-            return [], len(pdf.pages)
-    except pikepdf.PasswordError:
-        return [
-            error(
-                "ATTACH-ENCRYPTED",
-                f"PDF 文件已加密（设有密码）：{ref.path}",
-                "请去掉密码后再提供，例如：qpdf --decrypt --password=密码 原文件.pdf 新文件.pdf",
-                ref.field,
-                ref.path,
+        return unreadable
+    report = FileReport(path=path)
+    if kind == "pdf":
+        try:
+            with pikepdf.open(path) as pdf:
+                report.pages = len(pdf.pages)
+                report.dpi = _pdf_scan_dpi(pdf)
+        except pikepdf.PasswordError:
+            return FileReport([error("ATTACH-ENCRYPTED", ref.field, ref.path, path=ref.path)])
+        except (pikepdf.PdfError, OSError, ValueError):
+            return unreadable
+        if report.pages == 0:
+            return unreadable
+    else:
+        measured = _image_pages_and_dpi(path)
+        if measured is None:
+            return unreadable
+        report.pages, report.dpi = measured
+    if report.dpi is not None and report.dpi < min_dpi:
+        report.findings.append(
+            warning(
+                "ATTACH-LOW-RES", ref.field, ref.path, path=ref.path, dpi=round(report.dpi), minimum=min_dpi
             )
-        ], 0
-    except (pikepdf.PdfError, OSError, ValueError):
-        return [unreadable], 0
+        )
+    return report
 
 
-def _tiff_frames(path: Path) -> int:
+def _duplicates(files: list[tuple[AttachmentRef, Path]]) -> list[Finding]:
+    """ATTACH-DUPLICATE for each file whose content an earlier field already named (only files whose size
+    another file shares are hashed)."""
+    sizes: dict[int, int] = {}
+    for _, path in files:
+        sizes[path.stat().st_size] = sizes.get(path.stat().st_size, 0) + 1
+    first_with: dict[str, str] = {}  # digest -> the field that named that content first
+    found: list[Finding] = []
+    for ref, path in files:
+        if sizes[path.stat().st_size] < 2:
+            continue
+        digest = _digest(path)
+        if digest in first_with:
+            found.append(
+                warning("ATTACH-DUPLICATE", ref.field, ref.path, path=ref.path, other=first_with[digest])
+            )
+        else:
+            first_with[digest] = ref.field
+    return found
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _printable_inches() -> tuple[float, float]:
+    from ..pdf.attachments import PRINTABLE
+
+    return PRINTABLE[2] / 72, PRINTABLE[3] / 72
+
+
+def _image_pages_and_dpi(path: Path) -> tuple[int, float | None] | None:
+    """Frames of an image file and the lowest resolution any frame gets when placed on A4 as `build` does
+    (its own resolution, shrunk to fit the printable area, never enlarged); None when Pillow cannot read it."""
     from PIL import Image
 
+    from ..pdf.attachments import DPI_FALLBACK, DPI_PLAUSIBLE
+
+    width_in, height_in = _printable_inches()
+    lowest: float | None = None
     try:
-        with Image.open(path) as image:
-            return getattr(image, "n_frames", 1)
-    except Exception:  # Pillow raises many types for broken images; the build reports the details
-        return 1
+        with Image.open(path) as im:
+            frames = getattr(im, "n_frames", 1)
+            for index in range(min(frames, MAX_PAGES_FOR_RESOLUTION)):
+                im.seek(index)
+                w, h = im.size
+                try:
+                    x, y = (float(v) for v in im.info.get("dpi", (0, 0)))
+                except (TypeError, ValueError):
+                    x = y = 0.0
+                low, high = DPI_PLAUSIBLE
+                ok_x, ok_y = low <= x <= high, low <= y <= high
+                if not (ok_x and ok_y):
+                    x = y = (x if ok_x else y) if (ok_x or ok_y) else DPI_FALLBACK
+                orientation = im.getexif().get(0x0112, 1) if im.format == "JPEG" else 1
+                shown_w, shown_h = (h / y, w / x) if orientation in (5, 6, 7, 8) else (w / x, h / y)
+                scale = min(1.0, width_in / shown_w, height_in / shown_h)
+                dpi = min(x, y) / scale
+                lowest = dpi if lowest is None else min(lowest, dpi)
+            return frames, lowest
+    except Exception:  # Pillow raises many types for broken images (see pdf.attachments._PILLOW_ERRORS)
+        return None
 
 
-def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
-    """Every attachment finding of the profile."""
+def _pdf_scan_dpi(pdf: pikepdf.Pdf) -> float | None:
+    """The lowest resolution of the scanned pages of a PDF on A4, or None when it has none.
+
+    A scanned page is one image and no text; we take the image to fill the page (scanners and phone apps
+    write them so), and the page is fitted to A4 as `build` does.
+    """
+    from ..pdf.attachments import A4
+
+    width_in, height_in = _printable_inches()
+    lowest: float | None = None
+    for page in list(pdf.pages)[:MAX_PAGES_FOR_RESOLUTION]:
+        try:
+            resources: Any = page.obj.get("/Resources") or {}
+            if "/Font" in resources:
+                continue
+            xobjects = resources.get("/XObject") or {}
+            images = [xobjects[k] for k in xobjects if xobjects[k].get("/Subtype") == "/Image"]
+            if len(images) != 1:
+                continue
+            box = [float(v) for v in page.obj.get("/MediaBox", [0, 0, *A4])]
+            page_w, page_h = abs(box[2] - box[0]) / 72, abs(box[3] - box[1]) / 72
+            image_w, image_h = int(images[0].get("/Width", 0)), int(images[0].get("/Height", 0))
+        except (pikepdf.PdfError, TypeError, ValueError, AttributeError, KeyError):
+            continue
+        if min(page_w, page_h, image_w, image_h) <= 0:
+            continue
+        a4 = abs(page_w * 72 - A4[0]) <= 2 and abs(page_h * 72 - A4[1]) <= 2
+        scale = 1.0 if a4 else min(width_in / page_w, height_in / page_h)
+        long_px, short_px = max(image_w, image_h), min(image_w, image_h)
+        long_in, short_in = max(page_w, page_h) * scale, min(page_w, page_h) * scale
+        dpi = min(long_px / long_in, short_px / short_in)
+        lowest = dpi if lowest is None else min(lowest, dpi)
+    return lowest
+
+
+def _needs_two_sides(profile: Mapping[str, Any], key: str) -> bool:
+    holder = ID_HOLDERS.get(key)
+    person = profile.get(holder) if holder else None
+    id_type = person.get("id_type") if isinstance(person, Mapping) else None
+    return id_type not in ONE_SIDED_ID_TYPES
+
+
+def survey(loaded: LoadedProfile, checklist: Checklist, min_dpi: float = 150) -> Survey:
+    """Every attachment finding of the profile, and the pages of every file."""
     model = loaded.model
     profile = model.model_dump(mode="python")
     findings: list[Finding] = []
@@ -118,20 +248,39 @@ def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
     for key in model.attachments:
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            case = "ATTACH-UNKNOWN-ITEM.close" if close else "ATTACH-UNKNOWN-ITEM.default"
             findings.append(
                 error(
-                    "ATTACH-UNKNOWN-ITEM",
-                    f"[attachments] 中的 {key!r} 不是本类申请材料清单中的项目",
-                    f"您是否想写 '{close[0]}'？" if close else f"可用的项目：{', '.join(known)}",
+                    case,
                     f"attachments.{key}",
+                    key=key,
+                    close=close[0] if close else "",
+                    known=", ".join(known),
                 )
             )
     pages: dict[str, int] = {}
-    for ref in references(loaded, checklist, profile):
-        found, count = inspect_file(loaded, ref)
-        findings += found
-        pages[ref.field] = count
+    readable: list[tuple[AttachmentRef, Path]] = []
+    listed = [AttachmentRef(r.field, r.path) for item in checklist.items for r in item.file_refs(profile)]
+    for ref in listed + extra_references(loaded, profile):
+        report = inspect_file(loaded, ref, min_dpi)
+        findings += report.findings
+        pages[ref.field] = report.pages
+        if report.path is not None:
+            readable.append((ref, report.path))
+    findings += _duplicates(readable)
+    findings += _completeness(profile, checklist, pages)
+    checklist_pages = sum(pages.get(r.field, 0) for r in listed)
+    return Survey(findings, pages, checklist_pages)
 
+
+def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
+    """Every attachment finding of the profile."""
+    return survey(loaded, checklist).findings
+
+
+def _completeness(profile: dict[str, Any], checklist: Checklist, pages: dict[str, int]) -> list[Finding]:
+    """ATTACH-MISSING for required items without files; ATTACH-SIDES for one-sided ID copies."""
+    findings: list[Finding] = []
     for item in checklist.applicable(profile):
         if not item.is_required(profile):
             continue
@@ -141,50 +290,23 @@ def inspect(loaded: LoadedProfile, checklist: Checklist) -> list[Finding]:
                 mine = [r for r in refs if r.group == key]
                 if not mine:
                     findings.append(
-                        error(
-                            "ATTACH-MISSING",
-                            f"缺少必需的材料：{item.title}（attachments.{key}）",
-                            f'请在 [attachments] 中填写 {key} = ["attachments/文件名.pdf"] 并放入扫描件。',
-                            f"attachments.{key}",
-                        )
+                        error("ATTACH-MISSING.attachments", f"attachments.{key}", title=item.title, key=key)
                     )
-                elif item.sides and 0 < sum(pages.get(r.field, 0) for r in mine) < 2:
-                    findings.append(
-                        error(
-                            "ATTACH-SIDES",
-                            f"{item.title}：attachments.{key} 只有 1 页，证件需要正反两面",
-                            "请提供正面和反面两张图片，或一个至少 2 页的 PDF。",
-                            f"attachments.{key}",
-                        )
-                    )
+                elif (
+                    item.sides
+                    and _needs_two_sides(profile, key)
+                    and 0 < sum(pages.get(r.field, 0) for r in mine) < 2
+                ):
+                    findings.append(error("ATTACH-SIDES", f"attachments.{key}", title=item.title, key=key))
         elif item.source == "branches":
             branches = profile.get("branches") or []
             if not branches:
-                findings.append(
-                    error(
-                        "ATTACH-MISSING",
-                        f"缺少必需的材料：{item.title}（没有填写任何分支机构）",
-                        "请为每个分支机构添加 [[branches]] 表并列出其证明文件。",
-                        "branches",
-                    )
-                )
+                findings.append(error("ATTACH-MISSING.no_branches", "branches", title=item.title))
             for b, branch in enumerate(branches):
                 if not branch.get("proofs"):
                     findings.append(
-                        error(
-                            "ATTACH-MISSING",
-                            f"分支机构“{branch.get('name')}”没有证明文件",
-                            "请在 proofs 中列出其营业执照及行业许可的扫描件。",
-                            f"branches[{b}].proofs",
-                        )
+                        error("ATTACH-MISSING.branch", f"branches[{b}].proofs", name=branch.get("name"))
                     )
         elif item.source == "files" and not refs:
-            findings.append(
-                error(
-                    "ATTACH-MISSING",
-                    f"缺少必需的材料：{item.title}（{item.files}）",
-                    f"请在配置文件的 {item.files} 中列出扫描件。",
-                    item.files,
-                )
-            )
+            findings.append(error("ATTACH-MISSING.files", item.files, title=item.title, files=item.files))
     return findings

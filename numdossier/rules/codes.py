@@ -40,3 +40,13 @@ def mask_id(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****8001: a mobile-like number (11 digits or more, starting with 1) keeps 3 + 4 digits."""
+    digits = "".join(c for c in value if c.isdigit()).removeprefix("0086")
+    if value.strip().startswith("+86"):
+        digits = digits.removeprefix("86")
+    if len(digits) < 11 or not digits.startswith("1"):
+        return value
+    return "".join(digits[:3]) + "****" + "".join(digits[-4:])
