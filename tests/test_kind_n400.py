@@ -260,6 +260,31 @@ def test_seal_and_signature_words_only_at_their_places(
     assert out.count("签字") == out.count("（签字）") == signatures
 
 
+def test_agreement_parties_seal_under_their_names(sample: LoadedProfile) -> None:
+    """Side-by-side party blocks: （盖章） starts the line under each name, so 乙方 stays close above it."""
+    out = part_text_with_breaks(render(AGREEMENT, sample))
+    carrier = sample.model.n400.carrier.name  # type: ignore[attr-defined]
+    assert f"甲方：{sample.model.company.name}\n（盖章）" in out
+    assert f"乙方：{carrier}\n（盖章）" in out
+    assert "法定代表人或授权代表（签字）：" in out and "乙方代表：" in out
+
+
+def test_agreement_first_page_keeps_a_band_for_the_seal() -> None:
+    """Page 1 of the agreement has no 盖章 place: its foot stays free for the 42 mm placeholder."""
+    root = etree.fromstring(part(AGREEMENT.read_bytes()).encode("utf-8"))
+    sections = list(root.iter(f"{W}sectPr"))
+    assert len(sections) == 2
+    first_bottom_mm = int(sections[0].find(f"{W}pgMar").get(f"{W}bottom")) * 25.4 / 1440
+    assert first_bottom_mm >= 20 + 42
+
+
+def test_request_checkbox_lines_start_with_a_cjk_space(sample: LoadedProfile) -> None:
+    """LibreOffice draws a leading □ in the Latin font; after an ideographic space it uses the CJK font."""
+    lines = [line for line in body(REQUEST, sample).splitlines() if "撤机" in line or "用户资料变更" in line]
+    assert len(lines) == 2
+    assert all(line.startswith("\u3000") for line in lines)
+
+
 def test_long_company_name_puts_the_seal_on_its_own_line(sample: LoadedProfile) -> None:
     long_name = "合肥星禾示例电子商务与供应链管理服务集团股份有限公司某某区分公司"
     rendered = render(REQUEST, variant(sample, **{"company.name": long_name}))
@@ -410,7 +435,8 @@ def test_e2e_every_page_has_number_and_placeholder(built: dict[str, Any]) -> Non
     texts = [squash(page.extract_text() or "") for page in built["reader"].pages]
     for number, page in enumerate(texts, 1):
         assert f"第{number}页共{len(texts)}页" in page, f"page {number}"
-        assert "此处加盖公章" in page, f"page {number}"
+        # one placeholder a page: the applicant's 盖章 place, or the emptiest area; never 乙方's block
+        assert page.count("此处加盖公章") == 1, f"page {number}"
 
 
 @pytest.mark.e2e

@@ -18,6 +18,9 @@ from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import _Cell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -35,6 +38,7 @@ from make_templates import (  # noqa: E402  (the helpers live beside this script
     R,
     chars_mm,
     new_document,
+    page_break_section,
     par,
     sign_block,
     tag,
@@ -43,6 +47,10 @@ from make_templates import (  # noqa: E402  (the helpers live beside this script
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates" / "n400"
 GAP = "\u3000\u3000"
+ROW_MM = 6.5  # minimum height of a one-line table row
+SIGN_LEFT_MM = (
+    35  # indent of the signature blocks: a company name up to about 22 characters stays on one line
+)
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -52,9 +60,9 @@ def title(doc: DocxDocument, text: str, after_mm: float = 6) -> None:
     par(doc, R(text, east=HEI), size=ER, align=CENTER, after_mm=after_mm)
 
 
-def label(cell: _Cell, text: str, size: float = WU) -> None:
+def label(cell: _Cell, text: str, size: float = WU, keep_next: bool = False) -> None:
     for line in text.split("\n"):
-        par(cell, line, size=size, align=CENTER)
+        par(cell, line, size=size, align=CENTER, keep_next=keep_next)
 
 
 def party_seal_line(
@@ -65,18 +73,24 @@ def party_seal_line(
     size: float,
     left_mm: float,
     before_mm: float,
+    width_mm: float = TEXT_WIDTH_MM,
+    own_line: bool = False,
 ) -> None:
     """<prefix><name>（盖章）, with （盖章） on a line of its own when the name is too long to share one.
 
     A line must never break inside "盖章": the pipeline finds that word in the PDF to place the seal.
-    The name wraps under itself (hanging indent), not under the prefix.
+    The name wraps under itself (hanging indent), not under the prefix. width_mm: the text width of the
+    page, or of the table cell the line is in; own_line: （盖章） always starts a line of its own.
     """
     hang = chars_mm(len(prefix), size)
-    per_line = int((TEXT_WIDTH_MM - left_mm - hang) / chars_mm(1, size))
+    per_line = int((width_mm - left_mm - hang) / chars_mm(1, size))
     fits = per_line - len("（盖章）") - 1
     line = partial(
         par, box, size=size, left_mm=left_mm + hang, hanging_mm=hang, before_mm=before_mm, keep_next=True
     )
+    if own_line:
+        line(prefix, name_tag, "\n（盖章）")
+        return
     expression = name_tag.strip("{} ")
     tag(box, f"{{%p if {expression}|length <= {fits} %}}")
     line(prefix, name_tag, "（盖章）")
@@ -85,25 +99,46 @@ def party_seal_line(
     tag(box, "{%p endif %}")
 
 
-def info_grid(doc: DocxDocument, rows: Sequence[tuple[str, str, str, str] | tuple[str, str]]) -> None:
-    """A bordered two- or four-column table of labels and values."""
+def info_grid(
+    doc: DocxDocument,
+    rows: Sequence[tuple[str, str, str, str] | tuple[str, str]],
+    keep_next: bool = False,
+) -> None:
+    """A bordered two- or four-column table of labels and values (keep_next: kept with what follows)."""
     grid = Grid(doc, [33, 50, 30, 52])
     for row in rows:
         if len(row) == 2:
-            left, right = grid.row(1, 3, min_mm=7)
-            label(left, row[0])
-            par(right, row[1])
+            left, right = grid.row(1, 3, min_mm=ROW_MM)
+            label(left, row[0], keep_next=keep_next)
+            par(right, row[1], keep_next=keep_next)
         else:
-            cells = grid.row(1, 1, 1, 1, min_mm=7)
-            label(cells[0], row[0])
-            par(cells[1], row[1])
-            label(cells[2], row[2])
-            par(cells[3], row[3])
+            cells = grid.row(1, 1, 1, 1, min_mm=ROW_MM)
+            label(cells[0], row[0], keep_next=keep_next)
+            par(cells[1], row[1], keep_next=keep_next)
+            label(cells[2], row[2], keep_next=keep_next)
+            par(cells[3], row[3], keep_next=keep_next)
     grid.finish()
 
 
-def spacer(doc: DocxDocument, mm: float) -> None:
-    par(doc, "", size=WU, before_mm=mm)
+def spacer(doc: DocxDocument, mm: float, keep_next: bool = False) -> None:
+    par(doc, "", size=WU, before_mm=mm, keep_next=keep_next)
+
+
+BORDER_SIDES = {qn(f"w:{side}") for side in ("top", "left", "bottom", "right", "insideH", "insideV")}
+
+
+def borderless(grid: Grid) -> None:
+    """A layout table: the borders Grid.finish wrote are switched off, the cells align at the top."""
+    grid.finish()
+    for borders in (*grid.table._tbl.iter(qn("w:tblBorders")), *grid.table._tbl.iter(qn("w:tcBorders"))):
+        for side in borders:
+            if side.tag in BORDER_SIDES:
+                for attr in list(side.attrib):
+                    del side.attrib[attr]
+                side.set(qn("w:val"), "nil")
+    for row in grid.table.rows:
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
 # --------------------------------------------------------------------------- 1 授权委托书
@@ -143,7 +178,7 @@ def authorization(path: Path) -> None:
         ],
     )
     body("特此委托。", first_chars=2, before_mm=4, after_mm=6)
-    sign_block(doc, left_mm=45, company=True)
+    sign_block(doc, left_mm=SIGN_LEFT_MM, company=True)
     doc.save(str(path))
 
 
@@ -153,7 +188,7 @@ REQUESTS = ("开通", "撤机", "停机保号", "用户资料变更", "业务数
 
 
 def section_row(grid: Grid, text: str, note: str = "") -> None:
-    (cell,) = grid.row(6, min_mm=7)
+    (cell,) = grid.row(6, min_mm=ROW_MM)
     par(cell, R(text, bold=True), *([R(note, size=XIAOWU, grey=True)] if note else []))
 
 
@@ -172,20 +207,20 @@ def request_form(path: Path) -> None:
     grid = Grid(doc, [34, 27, 24, 30, 22, 28])
 
     section_row(grid, "客户资料", "（由申请单位填写）")
-    left, right = grid.row(1, 5, min_mm=7)
+    left, right = grid.row(1, 5, min_mm=ROW_MM)
     label(left, "单位名称")
     par(right, "{{ company.name }}")
-    cells = grid.row(1, 2, 1, 2, min_mm=7)
+    cells = grid.row(1, 2, 1, 2, min_mm=ROW_MM)
     label(cells[0], "统一社会信用代码")
     par(cells[1], "{{ company.uscc }}")
     label(cells[2], "企业组织\n代码证号")
     par(cells[3], "{{ org_code }}")
-    cells = grid.row(1, 3, 1, 1, min_mm=7)
+    cells = grid.row(1, 3, 1, 1, min_mm=ROW_MM)
     label(cells[0], "通信地址")
     par(cells[1], "{{ company.address }}")
     label(cells[2], "邮政编码")
     par(cells[3], "{{ company.postcode }}")
-    cells = grid.row(1, 1, 1, 1, 1, 1, min_mm=7)
+    cells = grid.row(1, 1, 1, 1, 1, 1, min_mm=ROW_MM)
     for cell, text in zip(
         cells,
         (
@@ -199,39 +234,40 @@ def request_form(path: Path) -> None:
         strict=True,
     ):
         (label if "{" not in text else par)(cell, text)
-    cells = grid.row(1, 1, 1, 1, 1, 1, min_mm=7)
+    cells = grid.row(1, 1, 1, 1, 1, 1, min_mm=ROW_MM)
     for cell, text in zip(
         cells,
         ("经办人", "{{ agent.name }}", "联系电话", "{{ agent.phone }}", "手机号码", "{{ agent.mobile }}"),
         strict=True,
     ):
         (label if "{" not in text else par)(cell, text)
-    cells = grid.row(1, 5, min_mm=7)
+    cells = grid.row(1, 5, min_mm=ROW_MM)
     label(cells[0], "经办人邮箱")
     par(cells[1], "{{ agent.email }}")
 
     section_row(grid, "业务类别", "（请勾选一项）")
     (cell,) = grid.row(6, min_mm=14)
     for options in (REQUESTS[:3], REQUESTS[3:]):
+        # A leading ideographic space, not an indent: LibreOffice draws a symbol such as □ in the font of
+        # the script before it, so a box at the start of a line would come out in the Latin font.
         par(
             cell,
-            GAP.join(f"{{{{ box(n400.request == '{o}') }}}}{o}" for o in options),
+            "\u3000" + GAP.join(f"{{{{ box(n400.request == '{o}') }}}}{o}" for o in options),
             size=XIAOSI,
-            left_mm=4,
             before_mm=1,
             after_mm=1,
         )
 
     section_row(grid, "业务数据")
-    cells = grid.row(1, 2, 1, 2, min_mm=7)
+    cells = grid.row(1, 2, 1, 2, min_mm=ROW_MM)
     label(cells[0], "400业务号码")
     par(cells[1], "{{ n400.number }}")
     label(cells[2], "400号码\n开通日期")
     par(cells[3], "{{ open_date }}")
-    left, right = grid.row(1, 5, min_mm=7)
+    left, right = grid.row(1, 5, min_mm=ROW_MM)
     label(left, "对应小号码")
     par(right, "{{ n400.small_number }}")
-    rows = [grid.row(1, 5, min_mm=7) for _ in range(3)]
+    rows = [grid.row(1, 5, min_mm=ROW_MM) for _ in range(3)]
     head = rows[0][0]
     for row in rows[1:]:
         head = head.merge(row[0])
@@ -244,8 +280,8 @@ def request_form(path: Path) -> None:
 
     (cell,) = grid.row(6, min_mm=52)
     par(cell, "以上资料由我单位填写，内容真实、准确。", size=WU, before_mm=1)
-    party_seal_line(cell, "申请单位：", "{{ company.name }}", size=XIAOSI, left_mm=50, before_mm=18)
-    par(cell, "{{ sign_date }}", size=XIAOSI, left_mm=50, before_mm=SEAL_GAP_MM, after_mm=2)
+    party_seal_line(cell, "申请单位：", "{{ company.name }}", size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=14)
+    par(cell, "{{ sign_date }}", size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=SEAL_GAP_MM, after_mm=2)
     grid.finish()
     par(doc, "", size=1)
     doc.save(str(path))
@@ -284,8 +320,15 @@ AGREEMENT = [
 ]
 
 
+PARTY_COLUMNS_MM = (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2)
+CELL_PAD_MM = 85 * 25.4 / 1440  # Grid's left and right cell margin (85 twips)
+CLAUSE_LINE = 1.2
+FIRST_PAGE_BOTTOM_MM = 64  # 20 mm page-number band + 42 mm seal placeholder + 2 mm
+SECOND_PAGE_FROM = 8  # the clause that starts page 2
+
+
 def agreement_clause(doc: DocxDocument, number: int, text: str) -> None:
-    par(doc, f"{cn_number(number)}、{text}", size=WU, first_chars=2, line=1.3, after_mm=0.5)
+    par(doc, f"{cn_number(number)}、{text}", size=WU, first_chars=2, line=CLAUSE_LINE, after_mm=0.5)
 
 
 def cn_number(n: int) -> str:
@@ -299,29 +342,33 @@ def cn_number(n: int) -> str:
 
 def security_agreement(path: Path) -> None:
     doc = new_document("企业400业务安全服务协议")
+    # Page 1 holds only clauses, so its seal placeholder goes to its emptiest area: keep a free band of
+    # 20 + 42 mm (and 2 to spare) at its foot. The rest starts a new section with the usual margins; its
+    # last page has the 甲方 盖章 place.
+    doc.sections[0].bottom_margin = Mm(FIRST_PAGE_BOTTOM_MM)
     title(doc, "企业400业务安全服务协议", after_mm=4)
-    head = partial(par, doc, size=XIAOSI, line=1.3)
-    head("甲方（申请单位）：{{ company.name }}")
+    head = partial(par, doc, size=XIAOSI, line=1.2)
+    hang = chars_mm(len("甲方（申请单位）："), XIAOSI)  # a long name wraps under itself
+    head("甲方（申请单位）：{{ company.name }}", left_mm=hang, hanging_mm=hang)
     head("统一社会信用代码：{{ company.uscc }}")
-    head("乙方（受理单位）：{{ n400.carrier.name }}")
-    head("400号码：{{ n400.number }}", after_mm=4)
+    head("乙方（受理单位）：{{ n400.carrier.name }}", left_mm=hang, hanging_mm=hang)
+    head("400号码：{{ n400.number }}", after_mm=3)
     par(
         doc,
         "为落实电话用户真实身份信息登记和400号码安全使用的管理要求，甲乙双方就甲方申请使用的400号码，"
         "订立本安全服务协议。",
         size=WU,
         first_chars=2,
-        line=1.3,
+        line=CLAUSE_LINE,
         after_mm=0.5,
     )
-    n = 1
+    choices = partial(par, doc, size=WU, left_mm=10, line=CLAUSE_LINE)
     agreement_clause(
         doc,
-        n,
+        1,
         "甲方申请的400号码仅用于甲方自身产品和服务（参照营业执照经营范围），开放范围和用途如下：",
     )
-    par(
-        doc,
+    choices(
         "开放范围：",
         "{{ box(n400.scope == '国际') }}国际",
         GAP,
@@ -329,12 +376,8 @@ def security_agreement(path: Path) -> None:
         GAP,
         "{{ box(n400.scope == '省内') }}省内（{% if n400.scope == '省内' and n400.scope_province %}"
         "{{ n400.scope_province }}{% else %}\u3000\u3000\u3000\u3000{% endif %}）",
-        size=WU,
-        left_mm=10,
-        line=1.3,
     )
-    par(
-        doc,
+    choices(
         "号码用途：",
         "{{ box(n400.use == '办公') }}办公",
         GAP,
@@ -344,53 +387,57 @@ def security_agreement(path: Path) -> None:
         GAP,
         "{{ box(n400.use == '其他') }}其他（{% if n400.use == '其他' and n400.use_detail %}"
         "{{ n400.use_detail }}{% else %}\u3000\u3000\u3000\u3000{% endif %}）",
-        size=WU,
-        left_mm=10,
-        line=1.3,
+        hanging_mm=chars_mm(len("号码用途："), WU),
+        left_mm=10 + chars_mm(len("号码用途："), WU),
         after_mm=0.5,
     )
-    for text in AGREEMENT:
-        n += 1
-        agreement_clause(doc, n, text)
-    n += 1
-    agreement_clause(
-        doc,
-        n,
+    clauses = [
+        *AGREEMENT,
         "甲方在接入和使用400号码过程中遇到技术问题，可拨打乙方公布的故障申告电话：{{ hotlines }}。",
-    )
-    n += 1
-    agreement_clause(
-        doc,
-        n,
         "本协议服务期限为{{ n400.service_years }}年，自400号码实际开通之日起计算"
         "（计划开通日期：{{ open_date }}）。期满前十五日内任何一方未书面提出终止的，"
         "服务期限按原期限自动续展，续展期间本协议继续有效。本协议终止或解除后，乙方有权收回400号码。",
-    )
-    n += 1
-    agreement_clause(doc, n, "本协议自乙方为甲方开通400业务之日起生效，一式两份，甲乙双方各执一份。")
-
-    # 甲方: seal, then the signature of the legal representative or authorised representative, and date.
-    party_seal_line(doc, "甲方：", "{{ company.name }}", size=XIAOSI, left_mm=20, before_mm=SEAL_GAP_MM)
-    par(
-        doc,
-        "法定代表人或授权代表（签字）：",
-        size=XIAOSI,
-        left_mm=20,
-        before_mm=SEAL_GAP_MM,
-        keep_next=True,
-    )
-    par(doc, "日期：{{ sign_date }}", size=XIAOSI, left_mm=20, before_mm=3)
-    # 乙方: the receiving unit seals and signs its own part.
-    party_seal_line(doc, "乙方：", "{{ n400.carrier.name }}", size=XIAOSI, left_mm=20, before_mm=SEAL_GAP_MM)
-    par(doc, "乙方代表：", size=XIAOSI, left_mm=20, before_mm=SEAL_GAP_MM, keep_next=True)
-    par(
-        doc,
-        "日期：\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日",
-        size=XIAOSI,
-        left_mm=20,
-        before_mm=3,
-    )
+        "本协议自乙方为甲方开通400业务之日起生效，一式两份，甲乙双方各执一份。",
+    ]
+    for number, text in enumerate(clauses, start=2):
+        if number == SECOND_PAGE_FROM:
+            page_break_section(doc)
+        agreement_clause(doc, number, text)
+    party_blocks(doc)
     doc.save(str(path))
+
+
+def party_blocks(doc: DocxDocument) -> None:
+    """甲方 and 乙方 side by side, as contracts are signed.
+
+    甲方 seals and its legal or authorised representative signs; 乙方 (the receiving unit) seals its own
+    column, where the pipeline puts no placeholder. Each （盖章） starts its own line under the name, so the
+    seal places sit a column apart whatever the names, and 乙方 stays within two lines of its 盖章. Seal
+    lines, signatures and dates are rows of their own, so the columns stay level.
+    """
+    spacer(doc, SEAL_GAP_MM - 4)
+    grid = Grid(doc, PARTY_COLUMNS_MM)
+    seals, signers, dates = (grid.row(1, 1, cant_split=True) for _ in range(3))
+    for column, prefix, name in (
+        (0, "甲方：", "{{ company.name }}"),
+        (1, "乙方：", "{{ n400.carrier.name }}"),
+    ):
+        party_seal_line(
+            seals[column],
+            prefix,
+            name,
+            size=WU,
+            left_mm=0,
+            before_mm=0,
+            width_mm=PARTY_COLUMNS_MM[column] - 2 * CELL_PAD_MM,
+            own_line=True,
+        )
+    par(signers[0], "法定代表人或授权代表（签字）：", size=WU, before_mm=SEAL_GAP_MM, keep_next=True)
+    par(signers[1], "乙方代表：", size=WU, before_mm=SEAL_GAP_MM, keep_next=True)
+    par(dates[0], "日期：{{ sign_date }}", size=WU, before_mm=10)
+    par(dates[1], "日期：\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日", size=WU, before_mm=10)
+    borderless(grid)
+    par(doc, "", size=1)
 
 
 # --------------------------------------------------------------------------- 4 信息安全承诺书
@@ -419,14 +466,15 @@ COMMITMENTS = [
 def security_commitment(path: Path) -> None:
     doc = new_document("400电话业务信息安全承诺书")
     title(doc, "400电话业务信息安全承诺书", after_mm=4)
-    body = partial(par, doc, size=WU, line=1.15, first_chars=2, after_mm=0.3)
+    body = partial(par, doc, size=WU, line=1.1, first_chars=2, after_mm=0.3)
     body(
         "为配合基础电信运营商{{ n400.carrier.brand }}加强400电话业务的安全使用和规范管理，"
         "维护国家安全、社会稳定和公众利益，保障用户合法权益，我单位就使用400号码{{ n400.number }}作出如下承诺：",
     )
     for number, text in enumerate(COMMITMENTS, start=1):
         body(f"{cn_number(number)}、{text}")
-    body("特此承诺。", after_mm=2)
+    # A signature block pushed to the next page takes the closing line and the details table along.
+    body("特此承诺。", after_mm=2, keep_next=True)
     info_grid(
         doc,
         [
@@ -434,9 +482,10 @@ def security_commitment(path: Path) -> None:
             ("单位地址", "{{ company.address }}"),
             ("联系人", "{{ number_contact.name }}", "联系电话", "{{ number_contact.mobile }}"),
         ],
+        keep_next=True,
     )
-    spacer(doc, 2)
-    sign_block(doc, left_mm=45, company=True)
+    spacer(doc, 2, keep_next=True)
+    sign_block(doc, left_mm=SIGN_LEFT_MM, company=True)
     doc.save(str(path))
 
 
