@@ -234,3 +234,14 @@ def test_check_masks_ids_in_findings(sample: Path) -> None:
     edit(sample, 'id_number = "330106198503120036"', 'id_number = "330106198503120037"')
     result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--format", "json"])
     assert "330106198503120037" not in result.stdout and "ID-FORMAT" in result.stdout
+
+
+def test_files_of_an_item_that_does_not_apply_are_flagged(tmp_path: Path) -> None:
+    folder = tmp_path / "n95"
+    shutil.copytree(ROOT / "samples" / "n95", folder)
+    profile = next(folder.glob("*.toml"))
+    edit(profile, 'prefix = "952"', 'prefix = "955"')
+    code, data = check_json("--today", "2026-11-23", str(profile))
+    found = [f for f in data[0]["findings"] if f["code"] == "ATTACH-NOT-APPLICABLE"]
+    assert len(found) == 1 and found[0]["severity"] == "warning"
+    assert found[0]["field"].startswith("attachments.licence_copy")

@@ -61,7 +61,11 @@ def is_outside(loaded: LoadedProfile, written: str) -> bool:
 
 def references(loaded: LoadedProfile, checklist: Checklist, profile: dict[str, Any]) -> list[AttachmentRef]:
     """Every file the profile names, in checklist order, with its field path; then the kind's extras."""
-    refs = [AttachmentRef(r.field, r.path) for item in checklist.items for r in item.file_refs(profile)]
+    refs = [
+        AttachmentRef(r.field, r.path)
+        for item in checklist.applicable(profile)
+        for r in item.file_refs(profile)
+    ]
     return refs + extra_references(loaded, profile)
 
 
@@ -260,7 +264,14 @@ def survey(loaded: LoadedProfile, checklist: Checklist, min_dpi: float = 150) ->
             )
     pages: dict[str, int] = {}
     readable: list[tuple[AttachmentRef, Path]] = []
-    listed = [AttachmentRef(r.field, r.path) for item in checklist.items for r in item.file_refs(profile)]
+    applicable = checklist.applicable(profile)
+    for item in checklist.items:
+        if item not in applicable and item.file_refs(profile):
+            # e.g. a 955 profile that still lists licence_copy: not printed, so not inspected either
+            findings.append(
+                warning("ATTACH-NOT-APPLICABLE", item.file_refs(profile)[0].field, item=item.title)
+            )
+    listed = [AttachmentRef(r.field, r.path) for item in applicable for r in item.file_refs(profile)]
     for ref in listed + extra_references(loaded, profile):
         report = inspect_file(loaded, ref, min_dpi)
         findings += report.findings
