@@ -4,47 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-from PIL import Image, UnidentifiedImageError
+from docxtpl import DocxTemplate
 
-from ..errors import AttachmentError, TemplateError
+from ..errors import TemplateError
 from ..profile import LoadedProfile
 from ..profile.n95 import Licence, N95Profile
 from ..render.engine import date_cn
+from ..render.images import diagram
 
 # The services a 95 number is mainly used for (seed 001, 材料 3): the form's checkbox options.
 SERVICES = ("呼叫中心业务", "国内多方通信服务业务", "语音信箱业务")
 # 955XX is planned for large service enterprises of these sectors (seeds 001 and 003); no licence needed.
 SECTORS_955 = ("银行", "证券", "保险", "航空", "信托", "铁路", "邮电", "电力", "交通运输", "物流")
 NATIONWIDE = "全国"
-
-DIAGRAM_WIDTH_MM = 150  # the full-width table row holds about 160 mm
-DIAGRAM_MAX_HEIGHT_MM = 170  # a tall diagram is scaled down to stay on one page
-IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "BMP", "TIFF"}  # what Word and python-docx can embed
-
-
-def diagram(loaded: LoadedProfile, tpl: DocxTemplate, written: str, field: str) -> InlineImage | str:
-    """The image at profile path `written` sized for a form row (150 mm wide, shorter if tall), or ""."""
-    if not written:
-        return ""
-    path = (loaded.folder / written).resolve()
-    if not path.is_relative_to(loaded.folder):
-        raise AttachmentError(written, "路径离开了配置文件所在的文件夹", "请把图片放到配置文件所在文件夹内。")
-    try:
-        with Image.open(path) as image:
-            kind, (width, height) = image.format, image.size
-    except FileNotFoundError as e:
-        raise AttachmentError(
-            written, "找不到该文件", f"请检查 {field}（相对于档案配置文件所在文件夹）"
-        ) from e
-    except (UnidentifiedImageError, OSError) as e:
-        raise AttachmentError(written, "无法读取该图片", f"{field} 须为 PNG 或 JPEG 图片") from e
-    if kind not in IMAGE_FORMATS:
-        raise AttachmentError(written, f"不支持的图片格式 {kind}", f"{field} 须为 PNG 或 JPEG 图片")
-    if height * DIAGRAM_WIDTH_MM > width * DIAGRAM_MAX_HEIGHT_MM:
-        return InlineImage(tpl, str(path), height=Mm(DIAGRAM_MAX_HEIGHT_MM))
-    return InlineImage(tpl, str(path), width=Mm(DIAGRAM_WIDTH_MM))
 
 
 def coverage(profile: N95Profile) -> dict[str, Any]:

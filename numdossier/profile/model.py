@@ -7,7 +7,7 @@ import importlib
 import importlib.util
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 # Strings are stripped; field-level emptiness is a `check` finding (FIELD-MISSING), not a load error,
 # so that `check` can report every gap of a half-filled profile in one run.
@@ -118,6 +118,13 @@ class ProfileBase(Strict):
     number_contact: Contact
     signing: Signing = Field(default_factory=Signing)
     attachments: dict[str, list[Path]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _name_is_a_folder_name(self) -> ProfileBase:
+        # `name` becomes OUT/<name>/: the pattern refuses separators, and these two would leave OUT
+        if self.name in (".", ".."):
+            raise ValueError("name 不能是 '.' 或 '..'")
+        return self
 
 
 def model_for(kind: str) -> type[ProfileBase] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .model import Carrier, IdType, ProfileBase, Strict, Text
 
@@ -56,12 +56,6 @@ class N400Profile(ProfileBase):
     kind: Literal["n400"]
     agent: Agent
     n400: N400
-
-    @model_validator(mode="after")
-    def _no_dot_dot_name(self) -> N400Profile:
-        if self.name in (".", ".."):
-            raise ValueError("name 不能是 '.' 或 '..'")
-        return self
 
 
 Profile = N400Profile

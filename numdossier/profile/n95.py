@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .model import Branch, Carrier, CurrentNumbers, Equipment, Path, ProfileBase, Strict, Text, Trunk
 
@@ -65,12 +65,6 @@ class N95Profile(ProfileBase):
     current_numbers: CurrentNumbers = Field(default_factory=CurrentNumbers)
     branches: list[Branch] = Field(default_factory=list)  # 955 only
     n95: N95
-
-    @model_validator(mode="after")
-    def _no_dot_dot_name(self) -> N95Profile:
-        if self.name in (".", ".."):
-            raise ValueError("name 不能是 '.' 或 '..'")
-        return self
 
 
 Profile = N95Profile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .model import Branch, CurrentNumbers, Equipment, Path, ProfileBase, ServiceHead, Strict, Text, Trunk
 
@@ -34,12 +34,6 @@ class N96Profile(ProfileBase):
     branches: list[Branch] = Field(default_factory=list)
     current_numbers: CurrentNumbers = Field(default_factory=CurrentNumbers)
     n96: N96
-
-    @model_validator(mode="after")
-    def _no_dot_dot_name(self) -> N96Profile:
-        if self.name in (".", ".."):
-            raise ValueError("name 不能是 '.' 或 '..'")
-        return self
 
 
 Profile = N96Profile

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .model import Carrier, Path, ProfileBase, Strict, Text
 
@@ -68,12 +68,6 @@ class Ucc(Strict):
 class UccProfile(ProfileBase):
     kind: Literal["ucc"]
     ucc: Ucc
-
-    @model_validator(mode="after")
-    def _no_dot_dot_name(self) -> UccProfile:
-        if self.name in (".", ".."):
-            raise ValueError("name 不能是 '.' 或 '..'")
-        return self
 
 
 Profile = UccProfile
