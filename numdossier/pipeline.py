@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from .errors import AttachmentError, OutputError, TemplateError
 from .kinds import Checklist, Item, load_checklist, template_dir
 from .pdf import pages as gen
 from .pdf.assemble import Bookmark, Part, SignaturePlace, assemble
+from .pdf.overlay import OverlayPage, draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
 from .render.engine import date_cn, environment
@@ -80,6 +82,7 @@ class Dossier:
     sections: list[Section] = field(default_factory=list)
     profile: dict[str, Any] = field(init=False)  # the model as plain data, for checklist expressions
     items: list[tuple[int, Item]] = field(init=False)  # (number, item) in this dossier
+    generated_pages: Callable[[], list[list[Any]]] = field(init=False)  # final cover/目录 stories
 
     def __post_init__(self) -> None:
         self.profile = self.loaded.model.model_dump(mode="python")
@@ -273,7 +276,8 @@ def paginate(d: Dossier) -> tuple[Part, Part]:
     for s in d.sections:
         s.first_page = page
         page += s.pages
-    if gen.write_pages(generated, segments(page - 1, True), title) != counts:
+    d.generated_pages = lambda: segments(page - 1, True)
+    if gen.write_pages(generated, d.generated_pages(), title) != counts:
         raise AssertionError("generated pages changed length between layout passes")
     start = counts[0] + counts[1]
     for s, pages in zip(branch_sections, counts[2:], strict=True):
@@ -292,8 +296,27 @@ def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, list[Sig
         bookmarks.append(mark)
     out = d.work / "dossier.pdf"
     title = f"{d.loaded.model.company.name} {d.checklist.title}{d.checklist.subtitle}"
+    generated = d.work / "generated.pdf"
+
+    def write_stamps(pages: list[OverlayPage]) -> tuple[Path, int]:
+        """The overlay pages go after our generated pages, in the same document (one font subset)."""
+        counts = gen.write_pages(
+            generated,
+            d.generated_pages(),
+            title,
+            after=lambda canvas: draw_overlay(canvas, pages, d.options.seam, d.options.watermark),
+        )
+        return generated, sum(counts)
+
     signatures = assemble(
-        parts, bookmarks, out, d.work, title, seam=d.options.seam, watermark=d.options.watermark
+        parts,
+        bookmarks,
+        out,
+        d.work,
+        title,
+        seam=d.options.seam,
+        watermark=d.options.watermark,
+        write_stamps=write_stamps,
     )
     return out, signatures
 

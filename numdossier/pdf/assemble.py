@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,14 @@ def assemble(
     title: str,
     seam: bool = False,
     watermark: str | None = None,
+    write_stamps: Callable[[list[OverlayPage]], tuple[Path, int]] | None = None,
 ) -> list[SignaturePlace]:
-    """Write the dossier PDF to `out`; returns where the signatures go."""
+    """Write the dossier PDF to `out`; returns where the signatures go.
+
+    `write_stamps` writes the overlay pages and says where they are (file, index of the first); by
+    default they go to their own file. The pipeline appends them to its generated pages instead, so
+    that one font subset serves everything numdossier draws.
+    """
     overlay_pages: list[OverlayPage] = []
     signatures: list[SignaturePlace] = []
     for part in parts:
@@ -64,8 +70,11 @@ def assemble(
         overlay_pages += [OverlayPage(seals=m.seals, watermark=part.attachment) for m in marks]
         signatures += [SignaturePlace(page=base + s.page + 1, who=s.who) for s in signs]
 
-    overlay_path = work / "overlay.pdf"
-    write_overlay(overlay_path, overlay_pages, seam=seam, watermark=watermark)
+    if write_stamps is not None:
+        overlay_path, first_stamp = write_stamps(overlay_pages)
+    else:
+        overlay_path, first_stamp = work / "overlay.pdf", 0
+        write_overlay(overlay_path, overlay_pages, seam=seam, watermark=watermark)
 
     opened: dict[Path, pikepdf.Pdf] = {}  # each file once: pages taken from it share its fonts
     sources: list[pikepdf.Pdf] = []
@@ -77,11 +86,13 @@ def assemble(
                 sources.append(opened[part.pdf])
             src = opened[part.pdf]
             dossier.pages.extend(src.pages[part.start : part.start + part.pages])
-        overlay = pikepdf.open(overlay_path)
-        sources.append(overlay)
-        if len(overlay.pages) != len(dossier.pages):
+        overlay = opened.get(overlay_path) or pikepdf.open(overlay_path)
+        if overlay_path not in opened:
+            sources.append(overlay)
+        stamps = overlay.pages[first_stamp:]
+        if len(stamps) != len(dossier.pages):
             raise AssertionError("overlay and dossier page counts differ")
-        for page, stamp in zip(dossier.pages, overlay.pages, strict=True):
+        for page, stamp in zip(dossier.pages, stamps, strict=True):
             _stamp(dossier, page, stamp)
 
         _merge_layers(dossier, sources)

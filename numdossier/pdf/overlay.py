@@ -57,17 +57,16 @@ def _define_forms(c: Canvas, font: str) -> None:
     c.endForm()
 
 
-def write_overlay(
-    path: Path, pages: Sequence[OverlayPage], seam: bool = False, watermark: str | None = None
+def draw_overlay(
+    c: Canvas, pages: Sequence[OverlayPage], seam: bool = False, watermark: str | None = None
 ) -> None:
-    """Write len(pages) A4 overlay pages to `path`."""
+    """Draw len(pages) A4 overlay pages on `c` (after any pages it already holds)."""
     font = cjk_font()
     width, height = A4
-    c = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
-    c.setCreator("numdossier")
     _define_forms(c, font)
     total = len(pages)
     for number, page in enumerate(pages, 1):
+        c.setPageSize(A4)
         c.setFont(font, 10.5)
         c.setFillColor(Color(0, 0, 0))
         c.drawCentredString(width / 2, 10 * mm, page_label(number, total))
@@ -90,4 +89,13 @@ def write_overlay(
             c.drawCentredString(0, 0, watermark)
             c.restoreState()
         c.showPage()
+
+
+def write_overlay(
+    path: Path, pages: Sequence[OverlayPage], seam: bool = False, watermark: str | None = None
+) -> None:
+    """Write len(pages) A4 overlay pages to `path`."""
+    c = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    c.setCreator("numdossier")
+    draw_overlay(c, pages, seam, watermark)
     c.save()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -12,6 +12,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -91,10 +92,13 @@ class _SegmentStart(Flowable):
         self.starts[self.index] = self.canv.getPageNumber()
 
 
-def write_pages(path: Path, segments: Sequence[list[Flowable]], title: str) -> list[int]:
+def write_pages(
+    path: Path, segments: Sequence[list[Flowable]], title: str, after: Callable[[Canvas], None] | None = None
+) -> list[int]:
     """All our own pages in one PDF, each segment starting on a new page; returns pages per segment.
 
-    One document means one embedded subset of the CJK font for the cover, 目录 and branch 目录s.
+    `after` may draw more pages on the same canvas (the overlay) before it is saved. One document
+    means one embedded subset of the CJK font for the cover, 目录, branch 目录s and every stamp.
     """
     starts: dict[int, int] = {}
     pages = 0
@@ -112,7 +116,14 @@ def write_pages(path: Path, segments: Sequence[list[Flowable]], title: str) -> l
     doc = SimpleDocTemplate(
         str(path), pagesize=A4, title=title, author="", creator="numdossier", invariant=1, **MARGINS
     )
-    doc.build(story, onFirstPage=count, onLaterPages=count)
+
+    class _Canvas(Canvas):
+        def save(self) -> None:
+            if after is not None:
+                after(self)
+            super().save()
+
+    doc.build(story, onFirstPage=count, onLaterPages=count, canvasmaker=_Canvas)
     bounds = [starts[i] for i in range(len(segments))] + [pages + 1]
     return [bounds[i + 1] - bounds[i] for i in range(len(segments))]
 
