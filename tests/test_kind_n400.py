@@ -4,7 +4,6 @@ sample builds into a print-ready dossier with the real CLI (e2e)."""
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import os
 import re
@@ -20,6 +19,7 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 from pypdf import PdfReader
+from support import part, render, text
 
 from numdossier.kinds import load_checklist
 from numdossier.kinds.n400 import build_context, destination_rows, org_code
@@ -56,25 +56,6 @@ def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
             target = target[key]
         target[last] = value
     return dataclasses.replace(loaded, model=N400Profile.model_validate(dump))
-
-
-def render(template: Path, loaded: LoadedProfile) -> bytes:
-    tpl = DocxTemplate(str(template))
-    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
-def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        return z.read(name).decode("utf-8")
-
-
-def text(docx_bytes: bytes) -> str:
-    """Paragraph texts (runs joined), one per line, table cells included."""
-    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
 
 
 def body(template: Path, loaded: LoadedProfile) -> str:

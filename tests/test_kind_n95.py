@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import io
 import json
 import os
 import re
@@ -15,7 +13,6 @@ import tomllib
 import typing
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import docx
@@ -26,6 +23,7 @@ from lxml import etree
 from PIL import Image, ImageDraw
 from pydantic import BaseModel
 from pypdf import PdfReader
+from support import load_tool, part, render, text
 
 from numdossier.errors import AttachmentError, TemplateError
 from numdossier.kinds import load_checklist
@@ -33,7 +31,7 @@ from numdossier.kinds.n95 import SECTORS_955, SERVICES, build_context, extra_fil
 from numdossier.profile import LoadedProfile, load_profile
 from numdossier.profile.n95 import N95Profile
 from numdossier.render.docx import render_docx
-from numdossier.render.engine import DATE_BLANK, environment
+from numdossier.render.engine import DATE_BLANK
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "n95"
@@ -101,25 +99,6 @@ def as_955(loaded: LoadedProfile) -> LoadedProfile:
             "branches": branches_955(),
         },
     )
-
-
-def render(template: Path, loaded: LoadedProfile) -> bytes:
-    tpl = DocxTemplate(str(template))
-    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
-def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        return z.read(name).decode("utf-8")
-
-
-def text(docx_bytes: bytes) -> str:
-    """Paragraph texts (runs joined), one per line, table cells included."""
-    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
 
 
 def rows(docx_bytes: bytes) -> list[str]:
@@ -508,15 +487,6 @@ def test_every_table_cell_has_borders(form: bytes) -> None:
         borders = tc.find(f"{W}tcPr/{W}tcBorders")
         assert borders is not None
         assert all(borders.find(f"{W}{side}").get(f"{W}val") == "single" for side in ("top", "bottom"))
-
-
-def load_tool(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_templates_are_what_the_script_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

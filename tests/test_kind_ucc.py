@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
-import io
 import json
 import os
 import re
@@ -16,15 +14,14 @@ import tomllib
 import typing
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from lxml import etree
 from pydantic import BaseModel
+from support import load_tool, part, render, text
 
 from numdossier.check import check_loaded
 from numdossier.kinds import load_checklist
@@ -32,7 +29,7 @@ from numdossier.kinds.ucc import build_context, capital, money, rate_text
 from numdossier.profile import LoadedProfile, load_profile
 from numdossier.profile.ucc import UccProfile
 from numdossier.render.docx import render_docx
-from numdossier.render.engine import DATE_BLANK, environment
+from numdossier.render.engine import DATE_BLANK
 from numdossier.rules.codes import id_check, uscc_check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,15 +44,6 @@ SAMPLE = ROOT / "samples" / "ucc" / "minglan-ucc.toml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A4_TWIPS = (11906, 16838)
 EPOCH = "1795392000"  # 2026-11-23
-
-
-def load_tool(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -75,25 +63,6 @@ def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
             target = target[key]
         target[last] = value
     return dataclasses.replace(loaded, model=UccProfile.model_validate(dump))
-
-
-def render(template: Path, loaded: LoadedProfile) -> bytes:
-    tpl = DocxTemplate(str(template))
-    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
-def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        return z.read(name).decode("utf-8")
-
-
-def text(docx_bytes: bytes) -> str:
-    """Paragraph texts (runs joined), one per line, table cells included."""
-    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
 
 
 def table_rows(docx_bytes: bytes, first_header: str) -> list[list[str]]:

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import io
 import re
 import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from jinja2.exceptions import UndefinedError
 from lxml import etree
 from PIL import Image
+from support import part, render, text
 
 from numdossier.errors import AttachmentError
 from numdossier.kinds.n96 import CARRIERS, build_context, trunk_rows
 from numdossier.profile import LoadedProfile, load_profile
 from numdossier.profile.n96 import N96Profile
 from numdossier.render.docx import render_docx
-from numdossier.render.engine import DATE_BLANK, environment
+from numdossier.render.engine import DATE_BLANK
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "n96"
@@ -55,25 +53,6 @@ def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
             target = target[key]
         target[last] = value
     return dataclasses.replace(loaded, model=N96Profile.model_validate(dump))
-
-
-def render(template: Path, loaded: LoadedProfile) -> bytes:
-    tpl = DocxTemplate(str(template))
-    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
-def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        return z.read(name).decode("utf-8")
-
-
-def text(docx_bytes: bytes) -> str:
-    """Paragraph texts (runs joined), one per line, table cells included."""
-    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
 
 
 @pytest.fixture

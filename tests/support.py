@@ -1,0 +1,52 @@
+"""Helpers the form tests of every kind share: render a template with the kind's context, read it back."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import sys
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from numdossier.profile import LoadedProfile
+from numdossier.render.engine import environment
+
+ROOT = Path(__file__).resolve().parents[1]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def render(template: Path, loaded: LoadedProfile) -> bytes:
+    """The template filled with the context its kind builds, as DOCX bytes."""
+    build_context = importlib.import_module(f"numdossier.kinds.{loaded.kind}").build_context
+    tpl = DocxTemplate(str(template))
+    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        return z.read(name).decode("utf-8")
+
+
+def text(docx_bytes: bytes) -> str:
+    """Paragraph texts (runs joined), one per line, table cells included."""
+    root = etree.fromstring(part(docx_bytes).encode("utf-8"))
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
+
+
+def load_tool(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """A script of tools/ imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
