@@ -840,13 +840,10 @@ def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
     return jobs
 
 
-def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> list[Path]:
-    """Write every sample attachment of `profile` under `out_dir` (default: attachments/ beside the
-    profile); returns the files written, in order."""
-    out_dir = out_dir if out_dir is not None else profile.parent / "attachments"
-    p = tomllib.loads(profile.read_text(encoding="utf-8"))
+def write_plan(jobs: dict[str, Callable[[], bytes]], out_dir: Path) -> list[Path]:
+    """Write each planned file (path relative to `out_dir` -> maker) in order; returns the files."""
     written = []
-    for rel, make in plan(p).items():
+    for rel, make in jobs.items():
         target = out_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(make())
@@ -854,19 +851,31 @@ def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> li
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="生成 n96 样例配置引用的虚构附件（样例扫描件）。")
-    ap.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, help="样例配置文件")
-    ap.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="输出文件夹（默认：配置旁的 attachments/，即 samples/n96/attachments）",
-    )
+def run_cli(
+    argv: list[str] | None,
+    kind: str,
+    default_profile: Path,
+    generate: Callable[[Path | None, Path], list[Path]],
+) -> int:
+    """The command line every sample-scan generator shares: --profile, --out, sizes printed."""
+    ap = argparse.ArgumentParser(description=f"生成 {kind} 样例配置引用的虚构附件（样例扫描件）。")
+    ap.add_argument("--profile", type=Path, default=default_profile, help="样例配置文件")
+    ap.add_argument("--out", type=Path, default=None, help="输出文件夹（默认：配置旁的 attachments/）")
     args = ap.parse_args(argv)
     for path in generate(args.out, args.profile):
         print(f"{path.stat().st_size:>9,}  {path}")
     return 0
+
+
+def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> list[Path]:
+    """Write every sample attachment of `profile` under `out_dir` (default: attachments/ beside the
+    profile); returns the files written, in order."""
+    p = tomllib.loads(profile.read_text(encoding="utf-8"))
+    return write_plan(plan(p), out_dir if out_dir is not None else profile.parent / "attachments")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_cli(argv, "n96", DEFAULT_PROFILE, generate)
 
 
 if __name__ == "__main__":

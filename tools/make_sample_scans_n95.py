@@ -13,7 +13,6 @@ The files: a landscape JPEG business licence, a 4-page vector PDF of the 增值�
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import math
@@ -364,25 +363,12 @@ def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
 
 def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> list[Path]:
     """Write every sample attachment of `profile` under `out_dir` (default: attachments/ beside it)."""
-    out_dir = out_dir if out_dir is not None else profile.parent / "attachments"
     p = tomllib.loads(profile.read_text(encoding="utf-8"))
-    written = []
-    for rel, make in plan(p).items():
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(make())
-        written.append(target)
-    return written
+    return scans.write_plan(plan(p), out_dir if out_dir is not None else profile.parent / "attachments")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="生成 n95 样例配置引用的虚构附件（样例扫描件）。")
-    ap.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, help="样例配置文件")
-    ap.add_argument("--out", type=Path, default=None, help="输出文件夹（默认：配置旁的 attachments/）")
-    args = ap.parse_args(argv)
-    for path in generate(args.out, args.profile):
-        print(f"{path.stat().st_size:>9,}  {path}")
-    return 0
+    return scans.run_cli(argv, "n95", DEFAULT_PROFILE, generate)
 
 
 if __name__ == "__main__":
