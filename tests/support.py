@@ -6,13 +6,16 @@ import importlib
 import importlib.util
 import io
 import sys
+import typing
 import zipfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
+from pydantic import BaseModel
 
 from numdossier.profile import LoadedProfile
 from numdossier.render.engine import environment
@@ -50,3 +53,40 @@ def load_tool(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.setitem(sys.modules, spec.name, module)
     spec.loader.exec_module(module)
     return module
+
+
+def submodel(annotation: Any) -> type[BaseModel] | None:
+    """list[Branch] -> Branch, Company -> Company, str/dict[...] -> None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def missing_fields(
+    model: type[BaseModel], data: dict[str, Any], commented_out: set[str], prefix: str = ""
+) -> list[str]:
+    """Field paths of `model` absent from the parsed starter `data` (a list of tables is represented by
+    its first element); `commented_out` are paths the starter deliberately leaves as comments."""
+    missing = []
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        if path in commented_out:
+            continue
+        if name not in data:
+            missing.append(path)
+            continue
+        sub = submodel(info.annotation)
+        if sub is None:
+            continue
+        value = data[name]
+        if isinstance(value, list):
+            if not value:
+                missing.append(f"{path}[0]")
+                continue
+            value, path = value[0], f"{path}[0]"
+        missing += missing_fields(sub, value, commented_out, f"{path}.")
+    return missing

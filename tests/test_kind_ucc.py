@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-import typing
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
-from pydantic import BaseModel
-from support import load_tool, part, render, text
+from support import load_tool, missing_fields, part, render, text
 
 from numdossier.check import check_loaded
 from numdossier.kinds import load_checklist
@@ -343,39 +341,7 @@ def test_templates_are_what_the_script_builds(tmp_path: Path, monkeypatch: pytes
 # --------------------------------------------------------------------------- starter and sample
 
 
-def submodel(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = submodel(arg)
-        if found is not None:
-            return found
-    return None
-
-
 COMMENTED_OUT = {"name", "legal_rep.id_valid_until", "signing.date", "ucc.contract.start", "ucc.contract.end"}
-
-
-def missing_fields(model: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
-    missing = []
-    for name, info in model.model_fields.items():
-        path = prefix + name
-        if path in COMMENTED_OUT:
-            continue
-        if name not in data:
-            missing.append(path)
-            continue
-        sub = submodel(info.annotation)
-        value = data[name]
-        if sub is None:
-            continue
-        if isinstance(value, list):
-            if not value:
-                missing.append(f"{path}[0]")
-                continue
-            value, path = value[0], f"{path}[0]"
-        missing += missing_fields(sub, value, f"{path}.")
-    return missing
 
 
 def test_starter_loads_and_has_every_field(tmp_path: Path) -> None:
@@ -385,7 +351,7 @@ def test_starter_loads_and_has_every_field(tmp_path: Path) -> None:
     assert loaded.kind == "ucc" and loaded.name == "my-ucc"
     data = tomllib.loads(STARTER.read_text(encoding="utf-8"))
     assert list(data)[:2] == ["format", "kind"]
-    assert missing_fields(UccProfile, data) == []
+    assert missing_fields(UccProfile, data, COMMENTED_OUT) == []
     assert list(data["attachments"]) == load_checklist("ucc").attachment_keys
 
 

@@ -6,14 +6,12 @@ import importlib.util
 import re
 import shutil
 import tomllib
-import typing
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 from PIL import Image
-from pydantic import BaseModel
+from support import missing_fields
 
 from numdossier.profile import load_profile
 from numdossier.profile.n96 import N96Profile
@@ -29,39 +27,6 @@ FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 # non-empty, dates cannot be empty strings) and omitting them has a meaning (file stem; blank date lines
 # for handwriting; no expiry check).
 COMMENTED_OUT = {"name", "legal_rep.id_valid_until", "signing.date"}
-
-
-def submodel(annotation: Any) -> type[BaseModel] | None:
-    """list[Branch] -> Branch, Company -> Company, str/dict[...] -> None."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = submodel(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def missing_fields(model: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
-    missing = []
-    for name, info in model.model_fields.items():
-        path = prefix + name
-        if path in COMMENTED_OUT:
-            continue
-        if name not in data:
-            missing.append(path)
-            continue
-        sub = submodel(info.annotation)
-        if sub is None:
-            continue
-        value = data[name]
-        if isinstance(value, list):  # list of tables: the first example element stands for all
-            if not value:
-                missing.append(f"{path}[0]")
-                continue
-            value, path = value[0], f"{path}[0]"
-        missing += missing_fields(sub, value, f"{path}.")
-    return missing
 
 
 def attachment_item_keys() -> list[str]:
@@ -85,7 +50,7 @@ def test_starter_loads(tmp_path: Path) -> None:
 def test_starter_has_every_model_field() -> None:
     data = tomllib.loads(STARTER.read_text(encoding="utf-8"))
     assert list(data)[:2] == ["format", "kind"]
-    assert missing_fields(N96Profile, data) == []
+    assert missing_fields(N96Profile, data, COMMENTED_OUT) == []
     assert list(data["attachments"]) == attachment_item_keys()
     assert len(data["branches"]) == 2
     for item in data["n96"]["equipment"] + data["n96"]["trunks"]:
