@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import importlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -356,52 +360,112 @@ def manifest(
 
 
 def publish(d: Dossier, pdf: Path, data: dict[str, Any]) -> Path:
-    """Move the finished files into OUT/<name>/, each through a temporary name in the same folder."""
+    """Replace OUT/<name>/ by the finished dossier as a whole: nothing of an earlier build survives.
+
+    The new folder is written beside the old one (a hidden sibling in OUT, so one file system) and
+    swapped in with one rename; a failure before the swap leaves the previous dossier as it was.
+    """
     target = d.options.out / d.loaded.name
-    tag = f".tmp-{os.getpid()}"
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    staged: Path | None = None
     try:
-        (target / "forms").mkdir(parents=True, exist_ok=True)
-        # Two builds of the same dossier at once: the lock keeps forms, PDF and manifest of one build
-        # together (a lock on the folder itself, so nothing extra is left in OUT).
-        folder = os.open(target, os.O_RDONLY)
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX)
-            for docx in d.forms.values():
-                _install(docx.read_bytes(), target / "forms" / docx.name, tag)
-            _install(pdf, target / "dossier.pdf", tag)
-            _install(text.encode("utf-8"), target / "manifest.json", tag)
-        finally:
-            os.close(folder)  # releases the lock
+        d.options.out.mkdir(parents=True, exist_ok=True)
+        staged = _staging_folder(target)
+        (staged / "forms").mkdir()
+        for docx in d.forms.values():
+            shutil.copyfile(docx, staged / "forms" / docx.name)
+        shutil.copyfile(pdf, staged / "dossier.pdf")
+        (staged / "manifest.json").write_bytes(text.encode("utf-8"))
+        # Two builds of the same dossier at once: the lock (on the dossier folder itself, so nothing
+        # extra is left in OUT) makes the swaps one after the other; each swap is a whole build.
+        with _locked(target) as exists:
+            if exists:
+                _exchange(staged, target)  # `staged` now names the previous build
+            else:
+                os.rename(staged, target)
+                staged = None
     except OSError as e:
         raise OutputError(
             f"无法写入输出文件夹 {target}：{e.strerror or e}。",
             "请检查磁盘空间和写入权限（或用 -o 指定其他输出文件夹），然后重新生成；未留下不完整的文件。",
         ) from e
+    finally:
+        if staged is not None:
+            _remove_staged(staged)
     return target
 
 
-_in_flight: set[Path] = set()  # temporary files in OUT being written right now
+_in_flight: set[Path] = set()  # staging folders in OUT being written right now
 
 
 def discard_partial_files() -> None:
-    """Remove half-written temporary files in OUT (a worker being stopped calls this)."""
-    for temp in list(_in_flight):
-        temp.unlink(missing_ok=True)
+    """Remove half-written staging folders in OUT (a worker being stopped calls this)."""
+    for staged in list(_in_flight):
+        shutil.rmtree(staged, ignore_errors=True)
 
 
-def _install(content: bytes | Path, final: Path, tag: str) -> None:
-    temp = final.with_name(f".{final.name}{tag}")
-    _in_flight.add(temp)
-    try:
-        if isinstance(content, Path):
-            shutil.copyfile(content, temp)
-        else:
-            temp.write_bytes(content)
-        os.replace(temp, final)
-    finally:
-        temp.unlink(missing_ok=True)
-        _in_flight.discard(temp)
+def _staging_folder(target: Path) -> Path:
+    """A new hidden folder beside `target` (created with the user's umask, unlike mkdtemp's 0700)."""
+    while True:
+        staged = target.with_name(f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+        _in_flight.add(staged)
+        try:
+            staged.mkdir()
+            return staged
+        except FileExistsError:
+            _in_flight.discard(staged)
+
+
+def _remove_staged(staged: Path) -> None:
+    shutil.rmtree(staged, ignore_errors=True)
+    _in_flight.discard(staged)
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on the folder `target` (yields True), or on OUT while there is none yet.
+
+    A waiter may wake up holding the lock of a folder that has meanwhile been swapped out; it then
+    locks the folder now at `target` instead.
+    """
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+            exists = True
+        except FileNotFoundError:
+            fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+            exists = False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                now = os.stat(target)
+                current = exists and os.path.samestat(now, os.fstat(fd))
+            except FileNotFoundError:
+                current = not exists
+            if current:
+                yield exists
+                return
+        finally:
+            os.close(fd)  # releases the lock
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders atomically (Linux renameat2); elsewhere two renames, b's absence brief."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL):  # EINVAL: the file system cannot exchange
+            raise OSError(err, os.strerror(err), str(b))
+    aside = a.with_name(a.name + "-old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
 
 
 # --- the pipeline ---------------------------------------------------------------------------------
