@@ -24,7 +24,7 @@ from .convert import convert_all
 from .errors import AttachmentError, OutputError, TemplateError
 from .kinds import Checklist, Item, load_checklist, template_dir
 from .pdf import pages as gen
-from .pdf.assemble import Bookmark, Part, SignaturePlace, assemble
+from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, assemble
 from .pdf.overlay import OverlayPage, draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
@@ -290,7 +290,7 @@ def paginate(d: Dossier) -> tuple[Part, Part]:
     return Part(generated, counts[0], form=True), Part(generated, counts[1], start=counts[0])
 
 
-def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, list[SignaturePlace]]:
+def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, Marks]:
     parts = [cover, toc] + [p for s in d.sections for p in s.parts]
     bookmarks = []
     for s in d.sections:
@@ -312,7 +312,7 @@ def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, list[Sig
         )
         return generated, sum(counts)
 
-    signatures = assemble(
+    marks = assemble(
         parts,
         bookmarks,
         out,
@@ -322,12 +322,10 @@ def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, list[Sig
         watermark=d.options.watermark,
         write_stamps=write_stamps,
     )
-    return out, signatures
+    return out, marks
 
 
-def manifest(
-    d: Dossier, pdf: Path, signatures: list[SignaturePlace], forced: list[Finding], total: int
-) -> dict[str, Any]:
+def manifest(d: Dossier, pdf: Path, marks: Marks, forced: list[Finding], total: int) -> dict[str, Any]:
     items = []
     for s in d.sections:
         items.append(
@@ -353,7 +351,9 @@ def manifest(
     data |= {
         "pages": total,
         "items": items,
-        "signatures": [{"page": s.page, "who": s.who, "what": s.what} for s in signatures],
+        "page_size_mm": [round(A4_WIDTH / MM, 1), round(A4_HEIGHT / MM, 1)],
+        "seam": d.options.seam,
+        **marks.to_json(),
         "output": {"path": "dossier.pdf", "sha256": sha256_file(pdf), "bytes": pdf.stat().st_size},
     }
     return data
@@ -489,9 +489,9 @@ def finish(d: Dossier, converted: dict[str, Path], forced: list[Finding]) -> Bui
     """Last stages, once the forms are PDFs: attachments, layout, assembly, manifest, publish."""
     lay_out_sections(d, count_pages(converted))
     cover, toc = paginate(d)
-    pdf, signatures = assemble_dossier(d, cover, toc)
+    pdf, marks = assemble_dossier(d, cover, toc)
     total = cover.pages + toc.pages + sum(s.pages for s in d.sections)
-    data = manifest(d, pdf, signatures, forced, total)
+    data = manifest(d, pdf, marks, forced, total)
     folder = publish(d, pdf, data)
     return Built(folder, total, data)
 

@@ -60,6 +60,6 @@ def test_other_partys_seal_place_is_not_marked(tmp_path: Path) -> None:
     canvas.drawString(330, 250, "乙方：示例乙公司")
     canvas.drawString(330, 232, "（盖章）")
     canvas.save()
-    marks, _ = find_marks(path, form=True)
-    xs = sorted(round(x) for x, _ in marks[0].seals)
+    marks, _, _ = find_marks(path, form=True)
+    xs = sorted(round(s.x) for s in marks[0].seals)
     assert len(xs) == 2 and all(x < 300 for x in xs), xs

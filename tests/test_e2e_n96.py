@@ -204,6 +204,70 @@ def test_signatures_recorded(built: dict[str, Any]) -> None:
     assert commitment["first_page"] <= signatures[2]["page"] <= commitment["last_page"]
 
 
+def test_manifest_places_in_mm(built: dict[str, Any]) -> None:
+    """The contract `verify` relies on: every page's placeholder and each signature box, in mm from
+    the page's top-left, lying where pdfium finds the words 盖章 and 签字 on the printed page."""
+    import pypdfium2 as pdfium
+
+    m = built["manifest"]
+    assert m["page_size_mm"] == [210.0, 297.0] and m["seam"] is False
+    assert {p["page"] for p in m["placeholders"]} == set(range(1, m["pages"] + 1))
+    assert all(p["diameter_mm"] == 42.0 for p in m["placeholders"])
+    assert m["dates"] == []  # the sample gives its signing date
+    doc = pdfium.PdfDocument(str(built["pdf"]))
+    try:
+        for place, word in [(s, "签字") for s in m["signatures"]] + [
+            (p, "盖章") for p in m["placeholders"] if p["at_label"]
+        ]:
+            page = doc[place["page"] - 1]
+            text = page.get_textpage()
+            height = page.get_size()[1]
+            hits = []
+            searcher = text.search(word)
+            while (hit := searcher.get_next()) is not None:
+                left, bottom, right, top = text.get_charbox(hit[0])
+                hits.append((left * 25.4 / 72, (height - top) * 25.4 / 72))
+            if "box_mm" in place:  # the box starts right after the word, on its line
+                x0, y0, x1, y1 = place["box_mm"]
+                assert x1 - x0 > 40 and any(abs(x0 - x - 7) < 8 and y0 < y < y1 for x, y in hits), place
+            else:
+                cx, cy = place["center_mm"]
+                assert any(abs(cx - x - 3.5) < 6 and abs(cy - y - 2) < 6 for x, y in hits), place
+    finally:
+        doc.close()
+
+
+def test_blank_dates_listed(tmp_path: Path) -> None:
+    """A profile without signing.date leaves 年 月 日 blank: each blank is a date place in the manifest."""
+    folder = tmp_path / "p"
+    shutil.copytree(SAMPLE.parent, folder)
+    profile = folder / SAMPLE.name
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(re.sub(r"(?m)^date = 2026-11-20\n", "", text), encoding="utf-8")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "numdossier.cli",
+            "build",
+            str(profile),
+            "-o",
+            str(tmp_path / "out"),
+            "--force",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    m = json.loads((tmp_path / "out" / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
+    signed_pages = {s["page"] for s in m["signatures"]}
+    dates = m["dates"]
+    # the cover's 申请日期, the declaration's and the commitment's signing dates
+    assert len(dates) == 3 and {d["page"] for d in dates} <= signed_pages | {1}
+    assert all(0 <= d["box_mm"][0] < d["box_mm"][2] <= 210 and d["box_mm"][1] < d["box_mm"][3] for d in dates)
+
+
 def test_manifest_holds_no_id_numbers(built: dict[str, Any]) -> None:
     text = (built["folder"] / "manifest.json").read_text(encoding="utf-8")
     model = load_profile(SAMPLE).model

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+from reportlab.lib.pagesizes import A4
 
 from .overlay import OverlayPage, write_overlay
-from .placement import find_marks
+from .placement import SEAL_DIAMETER, find_marks
+
+A4_WIDTH, A4_HEIGHT = A4  # every dossier page is A4 portrait (the overlay is drawn on A4)
 
 
 @dataclass
@@ -33,11 +36,66 @@ class Bookmark:
     children: list[Bookmark] = field(default_factory=list)
 
 
+MM = 72 / 25.4
+
+
+def _mm_box(box: tuple[float, float, float, float], height: float) -> list[float]:
+    """A PDF box (points, origin bottom-left) as [x0, y0, x1, y1] in mm from the page's top-left."""
+    left, bottom, right, top = box
+    return [
+        round(left / MM, 1),
+        round((height - top) / MM, 1),
+        round(right / MM, 1),
+        round((height - bottom) / MM, 1),
+    ]
+
+
 @dataclass(frozen=True)
 class SignaturePlace:
     page: int  # 1-based
     who: str
     what: str = "签字"
+    box_mm: list[float] = field(default_factory=list)  # where the hand goes, mm from the top-left
+
+
+@dataclass(frozen=True)
+class PlaceholderPlace:
+    page: int  # 1-based
+    center_mm: list[float]
+    diameter_mm: float
+    at_label: bool  # on a form's 盖章 words (else in the page's free seal area)
+
+
+@dataclass(frozen=True)
+class DatePlace:
+    page: int  # 1-based
+    box_mm: list[float]
+
+
+@dataclass
+class Marks:
+    """What the signer must add, page by page: the manifest lists it and `verify` checks it."""
+
+    placeholders: list[PlaceholderPlace] = field(default_factory=list)
+    signatures: list[SignaturePlace] = field(default_factory=list)
+    dates: list[DatePlace] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "placeholders": [
+                {
+                    "page": p.page,
+                    "center_mm": p.center_mm,
+                    "diameter_mm": p.diameter_mm,
+                    "at_label": p.at_label,
+                }
+                for p in self.placeholders
+            ],
+            "signatures": [
+                {"page": s.page, "who": s.who, "what": s.what, "box_mm": s.box_mm} for s in self.signatures
+            ],
+            "dates": [{"page": d.page, "box_mm": d.box_mm} for d in self.dates],
+        }
 
 
 def _pdf_date(epoch: int) -> str:
@@ -53,22 +111,38 @@ def assemble(
     seam: bool = False,
     watermark: str | None = None,
     write_stamps: Callable[[list[OverlayPage]], tuple[Path, int]] | None = None,
-) -> list[SignaturePlace]:
-    """Write the dossier PDF to `out`; returns where the signatures go.
+) -> Marks:
+    """Write the dossier PDF to `out`; returns where the seals, signatures and handwritten dates go.
 
     `write_stamps` writes the overlay pages and says where they are (file, index of the first); by
     default they go to their own file. The pipeline appends them to its generated pages instead, so
     that one font subset serves everything numdossier draws.
     """
     overlay_pages: list[OverlayPage] = []
-    signatures: list[SignaturePlace] = []
+    found = Marks()
+    height = A4_HEIGHT
     for part in parts:
-        marks, signs = find_marks(part.pdf, form=part.form, pages=range(part.start, part.start + part.pages))
+        marks, signs, dates = find_marks(
+            part.pdf, form=part.form, pages=range(part.start, part.start + part.pages)
+        )
         if len(marks) != part.pages:
             raise AssertionError(f"{part.pdf}: {len(marks)} pages, expected {part.pages}")
         base = len(overlay_pages)
         overlay_pages += [OverlayPage(seals=m.seals, watermark=part.attachment) for m in marks]
-        signatures += [SignaturePlace(page=base + s.page + 1, who=s.who) for s in signs]
+        for i, m in enumerate(marks):
+            found.placeholders += [
+                PlaceholderPlace(
+                    page=base + i + 1,
+                    center_mm=[round(s.x / MM, 1), round((height - s.y) / MM, 1)],
+                    diameter_mm=round(SEAL_DIAMETER / MM, 1),
+                    at_label=s.at_label,
+                )
+                for s in m.seals
+            ]
+        found.signatures += [
+            SignaturePlace(page=base + s.page + 1, who=s.who, box_mm=_mm_box(s.box, height)) for s in signs
+        ]
+        found.dates += [DatePlace(page=base + d.page + 1, box_mm=_mm_box(d.box, height)) for d in dates]
 
     if write_stamps is not None:
         overlay_path, first_stamp = write_stamps(overlay_pages)
@@ -115,7 +189,7 @@ def assemble(
     finally:
         for src in sources:
             src.close()
-    return signatures
+    return found
 
 
 def _merge_layers(dossier: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf]) -> None:

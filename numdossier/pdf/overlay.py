@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import cjk_font
-from .placement import SEAL_RADIUS
+from .placement import SEAL_RADIUS, Seal
 
 SEAL_RED = Color(0.85, 0.1, 0.1)
 SEAL_TEXT = "此处加盖公章"
@@ -25,7 +25,7 @@ SEAM_TEXT = "骑缝章"
 
 @dataclass
 class OverlayPage:
-    seals: list[tuple[float, float]] = field(default_factory=list)
+    seals: list[Seal] = field(default_factory=list)
     watermark: bool = False
 
 
@@ -70,7 +70,7 @@ def draw_overlay(
         c.setFont(font, 10.5)
         c.setFillColor(Color(0, 0, 0))
         c.drawCentredString(width / 2, 10 * mm, page_label(number, total))
-        for x, y in page.seals:
+        for x, y, _ in page.seals:
             c.saveState()
             c.translate(x, y)
             c.doForm("seal")

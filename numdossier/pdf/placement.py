@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 from PIL import ImageFilter, ImageOps
@@ -19,19 +20,76 @@ SEAL_WORD = "盖章"
 SIGN_WORD = "签字"
 
 
+Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF points (origin bottom-left)
+
+# Where the signer writes, relative to the 签字 word: the rest of its line and a little above and below
+# (forms print "法定代表人（签字）：" and leave the space after it for the hand).
+SIGN_BOX_WIDTH = 60 * MM
+SIGN_BOX_HALF_HEIGHT = 7 * MM
+DATE_BOX_HALF_HEIGHT = 5 * MM
+DATE_LEAD = 14 * MM  # the year is written in the blank before 年
+# A date left for handwriting (render.engine.DATE_BLANK): 年, 月 and 日 with only blanks between them.
+# pdfium reports each run of blanks as one space, so any blank counts; a digit before 年 means filled in.
+DATE_BLANK = re.compile(r"(?<![0-9０-９\s])\s*年[ \u3000]+月[ \u3000]+日")
+
+
+class Seal(NamedTuple):
+    """A placeholder centre (PDF points, origin bottom-left); at_label: on a form's 盖章 words."""
+
+    x: float
+    y: float
+    at_label: bool = False
+
+
 @dataclass(frozen=True)
 class Signature:
     page: int  # 0-based within the part
     who: str
     x: float
     y: float
+    box: Box = (0.0, 0.0, 0.0, 0.0)  # where the signature goes
+
+
+@dataclass(frozen=True)
+class DateBlank:
+    page: int  # 0-based within the part
+    box: Box
 
 
 @dataclass
 class PageMarks:
-    """Seal centres (PDF points, origin bottom-left) for one page."""
+    """Seal placeholders for one page."""
 
-    seals: list[tuple[float, float]] = field(default_factory=list)
+    seals: list[Seal] = field(default_factory=list)
+
+
+def _sign_box(word: Box, width: float) -> Box:
+    left, bottom, right, top = word
+    middle = (bottom + top) / 2
+    return (
+        right,
+        middle - SIGN_BOX_HALF_HEIGHT,
+        min(width, right + SIGN_BOX_WIDTH),
+        middle + SIGN_BOX_HALF_HEIGHT,
+    )
+
+
+def _date_blanks(textpage: pdfium.PdfTextPage) -> list[Box]:
+    """Boxes of the dates left blank for handwriting ("      年    月    日")."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # pdfium added or dropped characters: indexes would not match the boxes
+        return []
+    boxes = []
+    for match in DATE_BLANK.finditer(text):
+        chars = [textpage.get_charbox(i) for i in range(match.start(), match.end()) if not text[i].isspace()]
+        bottom = min(b[1] for b in chars)
+        top = max(b[3] for b in chars)
+        middle = (bottom + top) / 2
+        left = min(b[0] for b in chars) - DATE_LEAD
+        right = max(b[2] for b in chars)
+        boxes.append((max(0.0, left), middle - DATE_BOX_HALF_HEIGHT, right, middle + DATE_BOX_HALF_HEIGHT))
+    return boxes
 
 
 def _clamp(x: float, y: float, width: float, height: float) -> tuple[float, float]:
@@ -112,10 +170,14 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
 
 def find_marks(
     pdf_path: Path, form: bool, pages: range | None = None
-) -> tuple[list[PageMarks], list[Signature]]:
-    """Seal places for every page of a part; forms use their 盖章 text, other pages their emptiest area."""
+) -> tuple[list[PageMarks], list[Signature], list[DateBlank]]:
+    """Seal places for every page of a part; forms use their 盖章 text, other pages their emptiest area.
+
+    Forms also give their signature places (by 签字) and the dates left blank for handwriting.
+    """
     marks: list[PageMarks] = []
     signatures: list[Signature] = []
+    dates: list[DateBlank] = []
     document = pdfium.PdfDocument(str(pdf_path))
     try:
         for offset, index in enumerate(pages if pages is not None else range(len(document))):
@@ -127,16 +189,17 @@ def find_marks(
                 for _, (left, bottom, right, top) in _find(textpage, SEAL_WORD):
                     if _other_party(textpage, (left, bottom, right, top)):
                         continue
-                    page_marks.seals.append(_clamp((left + right) / 2, (bottom + top) / 2, width, height))
+                    x, y = _clamp((left + right) / 2, (bottom + top) / 2, width, height)
+                    page_marks.seals.append(Seal(x, y, at_label=True))
                 for _, box in _find(textpage, SIGN_WORD):
-                    signatures.append(
-                        Signature(offset, _who(textpage, box), (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-                    )
+                    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+                    signatures.append(Signature(offset, _who(textpage, box), *centre, _sign_box(box, width)))
+                dates += [DateBlank(offset, box) for box in _date_blanks(textpage)]
                 textpage.close()
             if not page_marks.seals:
-                page_marks.seals.append(_emptiest(page))
+                page_marks.seals.append(Seal(*_emptiest(page)))
             marks.append(page_marks)
             page.close()
     finally:
         document.close()
-    return marks, signatures
+    return marks, signatures, dates
