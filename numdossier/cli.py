@@ -120,6 +120,18 @@ def init(
     return ExitCode.ok
 
 
+@app.command()
+@guarded
+def schema(
+    kind: Annotated[Kind, typer.Argument(help="申请类型：n96 / n95 / n400 / ucc")],
+) -> int:
+    """输出该类型配置文件的 JSON Schema（供编辑器在输入时检查键和取值）。"""
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text(kind.value))
+    return ExitCode.ok
+
+
 def _finding_table(result: CheckResult) -> Table:
     from .rules.messages import text
 

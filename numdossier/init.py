@@ -1,4 +1,4 @@
-"""`init`: write a commented starter profile for a kind and an attachments/README.md beside it."""
+"""`init`: write a commented starter profile for a kind, its JSON Schema and an attachments/README.md beside it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from pathlib import Path
 from .errors import InputError, UsageError
 from .kinds import template_dir
 from .profile import KINDS, model_for, supported_kinds
+from .schema import schema_filename, with_directive, write_schema
 
 
 def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
-    """Returns the files written."""
+    """Returns the files written.
+
+    The starter's first line is Taplo's `#:schema` directive naming the schema written beside it, so that
+    VS Code (Even Better TOML) underlines a wrong key or value while the profile is typed. The schema is
+    generated, not the user's: it is rewritten every time (several profiles of a folder share it).
+    """
     if kind not in KINDS:
         raise UsageError(f"--kind {kind!r} 无效", f"应为以下之一：{', '.join(KINDS)}")
     if model_for(kind) is None:
@@ -29,7 +35,11 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
             continue  # an existing attachments folder belongs to the user
         dst.parent.mkdir(parents=True, exist_ok=True)
         temp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-        temp.write_bytes(src.read_bytes())
+        content = src.read_bytes()
+        if dst == path:
+            content = with_directive(content.decode("utf-8"), schema_filename(kind)).encode("utf-8")
+        temp.write_bytes(content)
         os.replace(temp, dst)
         written.append(dst)
+    written.append(write_schema(path.parent, kind))
     return written

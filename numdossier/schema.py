@@ -1,0 +1,241 @@
+"""JSON Schema of a kind's profile, generated from its pydantic model, for editors (Taplo / Even Better TOML).
+
+Titles and descriptions come from one source, the starter profile's Chinese comments (`init` writes the
+same sentences into the user's file), so the tooltip in the editor and the comment in the file agree.
+The schema keeps to keywords every draft-07 validator knows (no `$defs`: Taplo resolves them poorly, and
+an inlined schema can be read on its own), with `if`/`then` for ID numbers that depend on `id_type`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .kinds import template_dir
+from .profile import KINDS, ProfileBase, model_for, supported_kinds
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+# The directive Taplo and Even Better TOML read on a profile's first lines (taplo: configuration/directives).
+DIRECTIVE = "#:schema ./{name}"
+
+# Formats, loose enough never to flag what `check` accepts; `check` stays the judge (check digits,
+# number ranges). Empty is allowed: a field not filled in yet is check's FIELD-MISSING, not a typo.
+USCC_PATTERN = r"^$|^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+RESIDENT_ID_PATTERN = r"^$|^[0-9]{17}[0-9X]$"
+_SEP = r"[\s()（）-]*"
+MOBILE_PATTERN = rf"^$|^(\+86|0086)?{_SEP}1[3-9]({_SEP}[0-9]){{9}}$"
+PHONE_PATTERN = (
+    rf"^$|^(\+86|0086)?{_SEP}[0-9]({_SEP}[0-9]){{6,11}}"
+    r"(\s*(转|分机|ext\.?|#|-)\s*[0-9]{1,6})?$"
+)
+POSTCODE_PATTERN = r"^$|^[0-9]{6}$"
+PATTERNS = {
+    "uscc": USCC_PATTERN,
+    "mobile": MOBILE_PATTERN,
+    "office_phone": PHONE_PATTERN,
+    "postcode": POSTCODE_PATTERN,
+}
+
+
+def schema_filename(kind: str) -> str:
+    return f"numdossier-{kind}.schema.json"
+
+
+def _model(kind: str) -> type[ProfileBase]:
+    model = model_for(kind)
+    if model is None:
+        if kind in KINDS:
+            raise UsageError(f"本版本暂不支持 {kind!r}", f"当前支持：{', '.join(supported_kinds())}")
+        raise UsageError(f"未知的申请类型 {kind!r}", f"应为以下之一：{', '.join(supported_kinds())}")
+    return model
+
+
+# --- descriptions from the starter profile ----------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(?:#\s*)?\[\[?\s*([A-Za-z0-9_.]+)\s*\]\]?\s*(?:#\s*(.*))?$")
+_KEY = re.compile(r"^\s*(?:#\s*)?([A-Za-z0-9_]+)\s*=\s*(.*)$")
+
+
+def _inline_comment(value: str) -> str | None:
+    """The comment after a value on its line; `#` inside a quoted string does not count."""
+    quote: str | None = None
+    for i, c in enumerate(value):
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            return value[i + 1 :].strip()
+    return None
+
+
+@cache
+def descriptions(kind: str) -> dict[str, str]:
+    """Dotted path (lists without indexes: `branches.city`) -> the starter's comment for it."""
+    starter = (template_dir(kind) / "starter.toml").read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    table = ""
+    pending: list[str] = []  # comment lines above a key or table without a comment of its own
+    in_multiline = False
+    for line in starter.splitlines():
+        stripped = line.strip()
+        if in_multiline:
+            in_multiline = stripped.count('"""') != 1
+            continue
+        header = _HEADER.match(line)
+        key = _KEY.match(line) if header is None else None
+        if header:
+            table = header.group(1)
+            text = header.group(2) or " ".join(pending)
+            if text:
+                found.setdefault(table, text)
+            pending = []
+        elif key:
+            path = f"{table}.{key.group(1)}" if table else key.group(1)
+            value = key.group(2)
+            text = _inline_comment(value) or " ".join(pending)
+            if text:
+                found.setdefault(path, text)
+            pending = []
+            in_multiline = value.count('"""') == 1
+        elif stripped.startswith("#"):
+            pending.append(stripped.lstrip("#").strip())
+        else:
+            pending = []
+    return found
+
+
+def _title(description: str) -> str:
+    """The lead of a comment: '单位名称，与营业执照一致' -> '单位名称'."""
+    text = re.sub(r"^可选[：:]\s*", "", description)
+    return re.split(r"[，,：:；;（(]", text, maxsplit=1)[0].strip() or description
+
+
+def profile_title(kind: str) -> str:
+    first = (template_dir(kind) / "starter.toml").read_text(encoding="utf-8").splitlines()[0]
+    return first.lstrip("#").split("——")[0].strip() or kind
+
+
+# --- the schema ------------------------------------------------------------------------------------
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """Replace every `$ref` to `#/$defs/X` by a copy of X (the profile models have no cycles)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = defs[node["$ref"].rsplit("/", 1)[-1]]
+            merged = {**copy.deepcopy(target), **{k: v for k, v in node.items() if k != "$ref"}}
+            return _inline(merged, defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def _portable(node: Any) -> Any:
+    """`const` (draft 6) becomes a one-value `enum`; pydantic's English titles go."""
+    if isinstance(node, dict):
+        out = {k: _portable(v) for k, v in node.items() if k != "title" or not isinstance(v, str)}
+        if "title" in node and isinstance(node["title"], dict):  # a property named "title"
+            out["title"] = _portable(node["title"])
+        if "const" in out:
+            out.setdefault("enum", [out.pop("const")])
+        return out
+    if isinstance(node, list):
+        return [_portable(v) for v in node]
+    return node
+
+
+def _objects(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The object schemas a property may be: itself, its list items, its anyOf branches."""
+    if node.get("type") == "object" or "properties" in node:
+        return [node]
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return _objects(node["items"])
+    found: list[dict[str, Any]] = []
+    for branch in node.get("anyOf", []):
+        found += _objects(branch)
+    return found
+
+
+def _annotate(node: dict[str, Any], path: str, texts: dict[str, str]) -> None:
+    for name, prop in (node.get("properties") or {}).items():
+        here = f"{path}.{name}" if path else name
+        text = texts.get(here)
+        if text:
+            prop["title"] = _title(text)
+            prop["description"] = text
+        pattern = PATTERNS.get(name)
+        if pattern and prop.get("type") == "string":
+            prop["pattern"] = pattern
+        for child in _objects(prop):
+            _annotate(child, here, texts)
+    props = node.get("properties") or {}
+    if "id_type" in props and "id_number" in props and props["id_number"].get("type") == "string":
+        node["if"] = {"properties": {"id_type": {"enum": ["resident_id"]}}}
+        node["then"] = {"properties": {"id_number": {"pattern": RESIDENT_ID_PATTERN}}}
+
+
+def _attachment_items(kind: str, texts: dict[str, str]) -> dict[str, Any]:
+    from .kinds import load_checklist
+
+    files = {"type": "array", "items": {"type": "string"}}
+    items: dict[str, Any] = {}
+    for item in load_checklist(kind).items:
+        if item.source in ("form", "branches"):
+            continue
+        text = texts.get(f"attachments.{item.id}") or item.title
+        items[item.id] = {**files, "title": item.title, "description": text}
+    return items
+
+
+@cache
+def _cached_schema(kind: str) -> str:
+    model = _model(kind)
+    raw = model.model_json_schema(mode="validation")
+    schema: dict[str, Any] = _portable(_inline(raw, raw.get("$defs", {})))
+    texts = descriptions(kind)
+    _annotate(schema, "", texts)
+    attachments = schema.get("properties", {}).get("attachments")
+    if isinstance(attachments, dict):
+        attachments["properties"] = _attachment_items(kind, texts)
+    title = profile_title(kind)
+    top = {
+        "$schema": DRAFT,
+        "$id": f"urn:numdossier:profile:{kind}",
+        "title": title,
+        "description": f"numdossier 配置文件（{kind}）：{title}。由 `numdossier schema {kind}` 生成。",
+    }
+    return json.dumps({**top, **schema}, ensure_ascii=False)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft-07) of `kind`'s profile."""
+    loaded: dict[str, Any] = json.loads(_cached_schema(kind))
+    return loaded
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def with_directive(starter: str, schema_name: str) -> str:
+    """The starter with Taplo's `#:schema` header directive as its first line."""
+    return DIRECTIVE.format(name=schema_name) + "\n" + starter
+
+
+def write_schema(folder: Path, kind: str) -> Path:
+    """Write the kind's schema into `folder` (atomic); returns its path."""
+    import os
+
+    target = folder / schema_filename(kind)
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temp.write_text(schema_text(kind), encoding="utf-8")
+    os.replace(temp, target)
+    return target
