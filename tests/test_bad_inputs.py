@@ -80,7 +80,7 @@ PROFILE_CASES: list[tuple[str, Callable[[Path], None], int, str]] = [
     ("empty-file", raw(b""), 1, "kind"),
     ("twenty-megabytes", replaced('effect = "', 'effect = "' + "长" * (7 * 1024 * 1024)), 1, "过大"),
     ("long-text-field", replaced('effect = "', 'effect = "' + "长" * 30_000), 1, "current_numbers.effect"),
-    ("deep-nesting", raw(b'format = 1\nkind = "n96"\nx = ' + b"[" * 5000 + b"]" * 5000 + b"\n"), 1, ""),
+    ("deep-nesting", raw(b'format = 1\nkind = "n96"\nx = ' + b"[" * 5000 + b"]" * 5000 + b"\n"), 1, "嵌套"),
 ]
 
 
