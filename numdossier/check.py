@@ -78,9 +78,9 @@ def check_profile(path: str | Path, today: dt.date) -> CheckResult:
     try:
         loaded = load_profile(path)
     except ProfileError as e:
-        hint = e.hint or "请修改配置文件。"
         findings = [
-            error("PROFILE-INVALID", problem, hint, _field_of(problem), None) for problem in e.problems
+            error("PROFILE-INVALID", problem, own or e.hint or "", _field_of(problem), None)
+            for problem, own in zip(e.problems, e.hints, strict=True)
         ]
         return CheckResult(str(path), None, findings)
     findings, summary = inspect(loaded, today)

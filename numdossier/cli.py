@@ -252,7 +252,7 @@ def build(
     with _progress(len(paths), enabled=text) as listener:
         outcomes = run_batch(paths, options, jobs, listener)
     if text:
-        _print_outcomes(outcomes)
+        _print_outcomes(outcomes, force)
     else:
         results = []
         for o in outcomes:
@@ -335,18 +335,25 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Any, int, int], N
         yield lambda outcome, done, count: progress.update(task, completed=done)
 
 
-def _print_outcomes(outcomes: list[Any]) -> None:
+def _not_built(outcome: Any, force: bool) -> str:
+    """Why a dossier was not built; --force is offered only where it would build it."""
+    from .rules.messages import text
+
+    if outcome.check.loaded is None:  # unreadable or invalid profile: nothing --force could build
+        return text("ui.not_built_unreadable", profile=outcome.profile)
+    if force:
+        return text("ui.not_built", profile=outcome.profile)
+    return text("ui.not_built_force", profile=outcome.profile)
+
+
+def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
     for o in outcomes:
         if o.check.findings:
             _print_check(o.check)
         if o.error is not None:
             err.print(f"✗ {o.profile}: {redact(str(o.error))}", markup=False, style="red")
         elif not o.ok:
-            err.print(
-                f"✗ {o.profile}: 有错误，未生成。修正后重试，或加 --force 强制生成。",
-                markup=False,
-                style="red",
-            )
+            err.print(_not_built(o, force), markup=False, style="red")
         elif o.forced:
             err.print(
                 f"注意：{o.profile} 有 {len(o.forced)} 个错误，因 --force 仍已生成",

@@ -51,16 +51,23 @@ class InputError(NumdossierError):
 class ProfileError(InputError):
     """The profile cannot be read or does not match the format; `problems` lists every one."""
 
-    def __init__(self, path: str, problems: list[str], hint: str | None = None) -> None:
+    def __init__(
+        self, path: str, problems: list[str], hint: str | None = None, hints: list[str | None] | None = None
+    ) -> None:
         self.path = path
         self.problems = problems
+        # a problem's own fix ("去掉引号：…") where there is one; else `hint` applies
+        self.hints = hints if hints is not None and len(hints) == len(problems) else [None] * len(problems)
         head = f"{path}: " + ("; ".join(problems) if len(problems) == 1 else f"{len(problems)} 处错误")
         super().__init__(head, hint)
 
     def __str__(self) -> str:
         if len(self.problems) == 1:
-            return super().__str__()
-        lines = [f"{self.path}: {len(self.problems)} 处错误"] + [f"  - {p}" for p in self.problems]
+            return f"{self.message}\n{self.hints[0] or self.hint or ''}".rstrip()
+        lines = [f"{self.path}: {len(self.problems)} 处错误"]
+        lines += [
+            f"  - {p}" + (f"（{h}）" if h else "") for p, h in zip(self.problems, self.hints, strict=True)
+        ]
         if self.hint:
             lines.append(self.hint)
         return "\n".join(lines)

@@ -48,9 +48,9 @@ def raw(content: bytes) -> Callable[[Path], None]:
 
 # (id, mutation of the profile file, expected exit code of check, text the message must contain)
 PROFILE_CASES: list[tuple[str, Callable[[Path], None], int, str]] = [
-    ("unclosed-table", replaced("[company]", "[company"), 1, "line"),
-    ("unclosed-string", replaced('postcode = "310012"', 'postcode = "310012'), 1, "line"),
-    ("duplicate-key", replaced('postcode = "310012"', 'postcode = "310012"\npostcode = "310013"'), 1, "line"),
+    ("unclosed-table", replaced("[company]", "[company"), 1, "行第"),
+    ("unclosed-string", replaced('postcode = "310012"', 'postcode = "310012'), 1, "行第"),
+    ("duplicate-key", replaced('postcode = "310012"', 'postcode = "310012"\npostcode = "310013"'), 1, "行第"),
     ("string-for-int", replaced("digits = 5", 'digits = "5"'), 1, "n96.digits"),
     ("int-out-of-choice", replaced("digits = 5", "digits = 7"), 1, "n96.digits"),
     ("string-for-array", replaced("[[branches]]", "branches_note = 1\n[[branches]]"), 1, "branches_note"),

@@ -114,8 +114,9 @@ def test_schema_errors_are_findings(sample: Path) -> None:
 def test_syntax_error_names_line(sample: Path) -> None:
     edit(sample, "[company]", "[company")
     result = runner.invoke(app, ["check", str(sample)])
-    assert result.exit_code == ExitCode.input_error
-    assert "line 7" in result.stdout and str(sample) in result.stdout
+    assert result.exit_code == ExitCode.input_error and str(sample) in result.stdout
+    code, data = check_json(str(sample))
+    assert code == ExitCode.input_error and "第 7 行第 9 列" in data[0]["findings"][0]["message"]
 
 
 def test_several_profiles_in_order(sample: Path) -> None:

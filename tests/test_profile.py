@@ -43,7 +43,7 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
         load_profile(path)
     message = str(info.value)
     assert str(path) in message
-    assert "line 3" in message and "column" in message
+    assert "第 3 行第 9 列" in message and "该行：[company" in message
     assert info.value.exit_code == ExitCode.input_error
 
 

@@ -96,6 +96,20 @@ def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150
     from ..pdf.attachments import sniff
 
     if is_outside(loaded, ref.path):
+        link = _symlink_on_the_way(loaded, ref.path)
+        if link is not None:
+            return FileReport(
+                [
+                    error(
+                        "ATTACH-OUTSIDE.symlink",
+                        ref.field,
+                        ref.path,
+                        path=ref.path,
+                        link=link[0],
+                        target=link[1],
+                    )
+                ]
+            )
         return FileReport([error("ATTACH-OUTSIDE", ref.field, ref.path, path=ref.path)])
     path = resolve(loaded, ref.path)
     if not path.exists():
@@ -133,25 +147,99 @@ def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150
     return report
 
 
-def _duplicates(files: list[tuple[AttachmentRef, Path]]) -> list[Finding]:
-    """ATTACH-DUPLICATE for each file whose content an earlier field already named (only files whose size
-    another file shares are hashed)."""
+def _duplicates(
+    files: list[tuple[AttachmentRef, Path]], places: Callable[[AttachmentRef], str] | None = None
+) -> list[Finding]:
+    """One ATTACH-DUPLICATE per content that several fields name, saying which items or branches share it
+    (only files whose size another file shares are hashed)."""
     sizes: dict[int, int] = {}
     for _, path in files:
         sizes[path.stat().st_size] = sizes.get(path.stat().st_size, 0) + 1
-    first_with: dict[str, str] = {}  # digest -> the field that named that content first
-    found: list[Finding] = []
+    groups: dict[str, list[AttachmentRef]] = {}  # digest -> the fields naming that content, in order
     for ref, path in files:
         if sizes[path.stat().st_size] < 2:
             continue
-        digest = _digest(path)
-        if digest in first_with:
+        groups.setdefault(_digest(path), []).append(ref)
+    place = places or (lambda ref: ref.field)
+    found: list[Finding] = []
+    for refs in groups.values():
+        if len(refs) < 2:
+            continue
+        second = refs[1]
+        where = _list_words([place(r) for r in refs])
+        if len({r.path for r in refs}) == 1:
             found.append(
-                warning("ATTACH-DUPLICATE", ref.field, ref.path, path=ref.path, other=first_with[digest])
+                warning(
+                    "ATTACH-DUPLICATE.same_file",
+                    second.field,
+                    second.path,
+                    path=second.path,
+                    n=len(refs),
+                    places=where,
+                )
             )
         else:
-            first_with[digest] = ref.field
+            files_of = _list_words([f"{place(r)}（{r.path}）" for r in refs])
+            found.append(
+                warning(
+                    "ATTACH-DUPLICATE",
+                    second.field,
+                    second.path,
+                    path=second.path,
+                    n=len(refs),
+                    places=files_of,
+                )
+            )
     return found
+
+
+def _list_words(words: list[str]) -> str:
+    from .messages import text
+
+    unique = list(dict.fromkeys(words))
+    return text("ui.list_sep").join(unique)
+
+
+def _place_namer(profile: Mapping[str, Any], checklist: Checklist) -> Callable[[AttachmentRef], str]:
+    """'branches[2].proofs[0]' -> 分支机构“嘉兴分公司”; 'attachments.legal_rep_id[1]' -> the item's title."""
+    import re
+
+    from .messages import label, text
+
+    titles = {key: item.title for item in checklist.items for key in item.attachment_keys}
+    file_titles = {item.files: item.title for item in checklist.items if item.files}
+    branches = profile.get("branches") or []
+
+    def name(ref: AttachmentRef) -> str:
+        branch = re.match(r"branches\[(\d+)\]", ref.field)
+        if branch:
+            b = int(branch[1])
+            who = (branches[b].get("name") or "").strip() if b < len(branches) else ""
+            return text("ui.branch_named", name=who) if who else text("ui.branch_number", n=b + 1)
+        key = re.match(r"attachments\.([^\[]+)", ref.field)
+        if key and key[1] in titles:
+            return f"“{titles[key[1]]}”"
+        generic = re.sub(r"\[\d+\]", "[]", ref.field)
+        for files, title in file_titles.items():
+            if generic.startswith(files):
+                return f"“{title}”"
+        shown = label(ref.field)
+        return f"“{shown}”" if shown != ref.field else ref.field
+
+    return name
+
+
+def _symlink_on_the_way(loaded: LoadedProfile, written: str) -> tuple[str, str] | None:
+    """The first symbolic link on the path as written that leads out of the profile's folder, and its
+    target; None when the path leaves the folder without one (.., an absolute path)."""
+    current = loaded.folder
+    for part in Path(written).parts:
+        current = current / part
+        if current.is_symlink():
+            target = current.resolve()
+            if not target.is_relative_to(loaded.folder):
+                return str(current.relative_to(loaded.folder)), str(target)
+    return None
 
 
 def _digest(path: Path) -> str:
@@ -278,7 +366,7 @@ def survey(loaded: LoadedProfile, checklist: Checklist, min_dpi: float = 150) ->
         pages[ref.field] = report.pages
         if report.path is not None:
             readable.append((ref, report.path))
-    findings += _duplicates(readable)
+    findings += _duplicates(readable, _place_namer(profile, checklist))
     findings += _completeness(profile, checklist, pages)
     checklist_pages = sum(pages.get(r.field, 0) for r in listed)
     return Survey(findings, pages, checklist_pages)

@@ -25,7 +25,7 @@ def catalogue() -> dict[str, Any]:
     return tomllib.loads(DATA.read_text(encoding="utf-8"))
 
 
-def text(key: str, **values: Any) -> str:
+def text(key: str, /, **values: Any) -> str:
     """A UI text ("ui.errors") or a field label ("fields.legal_rep.id_number") in the current language."""
     section, _, name = key.partition(".")
     entry = catalogue()[section][name]
