@@ -35,8 +35,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The samples are signed on 2026-11-20 (signing.date); the demo checks them as of three days later, so
+# that the date rules (DATE-SIGNING: not in the future, at most 10 days old) hold on any day it runs.
+DEMO_TODAY ?= 2026-11-23
+
 demo: system-deps $(STAMP)
-	$(BIN)/numdossier build samples/*/*.toml -o $(OUT)
+	@echo "Samples signed 2026-11-20, checked as of --today $(DEMO_TODAY) (make demo DEMO_TODAY=YYYY-MM-DD to change)"
+	$(BIN)/numdossier build samples/*/*.toml -o $(OUT) --today $(DEMO_TODAY)
 	@echo "Sample dossiers: $$(ls $(OUT)/*/dossier.pdf | tr '\n' ' ')"
 
 test: system-deps $(STAMP)

@@ -75,7 +75,12 @@ class Kind(StrEnum):
 
 Format = Annotated[OutputFormat, typer.Option("--format", help="输出格式：text 或 json")]
 Today = Annotated[str | None, typer.Option("--today", help="“今天”的日期（用于日期规则），如 2026-11-23")]
-Profiles = Annotated[list[Path], typer.Argument(help="配置文件（.toml）", show_default=False)]
+Profiles = Annotated[
+    list[Path],
+    typer.Argument(
+        help="配置文件（.toml）、文件夹（其中及其子文件夹中的 *.toml）或加引号的通配符", show_default=False
+    ),
+]
 
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
@@ -204,11 +209,14 @@ def check(
         Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
     ] = None,
 ) -> int:
-    """检查配置和附件（不需要 LibreOffice），列出所有问题。"""
+    """检查配置和附件（不需要 LibreOffice），列出所有问题。
+
+    与 build 一样，可以给出多个配置文件、文件夹或通配符。
+    """
     if lang is not None:
         os.environ["NUMDOSSIER_LANG"] = lang.value
     day = _parse_today(today)
-    results = [check_profile(p, day) for p in profiles]
+    results = [check_profile(p, day) for p in expand_profiles(profiles)]
     if format is OutputFormat.json:
         print(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))
     else:
@@ -258,6 +266,10 @@ def build(
         for o in outcomes:
             entry = _result_json(o.check, str(o.built.folder) if o.built else None)
             entry["ok"] = o.ok
+            # what a script needs next: where the PDF and the manifest are, and how many pages to print
+            entry["pages"] = o.built.pages if o.built else None
+            entry["pdf"] = str(o.built.folder / "dossier.pdf") if o.built else None
+            entry["manifest"] = str(o.built.folder / "manifest.json") if o.built else None
             if o.error is not None:  # why the build failed, as a finding scripts can read
                 entry["findings"].append(_build_failure(o.error))
                 entry["errors"] += 1
@@ -282,26 +294,10 @@ def _build_failure(error: NumdossierError) -> dict[str, Any]:
 
 
 def expand_profiles(paths: list[Path]) -> list[Path]:
-    """Folders stand for the profiles in them; a quoted glob is expanded here."""
-    expanded: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(path.glob("*.toml")) or sorted(path.glob("*/*.toml"))
-            if not found:
-                raise typer.BadParameter(f"文件夹 {path} 中没有 .toml 配置文件", param_hint="PROFILES")
-            expanded += found
-        elif not path.exists() and any(c in str(path) for c in "*?["):
-            found = (
-                sorted(Path().glob(str(path)))
-                if not path.is_absolute()
-                else sorted(Path(path.anchor).glob(str(path.relative_to(path.anchor))))
-            )
-            if not found:
-                raise typer.BadParameter(f"没有与 {path} 匹配的配置文件", param_hint="PROFILES")
-            expanded += found
-        else:
-            expanded.append(path)
-    return expanded
+    """Folders stand for the profiles in them and in their subfolders; a quoted glob is expanded here."""
+    from .profile.find import find_profiles
+
+    return find_profiles(paths)
 
 
 @contextlib.contextmanager
@@ -362,13 +358,30 @@ def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
             )
     table = Table(title="生成结果", title_justify="left")
     for column in ("材料", "页数", "用时", "结果"):
-        table.add_column(column)
+        # fold, never cut with "…": the profile and the dossier's path must stay whole to be copied
+        table.add_column(column, overflow="fold")
     for o in outcomes:
         result = f"✓ {o.built.folder / 'dossier.pdf'}" if o.built else "✗ 未生成"
-        table.add_row(o.profile, str(o.built.pages) if o.built else "-", f"{o.seconds:.1f} 秒", result)
-    out.print(table)
+        table.add_row(
+            escape(o.profile), str(o.built.pages) if o.built else "-", f"{o.seconds:.1f} 秒", escape(result)
+        )
+    if out.is_terminal:
+        out.print(table)
+    else:  # a pipe has no width to keep to: each row on one line, so that scripts and grep see whole paths
+        width = out.width
+        out.width = max(width, _natural_width(table))
+        try:
+            out.print(table)
+        finally:
+            out.width = width
     built = sum(o.ok for o in outcomes)
     out.print(f"共 {len(outcomes)} 份，成功 {built} 份，失败 {len(outcomes) - built} 份。")
+
+
+def _natural_width(table: Table) -> int:
+    from rich.measure import Measurement
+
+    return Measurement.get(out, out.options.update(width=100_000), table).maximum
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:

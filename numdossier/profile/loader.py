@@ -37,7 +37,12 @@ class LoadedProfile:
 
     @property
     def name(self) -> str:
-        return self.model.name or self.path.stem
+        if self.model.name:
+            return self.model.name
+        # a client folder's profile.toml (numdossier init clients/acme) is named after its folder
+        if self.path.name == "profile.toml" and self.folder.name:
+            return self.folder.name
+        return self.path.stem
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
