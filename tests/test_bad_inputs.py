@@ -123,9 +123,11 @@ def test_bad_profile(
 
 
 def test_missing_profile_and_directory(tmp_path: Path) -> None:
-    for target, needle in ((tmp_path / "nope.toml", "不存在"), (tmp_path, "文件夹")):
-        result = run("check", str(target))
-        assert result.returncode == 1 and needle in result.stdout and "Traceback" not in result.stderr
+    result = run("check", str(tmp_path / "nope.toml"))
+    assert result.returncode == 1 and "不存在" in result.stdout and "Traceback" not in result.stderr
+    # a folder stands for the profiles in it, as for build: none there is a usage error
+    result = run("check", str(tmp_path))
+    assert result.returncode == 2 and "文件夹" in result.stderr and "Traceback" not in result.stderr
 
 
 # --- attachments ----------------------------------------------------------------------------------
