@@ -15,7 +15,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,10 @@ from .pdf.overlay import OverlayPage, draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
 from .render.engine import date_cn, environment
-from .rules.attachments import resolve
+from .rules.attachments import ID_HOLDERS, resolve
 from .rules.findings import Finding
+from .rules.messages import catalogue
+from .rules.settings import settings
 
 PLACEHOLDER_PAGES = "999–999"  # widest page text, so a layout pass reserves the room real numbers need
 
@@ -50,11 +52,18 @@ class Source:
     sha256: str | None
     pages: int
     generated: str | None = None
+    # An ID document's sides printed at card size on shared pages: the part (index in its section)
+    # and the pages of that part where this file's sides are.
+    card_part: int | None = None
+    card_pages: tuple[int, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, part_starts: list[int] | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "pages": self.pages}
         if self.generated:
             data["generated"] = self.generated
+        if self.card_part is not None and part_starts is not None:
+            # the file's `pages` are its sides; these are the dossier pages they are printed on
+            data["as_card_on_pages"] = [part_starts[self.card_part] + k for k in self.card_pages]
         return data
 
 
@@ -181,16 +190,67 @@ def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None
             section.parts.append(Part(d.work / "generated.pdf", 0))
             section.sources.append(Source(None, None, 0, generated="分支机构目录"))
         group: object = None
+        holder: list[tuple[Part, Source]] = []  # the files of one person's ID document
         for ref in item.file_refs(d.profile):
+            if ref.group != group and holder:
+                _add_id_copies(d, section, str(group), holder)
+                holder = []
             if item.source == "branches" and ref.group != group:
                 branch = d.profile["branches"][ref.group]
                 section.children.append((f"{branch['city']} · {branch['name']}", len(section.parts)))
             group = ref.group
             counter += 1
             part, source = normalise_attachment(d, ref.path, counter)
+            if item.sides:
+                holder.append((part, source))
+                continue
             section.parts.append(part)
             section.sources.append(source)
+        if holder:
+            _add_id_copies(d, section, str(group), holder)
         d.sections.append(section)
+
+
+def _add_id_copies(d: Dossier, section: Section, key: str, files: list[tuple[Part, Source]]) -> None:
+    """One person's ID document: its sides at true card size, front above back on one page, when
+    every page shows a card; otherwise (a passport page, a photo of something else) page by page."""
+    from .pdf.cards import Side, find_cards, write_sheets
+
+    sides: list[Side] = []
+    owners: list[int] = []  # the file of every side
+    labels = _side_labels(d, key)
+    for n, (part, _) in enumerate(files):
+        for page, card in enumerate(find_cards(part.pdf)):
+            if card is None:
+                section.parts += [p for p, _ in files]
+                section.sources += [s for _, s in files]
+                return
+            sides.append(Side(part.pdf, page, card, next(labels)))
+            owners.append(n)
+    per_page = max(1, int(settings().get("id_sides_per_page")))
+    sheets = [sides[i : i + per_page] for i in range(0, len(sides), per_page)]
+    out = files[0][0].pdf.with_name(files[0][0].pdf.stem + "-cards.pdf")
+    slots = write_sheets(sheets, out)
+    section.parts.append(Part(out, len(sheets), attachment=True, cards=slots))
+    for n, (_, source) in enumerate(files):
+        pages = tuple(sorted({i // per_page for i, owner in enumerate(owners) if owner == n}))
+        section.sources.append(replace(source, card_part=len(section.parts) - 1, card_pages=pages))
+
+
+def _side_labels(d: Dossier, key: str) -> Iterator[str]:
+    """'法定代表人 周明远 · 居民身份证 正面', then 反面, then further sides by number."""
+    words = catalogue()
+    role_key = ID_HOLDERS.get(key, "")
+    person = d.profile.get(role_key) or {}
+    role = words["roles"].get(role_key, {}).get("zh", "")
+    document = words["documents"].get(person.get("id_type", "resident_id"), {}).get("zh", "")
+    who = f"{role} {person.get('name', '')}".strip()
+    yield f"{who} · {document} {words['sides']['front']['zh']}"
+    yield f"{who} · {document} {words['sides']['back']['zh']}"
+    n = 3
+    while True:
+        yield f"{who} · {document} " + words["sides"]["other"]["zh"].format(n=n)
+        n += 1
 
 
 def _branch_rows(d: Dossier, section: Section, final: bool) -> list[gen.BranchRow]:
@@ -335,7 +395,7 @@ def manifest(d: Dossier, pdf: Path, marks: Marks, forced: list[Finding], total: 
                 "title": s.item.title,
                 "first_page": s.first_page,
                 "last_page": s.first_page + s.pages - 1,
-                "sources": [src.to_json() for src in s.sources],
+                "sources": [src.to_json(_part_starts(s)) for src in s.sources],
             }
         )
     data: dict[str, Any] = {

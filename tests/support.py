@@ -90,3 +90,10 @@ def missing_fields(
             value, path = value[0], f"{path}[0]"
         missing += missing_fields(sub, value, commented_out, f"{path}.")
     return missing
+
+
+def printed_pages(item: dict[str, Any]) -> int:
+    """How many dossier pages a manifest item's sources fill: ID sides printed as cards share pages."""
+    alone = sum(s["pages"] for s in item["sources"] if "as_card_on_pages" not in s)
+    shared = {p for s in item["sources"] for p in s.get("as_card_on_pages", [])}
+    return alone + len(shared)

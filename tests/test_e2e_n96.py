@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from support import printed_pages
 
 from numdossier.kinds import load_checklist
 from numdossier.profile import load_profile
@@ -111,7 +112,7 @@ def test_page_count_matches_manifest(built: dict[str, Any]) -> None:
     for item in manifest["items"]:
         assert item["first_page"] == last + 1
         assert item["last_page"] >= item["first_page"]
-        assert sum(s["pages"] for s in item["sources"]) == item["last_page"] - item["first_page"] + 1
+        assert printed_pages(item) == item["last_page"] - item["first_page"] + 1
         last = item["last_page"]
     assert last == manifest["pages"]
 
@@ -296,3 +297,85 @@ def test_inputs_untouched(built: dict[str, Any]) -> None:
         for source in item["sources"]:
             if source["path"] and not source["path"].startswith("forms/"):
                 assert built["inputs_before"][source["path"]] == source["sha256"]
+
+
+def card_boxes_mm(pdf: Path, page_no: int) -> list[tuple[float, float, float, float]]:
+    """The ID cards printed on a dossier page, in mm from the top-left: every form XObject drawn
+    clipped to a card-shaped /BBox, its box mapped through the current matrix."""
+    import pikepdf
+
+    mm = 72 / 25.4
+    boxes = []
+    with pikepdf.open(pdf) as doc:
+        page = doc.pages[page_no - 1]
+        height = float(page.mediabox[3])
+
+        def walk(resources: Any, content: Any, ctm: pikepdf.Matrix) -> None:
+            stack, matrix = [], ctm
+            for operands, op in pikepdf.parse_content_stream(content):
+                if op == pikepdf.Operator("q"):
+                    stack.append(matrix)
+                elif op == pikepdf.Operator("Q"):
+                    matrix = stack.pop() if stack else ctm
+                elif op == pikepdf.Operator("cm"):
+                    matrix = pikepdf.Matrix(*[float(v) for v in operands]) @ matrix
+                elif op == pikepdf.Operator("Do"):
+                    xobject = resources.XObject[operands[0]]
+                    if xobject.Subtype != "/Form":
+                        continue
+                    inner = (
+                        pikepdf.Matrix(*[float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])])
+                        @ matrix
+                    )
+                    x0, y0, x1, y1 = (float(v) for v in xobject.BBox)
+                    corners = [inner.transform((x, y)) for x in (x0, x1) for y in (y0, y1)]
+                    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+                    w, h = max(xs) - min(xs), max(ys) - min(ys)
+                    if min(w, h) > 0 and abs(max(w, h) / min(w, h) - 85.6 / 54) < 0.1:
+                        boxes.append(
+                            (min(xs) / mm, (height - max(ys)) / mm, max(xs) / mm, (height - min(ys)) / mm)
+                        )
+                    elif "/Resources" in xobject:
+                        walk(xobject.Resources, xobject, inner)
+
+        walk(page.Resources, page, pikepdf.Matrix())
+    return boxes
+
+
+def test_id_copies_both_sides_on_one_page_at_card_size(built: dict[str, Any]) -> None:
+    item = next(i for i in built["manifest"]["items"] if i["id"] == "id_copies")
+    assert item["last_page"] - item["first_page"] + 1 == 2  # legal representative, contact: a page each
+    assert [s["as_card_on_pages"] for s in item["sources"]] == [[item["first_page"]]] * 2 + [
+        [item["last_page"]]
+    ]
+    texts = page_texts(built["reader"])
+    model = load_profile(SAMPLE).model
+    for page_no, who in (
+        (item["first_page"], f"法定代表人{model.legal_rep.name}"),
+        (item["last_page"], f"联系人{model.number_contact.name}"),
+    ):
+        text = texts[page_no - 1]
+        front, back = text.find(f"{who}·居民身份证正面"), text.find(f"{who}·居民身份证反面")
+        assert 0 <= front < back, text
+        boxes = card_boxes_mm(built["pdf"], page_no)
+        assert len(boxes) == 2
+        for x0, y0, x1, y1 in boxes:
+            assert x1 - x0 == pytest.approx(85.6, abs=0.3) and y1 - y0 == pytest.approx(54.0, abs=0.3)
+            assert y1 < 297 - 20  # clear of the page-number band
+        assert boxes[0][3] < boxes[1][1]  # front above back
+
+
+def test_id_sides_one_per_page_by_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from numdossier import pipeline
+    from numdossier.rules.settings import settings
+
+    monkeypatch.setitem(settings().defaults, "id_sides_per_page", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    built = pipeline.build(load_profile(SAMPLE), pipeline.BuildOptions(tmp_path, dt.date(2026, 11, 23)), [])
+    item = next(i for i in built.manifest["items"] if i["id"] == "id_copies")
+    assert item["last_page"] - item["first_page"] + 1 == 4
+    for page_no in range(item["first_page"], item["last_page"] + 1):
+        (box,) = card_boxes_mm(built.folder / "dossier.pdf", page_no)
+        assert box[2] - box[0] == pytest.approx(85.6, abs=0.3)

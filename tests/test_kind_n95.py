@@ -21,7 +21,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-from support import load_tool, missing_fields, part, render, text
+from support import load_tool, missing_fields, part, printed_pages, render, text
 
 from numdossier.errors import AttachmentError, TemplateError
 from numdossier.kinds import load_checklist
@@ -655,7 +655,7 @@ def test_e2e_pages_match_the_manifest(built: dict[str, Any]) -> None:
     last = 2  # cover and 目录
     for item in manifest["items"]:
         assert item["first_page"] == last + 1
-        assert sum(s["pages"] for s in item["sources"]) == item["last_page"] - item["first_page"] + 1
+        assert printed_pages(item) == item["last_page"] - item["first_page"] + 1
         last = item["last_page"]
     assert last == manifest["pages"]
 

@@ -12,6 +12,7 @@ from typing import Any
 import pikepdf
 from reportlab.lib.pagesizes import A4
 
+from .cards import Slot
 from .overlay import OverlayPage, write_overlay
 from .placement import SEAL_DIAMETER, find_marks
 
@@ -27,6 +28,7 @@ class Part:
     start: int = 0  # index of the part's first page in `pdf`
     form: bool = False  # a generated page: seals go at its 盖章 text
     attachment: bool = False  # a user's scan: the watermark applies
+    cards: list[list[Slot]] = field(default_factory=list)  # ID copy pages: each page's cards, labelled
 
 
 @dataclass
@@ -128,7 +130,16 @@ def assemble(
         if len(marks) != part.pages:
             raise AssertionError(f"{part.pdf}: {len(marks)} pages, expected {part.pages}")
         base = len(overlay_pages)
-        overlay_pages += [OverlayPage(seals=m.seals, watermark=part.attachment) for m in marks]
+        for n, m in enumerate(marks):
+            slots = part.cards[n] if part.cards else []
+            overlay_pages.append(
+                OverlayPage(
+                    seals=m.seals,
+                    watermark=part.attachment,
+                    labels=[(*slot.label_at, slot.label) for slot in slots],
+                    watermark_boxes=[slot.box for slot in slots],
+                )
+            )
         for i, m in enumerate(marks):
             found.placeholders += [
                 PlaceholderPlace(

@@ -6,6 +6,7 @@ referenced from each page, so they are shared across the whole dossier.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import cjk_font
@@ -27,6 +29,9 @@ SEAM_TEXT = "骑缝章"
 class OverlayPage:
     seals: list[Seal] = field(default_factory=list)
     watermark: bool = False
+    labels: list[tuple[float, float, str]] = field(default_factory=list)  # x, y (baseline), text
+    # where the watermark line goes: across each of these boxes (cards), else across the page
+    watermark_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 def page_label(number: int, total: int) -> str:
@@ -80,15 +85,36 @@ def draw_overlay(
             c.translate(width - 10 * mm, height / 2 - 21 * mm)
             c.doForm("seam")
             c.restoreState()
+        for x, y, text in page.labels:
+            c.setFont(font, 10.5)
+            c.setFillColor(Color(0, 0, 0))
+            c.drawString(x, y, text)
         if watermark and page.watermark:
-            c.saveState()
-            c.setFillColor(Color(0.45, 0.45, 0.45), alpha=0.45)
-            c.setFont(font, 16)
-            c.translate(width / 2, height / 2)
-            c.rotate(30)
-            c.drawCentredString(0, 0, watermark)
-            c.restoreState()
+            for box in page.watermark_boxes or [WHOLE_PAGE]:
+                _draw_watermark(c, font, watermark, box)
         c.showPage()
+
+
+WHOLE_PAGE = (0.0, 0.0, A4[0], A4[1])
+WATERMARK_SIZE = 16  # points, at most: smaller when the line must fit across a card
+
+
+def _draw_watermark(c: Canvas, font: str, text: str, box: tuple[float, float, float, float]) -> None:
+    """The use-restriction line across the middle of `box`, along its diagonal, fitted into it."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    angle = min(math.degrees(math.atan2(h, w)), 30.0)  # the page's 30 degrees; a card's flatter diagonal
+    # the longest line through the centre at that angle that stays inside the box, with a margin
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    room = 0.85 * min(w / cos, h / sin if sin else math.inf)
+    size = min(WATERMARK_SIZE, room / max(1e-6, stringWidth(text, font, 1)))
+    c.saveState()
+    c.setFillColor(Color(0.45, 0.45, 0.45), alpha=0.45)
+    c.setFont(font, size)
+    c.translate(x0 + w / 2, y0 + h / 2)
+    c.rotate(angle)
+    c.drawCentredString(0, -size / 3, text)
+    c.restoreState()
 
 
 def write_overlay(
