@@ -154,3 +154,55 @@ def test_agrees_with_stdnum_county_table() -> None:
             if u.code not in names:
                 continue  # newer than stdnum's table
             assert re.search(rf"(^|\]|,){re.escape(u.name)}(,|$)", names[u.code]), (u, names[u.code])
+
+
+def _every_unit() -> list[tuple[str, str]]:
+    return [
+        (p.name, u.name)
+        for p in divisions().provinces
+        for u in p.units
+        if u.prefecture_level or p.municipality
+    ]
+
+
+def test_every_prefecture_and_district_is_listed() -> None:
+    units = _every_unit()
+    assert len(units) == 333 + 16 + 16 + 16 + 39  # GB/T 2260 (2024): prefectures, then municipalities' units
+    assert ("吉林省", "吉林市") in units
+
+
+@pytest.mark.parametrize(("province_name", "unit_name"), _every_unit())
+def test_every_unit_resolves_in_its_own_province(province_name: str, unit_name: str) -> None:
+    """Each prefecture-level unit (each district or county of a municipality), written as users write it:
+    full name, short form, after the province's full and short names; counted for coverage as itself."""
+    d = divisions()
+    p = province(province_name)
+    unit = next(u for u in p.units if u.name == unit_name)
+    forms = {unit.name, p.name + unit.name, p.short + unit.name}
+    short = unit.short or next(
+        (unit.name[: -len(s)] for s in ("地区", "新区", "市", "盟", "区", "县") if unit.name.endswith(s)), ""
+    )
+    if len(short) >= 2:
+        forms.add(short)
+        forms.add(p.name + short)
+    for written in sorted(forms):
+        found = d.unit(p, written)
+        assert found is not None and found.code == unit.code, (province_name, written, found)
+    place = resolve_city(p, unit.name, municipality_as_city=False)
+    assert (place.key, place.problem) == (unit.code, None)
+    assert resolve_city(p, unit.name, municipality_as_city=True).key == (
+        p.code if p.municipality else unit.code
+    )
+    address = d.province_of_address(f"{unit.name}某某路 1 号")
+    assert address is not None and address.code == p.code, (unit.name, address)
+
+
+def test_shared_names_of_province_and_city() -> None:
+    """吉林市 is a city of 吉林省 (the province is named after it), not the province's "市"."""
+    jilin = province("吉林省")
+    for written in ("吉林市", "吉林省吉林市", "吉林吉林市", "吉林"):
+        found = divisions().unit(jilin, written)
+        assert found is not None and found.code == "220200", written
+    assert resolve_city(jilin, "吉林市", municipality_as_city=False).key == "220200"
+    address = divisions().province_of_address("海南藏族自治州共和县 1 号")
+    assert address is not None and address.name == "青海省"

@@ -105,11 +105,14 @@ class Divisions:
     def unit(self, province: Province, name: str) -> Unit | None:
         """The unit of `province` called `name` (宁波 / 宁波市 / 浙江省宁波市), or None."""
         name = name.strip().replace(" ", "")
+        names = self._unit_names[province.code]
+        # The name as written first: 吉林市 is a unit of 吉林省, not "市" after the province's short form.
+        if name in names:
+            return names[name]
         for form in sorted(_forms(province.name, province.short, _PROVINCE_SUFFIXES), key=len, reverse=True):
-            if name.startswith(form) and len(name) > len(form):
-                name = name[len(form) :]
-                break
-        return self._unit_names[province.code].get(name)
+            if name.startswith(form) and len(name) > len(form) and name[len(form) :] in names:
+                return names[name[len(form) :]]
+        return None
 
     def units_named(self, name: str) -> list[Unit]:
         """Every unit in any province answering to `name` (several: 朝阳 is in Beijing and Liaoning)."""
@@ -135,14 +138,21 @@ class Divisions:
     def province_of_address(self, address: str) -> Province | None:
         """The province an address starts with, or the province of the prefecture-level city it starts with."""
         text = address.strip().replace(" ", "")
+        found, length = None, 0
         for form in sorted(self._province_names, key=len, reverse=True):
             if text.startswith(form):
-                return self._province_names[form]
+                found, length = self._province_names[form], len(form)
+                break
+        # A longer unit name wins over a province's short form it starts with: 海南藏族自治州 is in 青海省.
         for p in self.provinces:
             for u in p.units:
-                if text.startswith(u.name) and (u.prefecture_level or p.municipality):
-                    return p
-        return None
+                if (
+                    len(u.name) > length
+                    and text.startswith(u.name)
+                    and (u.prefecture_level or p.municipality)
+                ):
+                    found, length = p, len(u.name)
+        return found
 
 
 @cache
