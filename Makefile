@@ -17,6 +17,7 @@ system-deps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	command -v qpdf >/dev/null 2>&1 || missing="$$missing qpdf"; \
+	command -v gs >/dev/null 2>&1 || missing="$$missing ghostscript"; \
 	command -v pdffonts >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
 	[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \

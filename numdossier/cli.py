@@ -374,6 +374,7 @@ def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
             out.print(table)
         finally:
             out.width = width
+    _print_observations(outcomes)
     built = sum(o.ok for o in outcomes)
     out.print(f"共 {len(outcomes)} 份，成功 {built} 份，失败 {len(outcomes) - built} 份。")
 
@@ -382,6 +383,21 @@ def _natural_width(table: Table) -> int:
     from rich.measure import Measurement
 
     return Measurement.get(out, out.options.update(width=100_000), table).maximum
+
+
+def _print_observations(outcomes: list[Any]) -> None:
+    """What build did to attachments on their way in (repaired, re-encoded, fonts embedded, …)."""
+    from .pdf.attachments import Observation
+
+    for o in outcomes:
+        if o.built is None:
+            continue
+        for item in o.built.manifest.get("items", []):
+            for source in item.get("sources", []):
+                for seen in source.get("observations", []):
+                    values = {k: v for k, v in seen.items() if k != "code"}
+                    note = Observation(seen["code"], values).describe()
+                    out.print(f"  {o.profile}: {source['path']}：{note}", markup=False)
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:

@@ -56,6 +56,7 @@ class Source:
     # and the pages of that part where this file's sides are.
     card_part: int | None = None
     card_pages: tuple[int, ...] = ()
+    observations: list[dict[str, Any]] = field(default_factory=list)  # what build did to an attachment
 
     def to_json(self, part_starts: list[int] | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "pages": self.pages}
@@ -64,6 +65,8 @@ class Source:
         if self.card_part is not None and part_starts is not None:
             # the file's `pages` are its sides; these are the dossier pages they are printed on
             data["as_card_on_pages"] = [part_starts[self.card_part] + k for k in self.card_pages]
+        if self.observations:
+            data["observations"] = self.observations
         return data
 
 
@@ -172,8 +175,11 @@ def normalise_attachment(d: Dossier, written: str, index: int) -> tuple[Part, So
         raise AttachmentError(written, "文件不存在", "请检查文件名和路径（相对于配置文件所在文件夹）。")
     out = d.work / "attachments" / f"{index:03d}.pdf"
     out.parent.mkdir(exist_ok=True)
-    pages = attachment_to_pdf(src, written, out)
-    return Part(out, pages, attachment=True), Source(written, sha256_file(src), pages)
+    done = attachment_to_pdf(src, written, out)
+    observations = [o.to_json() for o in done.observations]
+    return Part(out, done.pages, attachment=True), Source(
+        written, sha256_file(src), done.pages, observations=observations
+    )
 
 
 def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None:

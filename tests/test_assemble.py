@@ -31,7 +31,7 @@ def colours(path: Path) -> set[tuple[int, ...]]:
 
 def test_hidden_layers_stay_hidden_in_the_dossier(tmp_path: Path) -> None:
     layered(tmp_path / "scan.pdf")
-    pages = attachment_to_pdf(tmp_path / "scan.pdf", "scan.pdf", tmp_path / "part.pdf")
+    pages = attachment_to_pdf(tmp_path / "scan.pdf", "scan.pdf", tmp_path / "part.pdf").pages
     out = tmp_path / "dossier.pdf"
     assemble(
         [Part(tmp_path / "part.pdf", pages, attachment=True)], [Bookmark("1. 附件", 0)], out, tmp_path, "t"

@@ -19,7 +19,7 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from numdossier.errors import AttachmentError, ExitCode
 from numdossier.pdf import attachments
-from numdossier.pdf.attachments import A4, PRINTABLE, attachment_to_pdf, sniff
+from numdossier.pdf.attachments import A4, PRINTABLE, attachment_to_pdf, geometry, sniff, sniffing
 
 REALWORLD = Path(__file__).parent / "resources" / "realworld"
 ENCRYPTED = "005-libreoffice-writer-password.pdf"
@@ -40,7 +40,7 @@ WHITE, RED, GREEN, BLUE, GREY = (255, 255, 255), (230, 0, 0), (0, 200, 0), (0, 0
 
 def convert(src: Path, tmp_path: Path, display: str | None = None) -> tuple[Path, int]:
     out = tmp_path / f"{src.name}.out.pdf"
-    return out, attachment_to_pdf(src, display or src.name, out)
+    return out, attachment_to_pdf(src, display or src.name, out).pages
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -730,7 +730,10 @@ def test_tiff_with_too_many_frames_is_refused(tmp_path: Path) -> None:
     [
         ("empty.pdf", b"", "0 字节"),
         ("scan.jpg", "这不是图片\n".encode(), "不是可识别的 PDF 或图片文件"),
-        ("photo.jpg", b"\x00\x00\x00\x18ftypheic" + bytes(100), "HEIC"),
+        ("photo.jpg", b"\x00\x00\x00\x18ftypheic" + bytes(100), "图片文件已损坏"),  # a HEIC, but cut short
+        ("photo.avif", b"\x00\x00\x00\x1cftypavif" + bytes(100), "AVIF"),
+        ("scan.gif", b"GIF89a" + bytes(100), "GIF"),
+        ("scan.bmp", b"BM" + bytes(100), "BMP"),
         ("form.pdf", b"PK\x03\x04" + bytes(100), "Word"),
         ("scan.png", b"\x89PNG\r\n\x1a\n" + bytes(20), "图片文件已损坏"),
         ("scan.tif", b"II*\x00\xff\xff\xff\x7f", "图片文件已损坏"),
@@ -748,7 +751,7 @@ def test_unusable_files_are_refused(name: str, data: bytes, words: str, tmp_path
 def test_unknown_file_hint(tmp_path: Path) -> None:
     with pytest.raises(AttachmentError) as info:
         convert(write(tmp_path, "a.jpg", b"hello"), tmp_path)
-    assert "请提供扫描件的 PDF 或 JPEG/PNG/TIFF 文件" in (info.value.hint or "")
+    assert "请提供扫描件的 PDF 或 JPEG/PNG/TIFF/HEIC/WebP 文件" in (info.value.hint or "")
 
 
 def test_directory_and_missing_file_are_refused(tmp_path: Path) -> None:
@@ -764,7 +767,7 @@ def test_permission_denied_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(attachments, "open", denied, raising=False)  # we run as root in CI
+    monkeypatch.setattr(sniffing, "open", denied, raising=False)  # we run as root in CI
     with pytest.raises(AttachmentError, match="权限") as info:
         convert(src, tmp_path, "secret.pdf")
     assert info.value.file == "secret.pdf"
@@ -803,7 +806,7 @@ sizes = st.floats(min_value=0.5, max_value=20000, allow_nan=False)
 
 @given(sizes, sizes, st.booleans())
 def test_fit_stays_in_the_printable_area(width: float, height: float, expand: bool) -> None:
-    scale, x, y = attachments._fit(width, height, expand=expand)
+    scale, x, y = attachments.fit(width, height, expand=expand)
     if not expand:
         assert scale <= 1
     box = (x, y, x + width * scale, y + height * scale)
@@ -816,7 +819,7 @@ def test_fit_stays_in_the_printable_area(width: float, height: float, expand: bo
 
 @given(st.integers(1, 8), sizes, sizes)
 def test_orientation_maps_the_box_onto_the_shown_box(code: int, w: float, h: float) -> None:
-    m = attachments._orientation(code, w, h)
+    m = geometry.orientation(code, w, h)
     shown_w, shown_h = (h, w) if code >= 5 else (w, h)
     corners = [m.transform(p) for p in ((0, 0), (w, 0), (0, h), (w, h))]
     xs, ys = sorted(round(c[0], 6) for c in corners), sorted(round(c[1], 6) for c in corners)

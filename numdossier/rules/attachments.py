@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pikepdf
-
 from ..kinds import Checklist
 from ..profile import LoadedProfile
 from .findings import Finding
 from .messages import error, warning
 
-MAX_PAGES_FOR_RESOLUTION = 20  # pages (or TIFF frames) looked at for ATTACH-LOW-RES: enough for scans
 # Whose ID copies an attachment key holds: a passport needs its photo page only, cards need both sides.
 ID_HOLDERS = {"legal_rep_id": "legal_rep", "contact_id": "number_contact", "agent_id": "agent"}
 ONE_SIDED_ID_TYPES = ("passport",)
@@ -92,8 +89,9 @@ def extra_references(loaded: LoadedProfile, profile: Mapping[str, Any] | None = 
 
 
 def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150) -> FileReport:
-    """Findings for one file, its page count and effective resolution."""
-    from ..pdf.attachments import sniff
+    """Findings for one file, its page count and effective resolution: the survey `build` places from."""
+    from ..errors import AttachmentError
+    from ..pdf.attachments import survey
 
     if is_outside(loaded, ref.path):
         link = _symlink_on_the_way(loaded, ref.path)
@@ -114,30 +112,15 @@ def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150
     path = resolve(loaded, ref.path)
     if not path.exists():
         return FileReport([error("ATTACH-NOT-FOUND", ref.field, ref.path, path=ref.path)])
-    unreadable = FileReport([error("ATTACH-UNREADABLE", ref.field, ref.path, path=ref.path)])
     try:
-        kind = sniff(path) if path.is_file() else None
-    except OSError:
-        kind = None
-    if kind is None:
-        return unreadable
-    report = FileReport(path=path)
-    if kind == "pdf":
-        try:
-            with pikepdf.open(path) as pdf:
-                report.pages = len(pdf.pages)
-                report.dpi = _pdf_scan_dpi(pdf)
-        except pikepdf.PasswordError:
-            return FileReport([error("ATTACH-ENCRYPTED", ref.field, ref.path, path=ref.path)])
-        except (pikepdf.PdfError, OSError, ValueError):
-            return unreadable
-        if report.pages == 0:
-            return unreadable
-    else:
-        measured = _image_pages_and_dpi(path)
-        if measured is None:
-            return unreadable
-        report.pages, report.dpi = measured
+        found = survey(path, ref.path)
+    except AttachmentError as e:
+        return FileReport([_refusal(ref, e)])
+    report = FileReport(path=path, pages=found.page_count, dpi=found.dpi)
+    if found.repaired:
+        report.findings.append(
+            warning("ATTACH-REPAIRED", ref.field, ref.path, path=ref.path, pages=found.page_count)
+        )
     if report.dpi is not None and report.dpi < min_dpi:
         report.findings.append(
             warning(
@@ -145,6 +128,22 @@ def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150
             )
         )
     return report
+
+
+def _refusal(ref: AttachmentRef, refused: Any) -> Finding:
+    """The finding for a file `build` would refuse, with the same reason."""
+    reason = getattr(refused, "reason", None)
+    values = getattr(refused, "values", {})
+    if reason == "encrypted":
+        return error("ATTACH-ENCRYPTED", ref.field, ref.path, path=ref.path)
+    if reason == "pdf_pages_lost":
+        return error("ATTACH-DAMAGED", ref.field, ref.path, path=ref.path, **values)
+    if reason == "missing":
+        return error("ATTACH-NOT-FOUND", ref.field, ref.path, path=ref.path)
+    message = refused.message.removeprefix(f"{ref.path}: ")
+    return error(
+        "ATTACH-UNREADABLE.reason", ref.field, ref.path, path=ref.path, reason=message, fix=refused.hint or ""
+    )
 
 
 def _duplicates(
@@ -248,80 +247,6 @@ def _digest(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             sha.update(block)
     return sha.hexdigest()
-
-
-def _printable_inches() -> tuple[float, float]:
-    from ..pdf.attachments import PRINTABLE
-
-    return PRINTABLE[2] / 72, PRINTABLE[3] / 72
-
-
-def _image_pages_and_dpi(path: Path) -> tuple[int, float | None] | None:
-    """Frames of an image file and the lowest resolution any frame gets when placed on A4 as `build` does
-    (its own resolution, shrunk to fit the printable area, never enlarged); None when Pillow cannot read it."""
-    from PIL import Image
-
-    from ..pdf.attachments import DPI_FALLBACK, DPI_PLAUSIBLE
-
-    width_in, height_in = _printable_inches()
-    lowest: float | None = None
-    try:
-        with Image.open(path) as im:
-            frames = getattr(im, "n_frames", 1)
-            for index in range(min(frames, MAX_PAGES_FOR_RESOLUTION)):
-                im.seek(index)
-                w, h = im.size
-                try:
-                    x, y = (float(v) for v in im.info.get("dpi", (0, 0)))
-                except (TypeError, ValueError):
-                    x = y = 0.0
-                low, high = DPI_PLAUSIBLE
-                ok_x, ok_y = low <= x <= high, low <= y <= high
-                if not (ok_x and ok_y):
-                    x = y = (x if ok_x else y) if (ok_x or ok_y) else DPI_FALLBACK
-                orientation = im.getexif().get(0x0112, 1) if im.format == "JPEG" else 1
-                shown_w, shown_h = (h / y, w / x) if orientation in (5, 6, 7, 8) else (w / x, h / y)
-                scale = min(1.0, width_in / shown_w, height_in / shown_h)
-                dpi = min(x, y) / scale
-                lowest = dpi if lowest is None else min(lowest, dpi)
-            return frames, lowest
-    except Exception:  # Pillow raises many types for broken images (see pdf.attachments._PILLOW_ERRORS)
-        return None
-
-
-def _pdf_scan_dpi(pdf: pikepdf.Pdf) -> float | None:
-    """The lowest resolution of the scanned pages of a PDF on A4, or None when it has none.
-
-    A scanned page is one image and no text; we take the image to fill the page (scanners and phone apps
-    write them so), and the page is fitted to A4 as `build` does.
-    """
-    from ..pdf.attachments import A4
-
-    width_in, height_in = _printable_inches()
-    lowest: float | None = None
-    for page in list(pdf.pages)[:MAX_PAGES_FOR_RESOLUTION]:
-        try:
-            resources: Any = page.obj.get("/Resources") or {}
-            if "/Font" in resources:
-                continue
-            xobjects = resources.get("/XObject") or {}
-            images = [xobjects[k] for k in xobjects if xobjects[k].get("/Subtype") == "/Image"]
-            if len(images) != 1:
-                continue
-            box = [float(v) for v in page.obj.get("/MediaBox", [0, 0, *A4])]
-            page_w, page_h = abs(box[2] - box[0]) / 72, abs(box[3] - box[1]) / 72
-            image_w, image_h = int(images[0].get("/Width", 0)), int(images[0].get("/Height", 0))
-        except (pikepdf.PdfError, TypeError, ValueError, AttributeError, KeyError):
-            continue
-        if min(page_w, page_h, image_w, image_h) <= 0:
-            continue
-        a4 = abs(page_w * 72 - A4[0]) <= 2 and abs(page_h * 72 - A4[1]) <= 2
-        scale = 1.0 if a4 else min(width_in / page_w, height_in / page_h)
-        long_px, short_px = max(image_w, image_h), min(image_w, image_h)
-        long_in, short_in = max(page_w, page_h) * scale, min(page_w, page_h) * scale
-        dpi = min(long_px / long_in, short_px / short_in)
-        lowest = dpi if lowest is None else min(lowest, dpi)
-    return lowest
 
 
 def _needs_two_sides(profile: Mapping[str, Any], key: str) -> bool:

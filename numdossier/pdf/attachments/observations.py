@@ -1,0 +1,51 @@
+"""What `build` did to an attachment on its way into the dossier, for the manifest and the build summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# repaired: qpdf rebuilt a damaged PDF and every declared page came back. reencoded: an image had to be
+# decoded and written again (lossless unless `lossy`). rotated: EXIF orientation or /Rotate turned upright.
+# downscaled: content printed smaller than its natural size to fit A4. fonts_embedded: fonts the file
+# only named were embedded by substitution. rasterised: pages drawn as 300 dpi images (the last resort).
+# decrypted: an owner-password-only PDF written out without its encryption.
+CODES = ("repaired", "reencoded", "rotated", "downscaled", "fonts_embedded", "rasterised", "decrypted")
+
+
+@dataclass(frozen=True)
+class Observation:
+    code: str
+    values: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, **self.values}
+
+    def describe(self) -> str:
+        """One sentence for people, in the message catalogue's current language."""
+        from numdossier.rules.messages import text
+
+        values = dict(self.values)
+        for key in ("fonts", "pages"):
+            if isinstance(values.get(key), list):
+                values[key] = ", ".join(str(v) for v in values[key])
+        variant = f"{self.code}_lossy" if self.code == "reencoded" and values.get("lossy") else self.code
+        return text(f"observations.{variant}", **values)
+
+
+def merge(found: list[Observation]) -> list[Observation]:
+    """One observation per code, in order of first appearance (pages of a file are observed one by one)."""
+    merged: dict[str, Observation] = {}
+    for o in found:
+        if o.code not in merged:
+            merged[o.code] = Observation(o.code, dict(o.values))
+            continue
+        values = merged[o.code].values
+        for key, value in o.values.items():
+            if isinstance(value, list) and isinstance(values.get(key), list):
+                values[key] = values[key] + [v for v in value if v not in values[key]]
+            elif key == "scale" and key in values:
+                values[key] = min(values[key], value)
+            else:
+                values.setdefault(key, value)
+    return list(merged.values())
