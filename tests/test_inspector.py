@@ -1,0 +1,489 @@
+"""The one attachment inspector: check's survey agrees with the built page; damaged PDFs are repaired only
+when no page is lost; every font embedded; HEIC/WebP photos; the real-world corpus through a whole build."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageOps
+
+from numdossier.errors import AttachmentError
+from numdossier.pdf.attachments import attachment_to_pdf, survey
+from numdossier.pdf.attachments.images import heif_available
+from numdossier.rules.attachments import AttachmentRef, inspect_file
+
+ROOT = Path(__file__).resolve().parents[1]
+REALWORLD = ROOT / "tests" / "resources" / "realworld"
+REFUSED = {"005-libreoffice-writer-password.pdf", "017-unreadablemetadata.pdf"}  # encrypted, unreadable
+CORPUS = sorted(p.name for p in REALWORLD.iterdir() if p.name != "files.json" and p.name not in REFUSED)
+RED, GREEN, BLUE, GREY = (230, 0, 0), (0, 200, 0), (0, 0, 230), (160, 160, 160)
+
+
+# --- reading back what was built (independently of the code under test) --------------------------
+
+
+def drawn_images(pdf: pikepdf.Pdf, index: int = 0) -> list[tuple[pikepdf.Object, pikepdf.Matrix]]:
+    """Each image XObject on a page with its final matrix, following forms."""
+    found: list[tuple[pikepdf.Object, pikepdf.Matrix]] = []
+
+    def walk(obj: Any, ctm: pikepdf.Matrix) -> None:
+        stack = []
+        for operands, operator in pikepdf.parse_content_stream(obj):
+            op = str(operator)
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = pikepdf.Matrix(*(float(v) for v in operands)) @ ctm
+            elif op == "Do":
+                x = obj.Resources.XObject[operands[0]]
+                if x.Subtype == "/Image":
+                    found.append((x, ctm))
+                else:
+                    m = pikepdf.Matrix(*(float(v) for v in x.get("/Matrix", [1, 0, 0, 1, 0, 0])))
+                    walk(x, m @ ctm)
+
+    walk(pdf.pages[index], pikepdf.Matrix())
+    return found
+
+
+def measured_dpi(out: Path, index: int = 0) -> float:
+    """Pixels per inch of the page's one picture as printed: its pixel count over the inches it covers."""
+    with pikepdf.open(out) as pdf:
+        ((image, m),) = drawn_images(pdf, index)
+        width_in = math.hypot(m.a, m.b) / 72
+        height_in = math.hypot(m.c, m.d) / 72
+        return min(int(image.Width) / width_in, int(image.Height) / height_in)
+
+
+def check_dpi(path: Path, written: str) -> float | None:
+    """What `check` reports for the file (rules.attachments.inspect_file)."""
+    loaded: Any = SimpleNamespace(folder=path.parent)
+    return inspect_file(loaded, AttachmentRef("attachments.x[0]", written), min_dpi=0).dpi
+
+
+def render(pdf: Path, index: int = 0, scale: float = 0.5) -> Image.Image:
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return doc[index].render(scale=scale).to_pil().convert("RGB")
+    finally:
+        doc.close()
+
+
+def near(colour: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 60) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
+
+
+def pdffonts(pdf: Path) -> list[tuple[str, str]]:
+    """(name, emb) for every font `pdffonts` lists, columns cut where its header's dashes are."""
+    lines = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[1])]
+    emb = [h.strip() for h in (lines[0][a:b] for a, b in spans)].index("emb")
+    return [(line[: spans[0][1]].strip(), line[spans[emb][0] : spans[emb][1]].strip()) for line in lines[2:]]
+
+
+def qpdf_check(pdf: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+
+
+# --- check's dpi is the built page's dpi ----------------------------------------------------------
+
+# Stored pixels for an upright picture under each EXIF orientation (the inverse of exif_transpose).
+STORED_FOR = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+FORMATS = ["JPEG", "PNG", "TIFF", "WEBP", "WEBP-lossless"] + (["HEIF"] if heif_available() else [])
+DPIS = [None, (72, 72), (150, 150), (300, 300), (600, 600), (204, 98), (1, 1)]
+
+
+def photo(fmt: str, size: tuple[int, int], orientation: int, dpi: tuple[int, int] | None) -> bytes:
+    """A flat picture (fast to encode at any size) with the EXIF orientation and resolution tag asked for."""
+    im = Image.new("RGB", size, GREY)
+    im.paste(RED, (0, 0, max(1, size[0] // 4), max(1, size[1] // 4)))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    options: dict[str, Any] = {"exif": exif.tobytes()}
+    if dpi is not None:
+        options["dpi"] = dpi
+    if fmt == "WEBP-lossless":
+        fmt, options["lossless"] = "WEBP", True
+    buffer = BytesIO()
+    im.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fmt=st.sampled_from(FORMATS),
+    width=st.integers(16, 4000),
+    height=st.integers(16, 4000),
+    orientation=st.integers(1, 8),
+    dpi=st.sampled_from(DPIS),
+)
+def test_check_dpi_is_the_dpi_of_the_built_page(
+    tmp_path: Path, fmt: str, width: int, height: int, orientation: int, dpi: tuple[int, int] | None
+) -> None:
+    src = tmp_path / f"photo.{fmt.lower()}"
+    src.write_bytes(photo(fmt, (width, height), orientation, dpi))
+    reported = check_dpi(src, src.name)
+    out = tmp_path / "built.pdf"
+    done = attachment_to_pdf(src, src.name, out)
+    assert done.pages == 1
+    assert reported is not None
+    assert reported == pytest.approx(measured_dpi(out), rel=1e-4)  # content streams round to 1e-5 pt
+    assert survey(src, src.name).dpi == reported
+
+
+def test_orientation_6_tiff_reported_and_placed_alike(tmp_path: Path) -> None:
+    """The issue's case: a 150 dpi TIFF with orientation 6 was 290.8 dpi in check and 423.3 dpi in build."""
+    src = tmp_path / "licence.tiff"
+    src.write_bytes(photo("TIFF", (2480, 1754), 6, (150, 150)))  # A4 landscape pixels, stored on its side
+    out = tmp_path / "built.pdf"
+    attachment_to_pdf(src, src.name, out)
+    assert check_dpi(src, src.name) == pytest.approx(measured_dpi(out), rel=1e-6)
+    with pikepdf.open(out) as pdf:
+        ((_, m),) = drawn_images(pdf)
+        assert abs(m.a) < 1e-6 and abs(m.d) < 1e-6  # turned a quarter: shown upright, portrait
+
+
+@pytest.mark.parametrize("name", [n for n in CORPUS if n.endswith(".pdf")])
+def test_check_dpi_of_scanned_pdf_pages_is_the_built_dpi(name: str, tmp_path: Path) -> None:
+    """For each real-world PDF page whose scan check measures, the built page shows the same resolution."""
+    found = survey(REALWORLD / name, name)
+    out = tmp_path / "built.pdf"
+    attachment_to_pdf(REALWORLD / name, name, out)
+    for index, page in enumerate(found.pages):
+        if page.dpi is None:
+            continue
+        with pikepdf.open(out) as pdf:
+            images = drawn_images(pdf, index)
+        built = min(
+            min(int(x.Width) / (math.hypot(m.a, m.b) / 72), int(x.Height) / (math.hypot(m.c, m.d) / 72))
+            for x, m in images
+        )
+        assert page.dpi == pytest.approx(built, rel=1e-4), (name, index)  # content streams round to 1e-5 pt
+
+
+# --- damaged PDFs ---------------------------------------------------------------------------------
+
+
+def three_pages(count: int = 3) -> bytes:
+    """An uncompressed PDF whose page tree (with /Count) comes first and each page's objects after it,
+    as many producers write them: cutting the file short loses the last pages but keeps the count."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
+        + b"] /Count %d >>" % count,
+    }
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    for i in range(count):
+        content = b"BT /F1 36 Tf 100 400 Td (Page %d) Tj ET" % (i + 1) + b" " * 2000
+        objects[3 + 2 * i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+            + font
+            + b" /Contents %d 0 R >>" % (4 + 2 * i)
+        )
+        objects[4 + 2 * i] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in sorted(objects))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_cut_short_pdf_is_refused_with_pages_recovered_of_declared(tmp_path: Path) -> None:
+    data = three_pages()
+    src = tmp_path / "licence.pdf"
+    src.write_bytes(data[: data.index(b"5 0 obj") + 10])  # an interrupted download: pages 2-3 gone
+    with pytest.raises(AttachmentError) as info:
+        attachment_to_pdf(src, "附件/许可证.pdf", tmp_path / "out.pdf")
+    assert info.value.file == "附件/许可证.pdf"
+    assert "找回 1 页" in info.value.message and "共 3 页" in info.value.message
+    assert "重新扫描" in (info.value.hint or "") and "重新导出" in (info.value.hint or "")
+    assert not (tmp_path / "out.pdf").exists()
+    loaded: Any = SimpleNamespace(folder=tmp_path)
+    (finding,) = inspect_file(loaded, AttachmentRef("attachments.licence[0]", "licence.pdf")).findings
+    assert (finding.severity, finding.code, finding.file) == ("error", "ATTACH-DAMAGED", "licence.pdf")
+    assert "1" in finding.message and "3" in finding.message
+
+
+def test_repaired_pdf_keeping_every_page_is_accepted_with_a_warning(tmp_path: Path) -> None:
+    data = three_pages()
+    at = data.rindex(b"startxref")
+    src = tmp_path / "scan.pdf"
+    src.write_bytes(data[:at] + b"startxref\n12345\n%%EOF\n")  # a wrong xref offset: qpdf rebuilds the table
+    loaded: Any = SimpleNamespace(folder=tmp_path)
+    report = inspect_file(loaded, AttachmentRef("attachments.scan[0]", "scan.pdf"))
+    assert [(f.severity, f.code, f.file) for f in report.findings] == [
+        ("warning", "ATTACH-REPAIRED", "scan.pdf")
+    ]
+    assert report.pages == 3
+    done = attachment_to_pdf(src, "scan.pdf", tmp_path / "out.pdf")
+    assert done.pages == 3
+    assert {"code": "repaired", "pages": 3} in [o.to_json() for o in done.observations]
+
+
+@pytest.mark.parametrize("name", [n for n in CORPUS if n.endswith(".pdf")])
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
+def test_truncated_corpus_pdf_never_loses_pages_silently(name: str, keep: float, tmp_path: Path) -> None:
+    """Cut short anywhere: either refused (naming the file), or accepted with every page of the original."""
+    data = (REALWORLD / name).read_bytes()
+    src = tmp_path / "cut.pdf"
+    src.write_bytes(data[: int(len(data) * keep)])
+    with pikepdf.open(REALWORLD / name) as original:
+        pages = len(original.pages)
+    try:
+        done = attachment_to_pdf(src, "cut.pdf", tmp_path / "out.pdf")
+    except AttachmentError as error:
+        assert error.file == "cut.pdf"
+        return
+    assert done.pages == pages
+    assert any(o.code == "repaired" for o in done.observations)
+
+
+# --- every font embedded --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_every_font_of_a_corpus_file_is_embedded(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(REALWORLD / name, name, out)
+    fonts = pdffonts(out)
+    assert all(emb == "yes" for _, emb in fonts), fonts
+    assert qpdf_check(out).returncode == 0
+    if any(o.code == "fonts_embedded" for o in done.observations):
+        assert subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout.strip()
+    assert not any(o.code == "rasterised" for o in done.observations)  # gs handles every corpus file
+
+
+def test_base14_text_stays_text(tmp_path: Path) -> None:
+    """024 (FPDF2) writes its text in Helvetica, which it only names: a URW subset is embedded under the
+    same name, and the words are still text."""
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(REALWORLD / "024-annotated_pdf.pdf", "annotated.pdf", out)
+    (embedded,) = [o for o in done.observations if o.code == "fonts_embedded"]
+    assert embedded.values["fonts"] == ["Helvetica"] and embedded.values["pages"] == [1]
+    assert [(re.sub(r"^[A-Z]{6}\+", "", n), emb) for n, emb in pdffonts(out)] == [("Helvetica", "yes")]
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Some text." in text and "Not highlighted" in text
+
+
+def test_a_page_gs_cannot_fix_is_rasterised_and_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from numdossier.pdf.attachments import ghostscript
+
+    def broken(src: Path, out: Path, timeout: float = 0) -> None:
+        raise ghostscript.GhostscriptFailed("simulated crash")
+
+    monkeypatch.setattr(ghostscript, "embed_fonts", broken)
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(REALWORLD / "013-reportlab-overlay.pdf", "overlay.pdf", out)
+    assert {"code": "rasterised", "pages": [1], "dpi": 300} in [o.to_json() for o in done.observations]
+    assert pdffonts(out) == []
+    with pikepdf.open(out) as pdf:
+        ((image, _),) = drawn_images(pdf)
+        assert int(image.Width) >= 210 / 25.4 * 300 - 1
+
+
+def test_missing_ghostscript_is_an_environment_problem(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from numdossier.errors import ExitCode
+    from numdossier.pdf.attachments import ghostscript
+
+    ghostscript.find_gs.cache_clear()
+    monkeypatch.setenv("NUMDOSSIER_GS", "/nonexistent/gs")
+    try:
+        with pytest.raises(ghostscript.GhostscriptMissing) as info:
+            attachment_to_pdf(REALWORLD / "013-reportlab-overlay.pdf", "overlay.pdf", tmp_path / "out.pdf")
+        assert info.value.exit_code == ExitCode.environment
+        assert "apt-get install ghostscript" in (info.value.hint or "")
+    finally:
+        ghostscript.find_gs.cache_clear()
+
+
+def test_ghostscript_probe() -> None:
+    from numdossier.pdf.attachments import ghostscript
+
+    assert re.fullmatch(r"\d+\.\d+(\.\d+)?", ghostscript.version())
+
+
+# --- phone photos ---------------------------------------------------------------------------------
+
+
+def marker_photo(fmt: str, orientation: int, **options: Any) -> bytes:
+    """An upright picture (red top-left, green top-right, blue bottom-left) stored for `orientation`."""
+    im = Image.new("RGB", (240, 360), GREY)
+    im.paste(RED, (0, 0, 60, 60))
+    im.paste(GREEN, (180, 0, 240, 60))
+    im.paste(BLUE, (0, 300, 60, 360))
+    method = STORED_FOR[orientation]
+    stored = im.transpose(method) if method is not None else im
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = BytesIO()
+    stored.save(buffer, format=fmt, exif=exif.tobytes(), **options)
+    return buffer.getvalue()
+
+
+def assert_upright(out: Path) -> None:
+    with pikepdf.open(out) as pdf:
+        ((_, m),) = drawn_images(pdf)
+    xs = [m.e, m.e + m.a, m.e + m.c, m.e + m.a + m.c]
+    ys = [m.f, m.f + m.b, m.f + m.d, m.f + m.b + m.d]
+    llx, lly, urx, ury = min(xs), min(ys), max(xs), max(ys)
+    assert ury - lly > urx - llx
+    img = render(out)
+
+    def at(fx: float, fy: float) -> tuple[int, ...]:
+        return img.getpixel(
+            (int((llx + fx * (urx - llx)) * 0.5), int(img.height - (ury - fy * (ury - lly)) * 0.5))
+        )
+
+    assert near(at(0.08, 0.06), RED) and near(at(0.92, 0.06), GREEN) and near(at(0.08, 0.94), BLUE)
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_webp_photos_are_oriented_by_exif(orientation: int, tmp_path: Path) -> None:
+    src = tmp_path / "photo.webp"
+    src.write_bytes(marker_photo("WEBP", orientation, quality=90))
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(src, "photo.webp", out)
+    assert_upright(out)
+    codes = [o.code for o in done.observations]
+    assert "reencoded" in codes and ("rotated" in codes) == (orientation != 1)
+
+
+def test_lossless_webp_stays_lossless(tmp_path: Path) -> None:
+    src = tmp_path / "scan.webp"
+    src.write_bytes(marker_photo("WEBP", 1, lossless=True))
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(src, "scan.webp", out)
+    (reencoded,) = [o for o in done.observations if o.code == "reencoded"]
+    assert reencoded.values["lossy"] is False
+    with pikepdf.open(out) as pdf:
+        ((image, _),) = drawn_images(pdf)
+        assert image.Filter == "/FlateDecode"
+        pixels = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+    assert pixels.tobytes() == Image.open(src).convert("RGB").tobytes()  # bit for bit
+
+
+def test_lossy_webp_is_encoded_once_as_high_quality_jpeg(tmp_path: Path) -> None:
+    src = tmp_path / "photo.webp"
+    src.write_bytes(marker_photo("WEBP", 1, quality=80))
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(src, "photo.webp", out)
+    assert [o.values.get("lossy") for o in done.observations if o.code == "reencoded"] == [True]
+    with pikepdf.open(out) as pdf:
+        ((image, _),) = drawn_images(pdf)
+        assert image.Filter == "/DCTDecode"
+
+
+@pytest.mark.skipif(not heif_available(), reason="pillow-heif is not installed")
+@pytest.mark.parametrize("orientation", [1, 6, 8])
+def test_heic_photos_are_accepted_upright(orientation: int, tmp_path: Path) -> None:
+    src = tmp_path / "IMG_0001.HEIC"
+    src.write_bytes(marker_photo("HEIF", orientation, quality=90))
+    assert src.read_bytes()[4:12] == b"ftypheic"
+    out = tmp_path / "out.pdf"
+    done = attachment_to_pdf(src, "IMG_0001.HEIC", out)
+    assert_upright(out)
+    assert [o.values.get("lossy") for o in done.observations if o.code == "reencoded"] == [True]
+    loaded: Any = SimpleNamespace(folder=tmp_path)
+    report = inspect_file(loaded, AttachmentRef("attachments.x[0]", "IMG_0001.HEIC"), min_dpi=0)
+    assert report.findings == [] and report.pages == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "words", "how"),
+    [
+        (b"GIF89a" + bytes(64), "GIF", "PNG"),
+        (b"BM" + bytes(64), "BMP", "PNG"),
+        (b"\x00\x00\x00\x1cftypavif" + bytes(64), "AVIF", "JPEG"),
+        (b"\x00\x00\x00\x0cjP  \r\n\x87\n" + bytes(64), "JPEG 2000", "JPEG"),
+        (b"PK\x03\x04" + bytes(64), "Word", "导出为 PDF"),
+    ],
+)
+def test_other_formats_are_refused_naming_the_format_and_the_conversion(
+    data: bytes, words: str, how: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "scan.bin"
+    src.write_bytes(data)
+    with pytest.raises(AttachmentError) as info:
+        attachment_to_pdf(src, "scan.bin", tmp_path / "out.pdf")
+    assert words in info.value.message and how in (info.value.hint or "")
+    loaded: Any = SimpleNamespace(folder=tmp_path)
+    (finding,) = inspect_file(loaded, AttachmentRef("attachments.x[0]", "scan.bin")).findings
+    assert finding.code == "ATTACH-UNREADABLE" and words in finding.message and how in finding.hint
+
+
+# --- the real-world corpus through a whole build -------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_dossier_with_every_corpus_file_has_every_font_embedded(tmp_path: Path) -> None:
+    sample = ROOT / "samples" / "n96"
+    folder = tmp_path / "n96"
+    shutil.copytree(sample, folder)
+    corpus = folder / "attachments" / "corpus"
+    corpus.mkdir()
+    for name in CORPUS:
+        shutil.copy(REALWORLD / name, corpus / name)
+    profile = folder / "qinghe-96.toml"
+    listed = ", ".join(json.dumps(f"attachments/corpus/{n}", ensure_ascii=False) for n in CORPUS)
+    text = re.sub(
+        r"(?m)^industry_permit = \[.*\]$", f"industry_permit = [{listed}]", profile.read_text("utf-8")
+    )
+    profile.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "numdossier.cli", "build", str(profile), "-o", str(out), "--force"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SOURCE_DATE_EPOCH="1795392000"),
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr
+    pdf = out / "qinghe-96" / "dossier.pdf"
+    fonts = pdffonts(pdf)
+    assert fonts and all(emb == "yes" for _, emb in fonts), [f for f in fonts if f[1] != "yes"]
+    check = qpdf_check(pdf)
+    assert check.returncode == 0, check.stdout + check.stderr
+    manifest = json.loads((out / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
+    sources = {s["path"]: s for item in manifest["items"] for s in item["sources"]}
+    for name in ("010-pdflatex-forms.pdf", "013-reportlab-overlay.pdf", "024-annotated_pdf.pdf"):
+        codes = [o["code"] for o in sources[f"attachments/corpus/{name}"].get("observations", [])]
+        assert "fonts_embedded" in codes, name
+    assert "015-habibi-rotated.pdf" in run.stdout and "摆正" in run.stdout  # the build summary says so
