@@ -92,7 +92,7 @@ def test_random_attachment_bytes(header: bytes, body: bytes) -> None:
         scan.write_bytes(header + body)
         assert check_exit(folder / sample.name) in (0, 1)
         try:
-            pages = attachment_to_pdf(scan, "attachments/营业执照.jpg", Path(tmp) / "out.pdf")
+            pages = attachment_to_pdf(scan, "attachments/营业执照.jpg", Path(tmp) / "out.pdf").pages
         except AttachmentError as e:
             assert "attachments/营业执照.jpg" in str(e)
         else:

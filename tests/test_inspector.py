@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageOps
+from PIL import Image
 
 from numdossier.errors import AttachmentError
 from numdossier.pdf.attachments import attachment_to_pdf, survey
