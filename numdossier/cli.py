@@ -137,6 +137,71 @@ def schema(
     return ExitCode.ok
 
 
+@app.command("import")
+@guarded
+def import_(
+    source: Annotated[
+        Path | None, typer.Argument(help="客户表格：.xlsx 或 .csv（每行一个客户）", show_default=False)
+    ] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="申请类型：n96 / n95 / n400 / ucc")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="配置文件输出文件夹；与 --template 一起时为 .xlsx 文件"),
+    ] = None,
+    template: Annotated[
+        Kind | None, typer.Option("--template", help="写出该类型的空白表格模板（.xlsx）")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+    today: Today = None,
+) -> int:
+    """从表格导入配置：每行一个客户，生成 DIR/<name>.toml 并逐份检查；问题标明单元格（如 profiles!B7）。
+
+    列名为配置字段路径（company.name、legal_rep.id_number）；分支机构等列表写在同名的工作表中，按 name 对应，
+    或写成编号列 branches[0].city。用 --template 生成带说明、下拉选项和文本格式的空白模板。
+    """
+    if template is not None:
+        from .sheets import write_template
+
+        if output is None:
+            raise typer.BadParameter("请用 -o 给出模板文件名，如 -o clients.xlsx", param_hint="-o")
+        err.print(f"已写入 {write_template(template.value, output, force)}", markup=False)
+        return ExitCode.ok
+    if source is None or kind is None:
+        raise typer.BadParameter("请给出表格文件和 --kind，或用 --template 生成模板", param_hint="SOURCE")
+    from .importer import import_profiles
+
+    result = import_profiles(source, kind.value, output or Path("."), force=force, today=_parse_today(today))
+    _print_import(result)
+    return ExitCode.ok if result.ok else ExitCode.input_error
+
+
+def _print_import(result: Any) -> None:
+    from .importer import iter_problems
+
+    problems = list(iter_problems(result))
+    if problems:
+        table = Table(title=f"{result.source}", title_justify="left")
+        for column in ("单元格", "材料包", "级别", "字段", "说明", "提示"):
+            table.add_column(column, overflow="fold")
+        for name, p in problems:
+            level = "[red]错误[/red]" if p.severity == "error" else "[yellow]警告[/yellow]"
+            table.add_row(
+                escape(p.cell),
+                escape(name),
+                level,
+                escape(p.field or ""),
+                escape(redact(p.message)),
+                escape(redact(p.hint)),
+            )
+        out.print(table)
+    written = [p for p in result.profiles if p.path is not None]
+    for p in written:
+        mark = "✓" if p.ok else "✗"
+        out.print(f"{mark} {p.path}", markup=False)
+    errors = sum(p.severity == "error" for _, p in problems)
+    out.print(f"共 {len(result.profiles)} 行，写出 {len(written)} 份配置，{errors} 个错误。", markup=False)
+
+
 def _finding_table(result: CheckResult) -> Table:
     from .rules.messages import text
 

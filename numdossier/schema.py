@@ -46,7 +46,8 @@ def schema_filename(kind: str) -> str:
     return f"numdossier-{kind}.schema.json"
 
 
-def _model(kind: str) -> type[ProfileBase]:
+def model_for_kind(kind: str) -> type[ProfileBase]:
+    """The profile model of `kind`; a UsageError (exit 2) names the supported kinds when there is none."""
     model = model_for(kind)
     if model is None:
         if kind in KINDS:
@@ -188,16 +189,15 @@ def _attachment_items(kind: str, texts: dict[str, str]) -> dict[str, Any]:
     files = {"type": "array", "items": {"type": "string"}}
     items: dict[str, Any] = {}
     for item in load_checklist(kind).items:
-        if item.source in ("form", "branches"):
-            continue
-        text = texts.get(f"attachments.{item.id}") or item.title
-        items[item.id] = {**files, "title": item.title, "description": text}
+        for key in item.attachment_keys:
+            text = texts.get(f"attachments.{key}") or item.title
+            items[key] = {**files, "title": item.title, "description": text}
     return items
 
 
 @cache
 def _cached_schema(kind: str) -> str:
-    model = _model(kind)
+    model = model_for_kind(kind)
     raw = model.model_json_schema(mode="validation")
     schema: dict[str, Any] = _portable(_inline(raw, raw.get("$defs", {})))
     texts = descriptions(kind)

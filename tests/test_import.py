@@ -1,0 +1,267 @@
+"""`numdossier import`: template workbook -> filled -> profiles, Excel-typed values, problems at their cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sheet_support import fill
+from typer.testing import CliRunner
+
+from numdossier.cli import app
+from numdossier.errors import ExitCode
+from numdossier.importer import import_profiles, to_toml
+from numdossier.profile import load_profile, supported_kinds
+from numdossier.sheets import HEADER_ROWS, MAIN_SHEET, layout, write_template
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "samples" / "n96"
+SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
+TODAY = dt.date(2026, 11, 23)
+runner = CliRunner()
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Path:
+    """A folder with the n96 sample's attachments, where imported profiles are written."""
+    folder = tmp_path / "clients"
+    shutil.copytree(SAMPLE_DIR / "attachments", folder / "attachments")
+    return folder
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Path:
+    template = write_template("n96", tmp_path / "template.xlsx")
+    return fill(template, tmp_path / "filled.xlsx", [SAMPLE])
+
+
+def column_of(sheet, path: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == path)
+
+
+def set_cell(
+    workbook: Path, path: str, value: object, sheet: str = MAIN_SHEET, row: int = HEADER_ROWS + 1
+) -> str:
+    book = load_workbook(workbook)
+    ws = book[sheet]
+    cell = ws.cell(row=row, column=column_of(ws, path), value=value)
+    book.save(workbook)
+    return f"{sheet}!{cell.coordinate}"
+
+
+def sample_data() -> dict:
+    return tomllib.loads(SAMPLE.read_text(encoding="utf-8"))
+
+
+def test_template_has_headers_comments_lists_and_text_columns(tmp_path: Path) -> None:
+    target = tmp_path / "n96.xlsx"
+    result = runner.invoke(app, ["import", "--template", "n96", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(target)
+    assert book.sheetnames == [MAIN_SHEET, "branches", "n96.equipment", "n96.trunks"]
+    ws = book[MAIN_SHEET]
+    heads = {c.value: c for c in ws[1]}
+    assert list(heads)[0] == "name"
+    assert "legal_rep.id_number" in heads and "attachments.business_licence" in heads
+    titles = {ws.cell(row=2, column=c.column).value for c in ws[1]}
+    assert {"统一社会信用代码", "法定代表人证件号码"} <= titles
+    assert "营业执照" in heads["company.name"].comment.text
+    for path in (
+        "company.uscc",
+        "legal_rep.id_number",
+        "legal_rep.mobile",
+        "legal_rep.office_phone",
+        "company.postcode",
+    ):
+        assert ws.cell(row=HEADER_ROWS + 1, column=heads[path].column).number_format == "@", path
+    assert ws.cell(row=HEADER_ROWS + 1, column=heads["signing.date"].column).number_format == "yyyy-mm-dd"
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ws.data_validations.dataValidation}
+    letter = heads["legal_rep.id_type"].column_letter
+    assert "resident_id" in lists[f"{letter}3"] and "passport" in lists[f"{letter}3"]
+    assert "物流" in lists[f"{heads['company.industry'].column_letter}3"]
+    trunks = book["n96.trunks"]
+    carrier = next(c for c in trunks[1] if c.value == "n96.trunks.carrier")
+    assert any(
+        "中国广电" in v.formula1
+        for v in trunks.data_validations.dataValidation
+        if carrier.column_letter in str(v.sqref)
+    )
+    # never overwritten without --force
+    again = runner.invoke(app, ["import", "--template", "n96", "-o", str(target)])
+    assert again.exit_code == ExitCode.input_error and "--force" in again.output
+
+
+@pytest.mark.parametrize("kind", supported_kinds())
+def test_every_kind_has_a_template_whose_columns_cover_its_sample(kind: str, tmp_path: Path) -> None:
+    sample = next((ROOT / "samples" / kind).glob("*.toml"))
+    template = write_template(kind, tmp_path / f"{kind}.xlsx")
+    workbook = fill(template, tmp_path / "filled.xlsx", [sample])
+    folder = tmp_path / "out"
+    shutil.copytree(sample.parent / "attachments", folder / "attachments")
+    result = import_profiles(workbook, kind, folder, today=TODAY)
+    assert [(p.cell, p.code, p.message) for p in result.problems] == []
+    (imported,) = result.profiles
+    assert [(p.cell, p.code, p.message) for p in imported.problems] == []
+    # the same profile as the sample, field for field
+    original = load_profile(sample).model.model_dump()
+    original["name"] = original["name"] or sample.stem
+    assert load_profile(imported.path).model.model_dump() == original
+    assert imported.path.read_text(encoding="utf-8").startswith(f"#:schema ./numdossier-{kind}.schema.json\n")
+
+
+def test_excel_dates_text_dates_and_numbers(filled: Path, client: Path) -> None:
+    set_cell(filled, "signing.date", "2026年11月20日")  # a date typed as text
+    set_cell(filled, "legal_rep.id_valid_until", 50161)  # an Excel serial: 2037-05-01
+    set_cell(filled, "company.postcode", 310012)  # typed as a number
+    set_cell(filled, "company.registered_capital", "5000")  # a number as text
+    set_cell(filled, "n96.digits", 5.0)  # Excel's numbers are floats
+    set_cell(filled, "n96.connect_rate", "95%")
+    book = load_workbook(filled)
+    trunks = book["n96.trunks"]
+    trunks.cell(row=3, column=column_of(trunks, "n96.trunks.purchased"), value="是")
+    book.save(filled)
+    result = import_profiles(filled, "n96", client, today=TODAY)
+    assert result.ok, [(p.cell, p.message) for p in result.profiles[0].problems]
+    model = load_profile(result.profiles[0].path).model
+    assert model.signing.date == dt.date(2026, 11, 20)
+    assert model.legal_rep.id_valid_until == dt.date(2037, 5, 1)
+    assert model.company.postcode == "310012"
+    assert model.company.registered_capital == 5000
+    assert model.n96.digits == 5 and model.n96.connect_rate == 95
+    assert model.n96.trunks[0].purchased is True
+
+
+def test_bad_cells_are_reported_with_their_address(filled: Path, client: Path) -> None:
+    id_cell = set_cell(filled, "legal_rep.id_number", "330106198503120037")  # wrong check digit
+    type_cell = set_cell(filled, "legal_rep.id_type", "身份证")  # not one of the list
+    result = import_profiles(filled, "n96", client, today=TODAY)
+    (row,) = result.profiles
+    assert row.path is None  # not a valid profile: nothing written
+    assert [(p.cell, p.field) for p in row.problems] == [(type_cell, "legal_rep.id_type")]
+    assert "resident_id" in row.problems[0].message
+    set_cell(filled, "legal_rep.id_type", "resident_id")
+    result = import_profiles(filled, "n96", client, today=TODAY)
+    (row,) = result.profiles
+    assert row.path is not None and not row.ok
+    found = {(p.cell, p.field, p.code) for p in row.problems}
+    assert (id_cell, "legal_rep.id_number", "ID-FORMAT") in found
+    message = next(p.message for p in row.problems if p.cell == id_cell)
+    assert "330106198503120037" not in message  # ID numbers masked, as everywhere
+
+
+def test_text_cell_problems_and_list_sheet_cells(filled: Path, client: Path) -> None:
+    date_cell = set_cell(filled, "signing.date", "下周一")
+    id_cell = set_cell(filled, "number_contact.id_number", 330102199007050040)  # Excel made it a number
+    city_cell = set_cell(filled, "branches.city", "南京市", sheet="branches", row=4)  # not in 浙江省
+    result = import_profiles(filled, "n96", client, today=TODAY)
+    (row,) = result.profiles
+    problems = {p.cell: p for p in row.problems}
+    assert "不是日期" in problems[date_cell].message and problems[date_cell].field == "signing.date"
+    assert "15 位" in problems[id_cell].message
+    assert city_cell not in problems  # the row failed before check; fix the two cells and import again
+    set_cell(filled, "signing.date", dt.datetime(2026, 11, 20))
+    set_cell(filled, "number_contact.id_number", "33010219900705004X")
+    result = import_profiles(filled, "n96", client, today=TODAY, force=True)
+    (row,) = result.profiles
+    assert ("branches!A3", "branches", "N96-BRANCH-COVERAGE") in {
+        (p.cell, p.field, p.code) for p in row.problems
+    }
+    cells = {p.cell: p for p in row.problems}
+    assert cells[city_cell].field == "branches[1].city", cells
+
+
+def test_existing_profiles_need_force(filled: Path, client: Path) -> None:
+    assert import_profiles(filled, "n96", client, today=TODAY).ok
+    profile = client / "qinghe-96.toml"
+    profile.write_text("# mine\n", encoding="utf-8")
+    result = import_profiles(filled, "n96", client, today=TODAY)
+    assert not result.ok and "--force" in result.profiles[0].problems[0].hint
+    assert profile.read_text(encoding="utf-8") == "# mine\n"
+    assert import_profiles(filled, "n96", client, today=TODAY, force=True).ok
+    assert load_profile(profile).model.company.name == "浙江青禾示例物流有限公司"
+
+
+def test_csv_with_numbered_list_columns(tmp_path: Path, client: Path) -> None:
+    data = sample_data()
+    shape = layout("n96")
+    row: dict[str, str] = {"name": "csv-client"}
+    from sheet_support import flatten
+
+    flat = flatten(data)
+    for column in shape.columns:
+        value = flat.get(column.path)
+        if value is None or column.path == "name":
+            continue
+        if isinstance(value, list):
+            value = ";".join(value)
+        row[column.path] = str(value).lower() if isinstance(value, bool) else str(value)
+    for name, elements in (("branches", data["branches"]), ("n96.equipment", data["n96"]["equipment"])):
+        for i, element in enumerate(elements):
+            for key, value in element.items():
+                text = ";".join(value) if isinstance(value, list) else str(value)
+                row[f"{name}[{i}].{key}"] = text.lower() if isinstance(value, bool) else text
+    for i, trunk in enumerate(data["n96"]["trunks"]):
+        for key, value in trunk.items():
+            row[f"n96.trunks[{i}].{key}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    import csv
+
+    source = tmp_path / "crm.csv"
+    with source.open("w", encoding="gb18030", newline="") as f:  # Excel's "CSV" on a Chinese system
+        writer = csv.DictWriter(f, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    result = runner.invoke(
+        app, ["import", str(source), "--kind", "n96", "-o", str(client), "--today", "2026-11-23"]
+    )
+    assert result.exit_code == 0, result.output
+    model = load_profile(client / "csv-client.toml").model
+    original = load_profile(SAMPLE).model
+    assert model.branches == original.branches and model.n96 == original.n96
+    assert model.signing.date == original.signing.date
+
+
+def test_unknown_columns_and_missing_key(tmp_path: Path, client: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text("name,company.nmae\nx,y\n", encoding="utf-8")
+    result = import_profiles(source, "n96", client, today=TODAY)
+    assert [(p.cell, p.message) for p in result.problems] == [
+        ("bad.csv!B1", "未知的列 'company.nmae'，您是否想写 'company.name'？")
+    ]
+    source.write_text("company.name\ny\n", encoding="utf-8")
+    result = import_profiles(source, "n96", client, today=TODAY)
+    assert "缺少 name 列" in result.problems[0].message
+    assert not list(client.glob("*.toml"))
+
+
+def test_toml_writer_round_trips() -> None:
+    data = {
+        "format": 1,
+        "text": 'a "quoted" \\ value',
+        "multi": 'line one\nline "two"\n',
+        "day": dt.date(2026, 11, 23),
+        "flags": [True, False],
+        "table": {"x": 1.5, "inner": {"y": ["a", "b"]}},
+        "rows": [{"a": 1}, {"a": 2, "sub": {"b": "c"}}],
+    }
+    assert tomllib.loads(to_toml(data)) == data
+
+
+@pytest.mark.e2e
+def test_round_trip_template_to_built_dossier(filled: Path, client: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["import", str(filled), "--kind", "n96", "-o", str(client), "--today", "2026-11-23"]
+    )
+    assert result.exit_code == 0, result.output
+    profile = client / "qinghe-96.toml"
+    check = runner.invoke(app, ["check", str(profile), "--today", "2026-11-23", "--format", "json"])
+    assert check.exit_code == 0 and json.loads(check.stdout)[0]["errors"] == 0
+    out = tmp_path / "out"
+    build = runner.invoke(app, ["build", str(profile), "-o", str(out), "--today", "2026-11-23", "-j", "1"])
+    assert build.exit_code == 0, build.output
+    manifest = json.loads((out / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pages"] > 10 and (out / "qinghe-96" / "dossier.pdf").is_file()
