@@ -1,8 +1,45 @@
-"""numdossier: telecom number-resource application dossiers from one TOML profile."""
+"""numdossier: telecom number-resource application dossiers from one TOML profile.
 
+As a library (numdossier.api; the CLI calls the same functions)::
+
+    import numdossier
+    outcomes = numdossier.build("clients/", out="out")
+    numdossier.write_report(outcomes, "out/report.xlsx")
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib as _importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("numdossier")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+source"
+
+if TYPE_CHECKING:
+    from .api import CheckResult, LoadedProfile, Outcome, Paths, build, load, write_report
+
+__all__ = ["CheckResult", "LoadedProfile", "Outcome", "__version__", "build", "check", "load", "write_report"]
+
+# The submodule numdossier.check would take the name `check` from the function below the first time
+# it is imported (the import system sets it on the package); importing it first keeps the function's.
+_importlib.import_module(f"{__name__}.check")
+
+
+def check(profiles: Paths, today: _dt.date | None = None) -> list[CheckResult]:
+    """Check every profile (files, folders or globs); see numdossier.api.check."""
+    from .api import check as run
+
+    return run(profiles, today)
+
+
+def __getattr__(name: str) -> Any:
+    """build, load, write_report and the result types, from numdossier.api on first use (it is heavy)."""
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'numdossier' has no attribute {name!r}")

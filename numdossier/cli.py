@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .check import CheckResult, check_profile
+from .check import CheckResult
 from .errors import ExitCode, NumdossierError
 from .redact import redact
 
@@ -79,6 +79,12 @@ Profiles = Annotated[
     list[Path],
     typer.Argument(
         help="配置文件（.toml）、文件夹（其中及其子文件夹中的 *.toml）或加引号的通配符", show_default=False
+    ),
+]
+Report = Annotated[
+    Path | None,
+    typer.Option(
+        "--report", help="另写一份 Excel 报告（.xlsx）：每份材料一行，另附全部问题", show_default=False
     ),
 ]
 
@@ -273,6 +279,7 @@ def check(
     lang: Annotated[
         Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
     ] = None,
+    report: Report = None,
 ) -> int:
     """检查配置和附件（不需要 LibreOffice），列出所有问题。
 
@@ -280,8 +287,12 @@ def check(
     """
     if lang is not None:
         os.environ["NUMDOSSIER_LANG"] = lang.value
+    from . import api
+
     day = _parse_today(today)
-    results = [check_profile(p, day) for p in expand_profiles(profiles)]
+    results = api.check(profiles, day)
+    if report is not None:
+        err.print(f"报告：{api.write_report(results, report)}", markup=False)
     if format is OutputFormat.json:
         print(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))
     else:
@@ -310,20 +321,36 @@ def build(
         ),
     ] = None,
     format: Format = OutputFormat.text,
+    report: Report = None,
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="另生成每份材料的缩略总览 preview.png，多份时另有 OUT/preview.html"),
+    ] = False,
 ) -> int:
     """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
 
     可以给出多个配置文件、文件夹（其中的 *.toml）或通配符：一份失败不影响其他各份。
     """
-    from .batch import batch_exit_code, run_batch
-    from .pipeline import BuildOptions
+    from . import api
+    from .batch import batch_exit_code
 
     day = _parse_today(today)
-    paths = expand_profiles(profiles)
-    options = BuildOptions(out=output, today=day, force=force, seam=seam, watermark=watermark)
+    paths = api.profiles_in(profiles)
     text = format is OutputFormat.text
     with _progress(len(paths), enabled=text) as listener:
-        outcomes = run_batch(paths, options, jobs, listener)
+        outcomes = api.build(
+            paths,
+            output,
+            today=day,
+            force=force,
+            seam=seam,
+            watermark=watermark,
+            preview=preview,
+            jobs=jobs,
+            listener=listener,
+        )
+    if report is not None:
+        err.print(f"报告：{api.write_report(outcomes, report)}", markup=False)
     if text:
         _print_outcomes(outcomes, force)
     else:
@@ -344,25 +371,9 @@ def build(
 
 
 def _build_failure(error: NumdossierError) -> dict[str, Any]:
-    code = {
-        ExitCode.environment: "BUILD-ENVIRONMENT",
-        ExitCode.internal: "BUILD-INTERNAL",
-    }.get(error.exit_code, "BUILD-INPUT")
-    return {
-        "severity": "error",
-        "code": code,
-        "field": None,
-        "file": getattr(error, "file", None),
-        "message": redact(error.message),
-        "hint": redact(error.hint or ""),
-    }
+    from .report import failure_finding
 
-
-def expand_profiles(paths: list[Path]) -> list[Path]:
-    """Folders stand for the profiles in them and in their subfolders; a quoted glob is expanded here."""
-    from .profile.find import find_profiles
-
-    return find_profiles(paths)
+    return {k: (redact(v) if isinstance(v, str) else v) for k, v in failure_finding(error).to_json().items()}
 
 
 @contextlib.contextmanager

@@ -1,0 +1,60 @@
+"""The library: `load`, `check`, `build` and `write_report` with typed results; the CLI calls the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from .batch import Listener, Outcome, run_batch
+from .check import CheckResult, check_profile
+from .pipeline import BuildOptions
+from .profile import LoadedProfile, load_profile
+from .report import write_report
+
+__all__ = ["CheckResult", "LoadedProfile", "Outcome", "build", "check", "load", "profiles_in", "write_report"]
+
+Paths = str | Path | Iterable[str | Path]
+
+
+def load(path: str | Path) -> LoadedProfile:
+    """One profile, validated; raises ProfileError listing every problem."""
+    return load_profile(path)
+
+
+def profiles_in(paths: Paths) -> list[Path]:
+    """Profiles named by files, folders (their *.toml and */*.toml) or glob patterns, in order."""
+    from .profile.find import find_profiles
+
+    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    return find_profiles([Path(p) for p in given])
+
+
+def check(profiles: Paths, today: dt.date | None = None) -> list[CheckResult]:
+    """Check every profile (files, folders or globs); no LibreOffice needed."""
+    day = today or dt.date.today()
+    return [check_profile(p, day) for p in profiles_in(profiles)]
+
+
+def build(
+    profiles: Paths,
+    out: str | Path = "out",
+    *,
+    today: dt.date | None = None,
+    force: bool = False,
+    seam: bool = False,
+    watermark: str | None = None,
+    preview: bool = False,
+    jobs: int | None = None,
+    listener: Listener | None = None,
+) -> list[Outcome]:
+    """Check and build every profile into OUT/<name>/; one failing dossier never stops the others."""
+    options = BuildOptions(
+        out=Path(out), today=today or dt.date.today(), force=force, seam=seam, watermark=watermark
+    )
+    outcomes = run_batch(profiles_in(profiles), options, jobs, listener)
+    if preview:
+        from .preview import write_previews
+
+        write_previews(outcomes, Path(out))
+    return outcomes

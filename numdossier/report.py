@@ -1,0 +1,155 @@
+"""`--report FILE.xlsx`: one row per profile and a sheet of every finding, ID numbers masked as everywhere."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ExitCode, NumdossierError, OutputError
+from .redact import redact
+from .rules.findings import Finding
+
+if TYPE_CHECKING:
+    from .batch import Outcome
+    from .check import CheckResult
+
+PROFILE_COLUMNS = ("材料包", "配置文件", "类型", "结果", "错误", "警告", "页数", "输出")
+FINDING_COLUMNS = ("材料包", "级别", "代码", "字段或文件", "说明", "提示")
+WIDTHS = {"材料包": 18, "配置文件": 30, "结果": 16, "输出": 40, "字段或文件": 30, "说明": 60, "提示": 60}
+
+
+def failure_finding(error: NumdossierError) -> Finding:
+    """Why a dossier could not be built, as a finding (BUILD-INPUT / -ENVIRONMENT / -INTERNAL)."""
+    code = {ExitCode.environment: "BUILD-ENVIRONMENT", ExitCode.internal: "BUILD-INTERNAL"}.get(
+        error.exit_code, "BUILD-INPUT"
+    )
+    return Finding("error", code, error.message, error.hint or "", None, getattr(error, "file", None))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One profile of the report."""
+
+    name: str
+    profile: str
+    kind: str
+    result: str
+    findings: list[Finding]
+    pages: int | None = None
+    output: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+
+def _name(check: CheckResult) -> str:
+    return check.loaded.name if check.loaded is not None else Path(check.profile).stem
+
+
+def rows_of(results: Sequence[CheckResult | Outcome]) -> list[ReportRow]:
+    """Report rows from `check` results or `build` outcomes."""
+    from .batch import Outcome
+
+    rows = []
+    for r in results:
+        if isinstance(r, Outcome):
+            findings = list(r.check.findings)
+            if r.error is not None:
+                findings.append(failure_finding(r.error))
+            if r.built is not None:
+                result = "已生成（--force，有错误）" if r.forced else "已生成"
+            else:
+                result = "生成失败" if r.error is not None else "有错误，未生成"
+            rows.append(
+                ReportRow(
+                    _name(r.check),
+                    r.check.profile,
+                    r.check.kind or "",
+                    result,
+                    findings,
+                    r.built.pages if r.built else None,
+                    str(r.built.folder / "dossier.pdf") if r.built else None,
+                )
+            )
+        else:
+            rows.append(
+                ReportRow(_name(r), r.profile, r.kind or "", "通过" if r.ok else "有错误", list(r.findings))
+            )
+    return rows
+
+
+def write_report(results: Sequence[CheckResult | Outcome], target: str | Path) -> Path:
+    """Write the spreadsheet report (atomic: a half-written report never replaces the previous one)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    target = Path(target)
+    if target.suffix.lower() != ".xlsx":
+        raise OutputError(f"{target}: 报告只能写成 .xlsx 文件。", "请把报告文件名改为 *.xlsx。")
+    rows = rows_of(results)
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "材料"
+    findings = book.create_sheet("问题")
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    red = PatternFill("solid", fgColor="F8CBAD")
+    yellow = PatternFill("solid", fgColor="FFE699")
+    green = PatternFill("solid", fgColor="C6EFCE")
+    for sheet, columns in ((summary, PROFILE_COLUMNS), (findings, FINDING_COLUMNS)):
+        sheet.append(list(columns))
+        for index, title in enumerate(columns, 1):
+            cell = sheet.cell(row=1, column=index)
+            cell.font, cell.fill = bold, head_fill
+            sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(title, 10)
+        sheet.freeze_panes = "A2"
+    for row in rows:
+        values: list[Any] = [
+            row.name,
+            row.profile,
+            row.kind,
+            row.result,
+            row.errors,
+            row.warnings,
+            row.pages,
+            row.output,
+        ]
+        summary.append(values)
+        summary.cell(row=summary.max_row, column=4).fill = red if row.errors else green
+        for f in row.findings:
+            findings.append(
+                [
+                    row.name,
+                    "错误" if f.severity == "error" else "警告",
+                    f.code,
+                    redact(f.field or f.file or ""),
+                    redact(f.message),
+                    redact(f.hint),
+                ]
+            )
+            findings.cell(row=findings.max_row, column=2).fill = red if f.severity == "error" else yellow
+            for column in (5, 6):
+                findings.cell(row=findings.max_row, column=column).alignment = Alignment(
+                    wrap_text=True, vertical="top"
+                )
+    for sheet in (summary, findings):
+        sheet.auto_filter.ref = sheet.dimensions
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        book.save(temp)
+        os.replace(temp, target)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        raise OutputError(f"无法写入报告 {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
+    return target
