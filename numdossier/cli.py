@@ -160,7 +160,7 @@ def import_(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
     today: Today = None,
 ) -> int:
-    """从表格导入配置：每行一个客户，生成 DIR/<name>.toml 并逐份检查；问题标明单元格（如 profiles!B7）。
+    """从表格导入配置：每行一个客户，生成 DIR/<name>/profile.toml 并逐份检查；问题标明单元格（如 profiles!B7）。
 
     列名为配置字段路径（company.name、legal_rep.id_number）；分支机构等列表写在同名的工作表中，按 name 对应，
     或写成编号列 branches[0].city。用 --template 生成带说明、下拉选项和文本格式的空白模板。

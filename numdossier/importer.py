@@ -1,4 +1,5 @@
-"""`import`: one profile per spreadsheet row (.xlsx via openpyxl, or .csv), each checked; problems name the cell.
+"""`import`: one client folder per spreadsheet row (.xlsx via openpyxl, or .csv), each profile checked; problems
+name the cell.
 
 The first sheet has one row per client and a column per profile path (sheets.layout); lists of tables
 come from further sheets keyed by the client's `name`, or from numbered columns (`branches[0].city`).
@@ -20,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import InputError, OutputError, UsageError
-from .profile.loader import _describe, field_path
+from .profile.loader import _describe_group, _group, field_path
 from .rules.findings import Finding
 from .sheets import HEADER_ROWS, KEY, MAIN_SHEET, Column, Layout, layout
 
@@ -552,8 +553,11 @@ def _is_table(value: Any) -> bool:
 def import_profiles(
     source: Path, kind: str, out: Path, *, force: bool = False, today: dt.date | None = None
 ) -> ImportResult:
-    """Write DIR/<name>.toml for every valid row and check each; every problem names its cell."""
+    """Write DIR/<name>/profile.toml for every valid row and check each; every problem names its cell.
+
+    Attachment paths in the sheet are relative to the client's folder DIR/<name>/, as in every profile."""
     from .check import check_profile
+    from .init import PROFILE_NAME
     from .schema import model_for_kind, schema_filename, with_directive, write_schema
 
     model = model_for_kind(kind)
@@ -568,7 +572,6 @@ def import_profiles(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"无法创建文件夹 {out}：{e.strerror}", "请检查路径和权限。") from None
-    schema_written = False
     for row in rows:
         imported = ImportedProfile(row.name, row.key_cell.address, None, list(row.problems))
         result.profiles.append(imported)
@@ -578,12 +581,14 @@ def import_profiles(
         try:
             profile = model.model_validate(data)
         except ValidationError as e:
-            for error in e.errors(include_url=False):
-                where = field_path(tuple(error["loc"]))
-                message = _describe(error, model).split(": ", 1)[-1]
-                imported.problems.append(CellProblem("error", cell_for(row, where), where or None, message))
+            for group in _group(e.errors(include_url=False), model):
+                problem, hint = _describe_group(group, model)
+                where, _, message = problem.partition(": ")
+                where = where if " " not in where else field_path(tuple(group[0]["loc"]))
+                cell = cell_for(row, where)
+                imported.problems.append(CellProblem("error", cell, where or None, message, hint=hint or ""))
             continue
-        target = out / f"{row.name}.toml"
+        target = out / row.name / PROFILE_NAME  # one folder per client, its scans in its attachments/
         if target.exists() and not force:
             imported.problems.append(
                 CellProblem(
@@ -595,9 +600,8 @@ def import_profiles(
                 )
             )
             continue
-        if not schema_written:
-            write_schema(out, kind)
-            schema_written = True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_schema(target.parent, kind)
         dumped = profile.model_dump(mode="python", exclude_none=True)
         dumped["attachments"] = dumped.pop("attachments", {})  # last, as in the starter
         header = with_directive(

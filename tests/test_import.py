@@ -28,9 +28,9 @@ runner = CliRunner()
 
 @pytest.fixture
 def client(tmp_path: Path) -> Path:
-    """A folder with the n96 sample's attachments, where imported profiles are written."""
+    """clients/, where imported profiles are written, with the sample client's folder and its scans."""
     folder = tmp_path / "clients"
-    shutil.copytree(SAMPLE_DIR / "attachments", folder / "attachments")
+    shutil.copytree(SAMPLE_DIR / "attachments", folder / "qinghe-96" / "attachments")
     return folder
 
 
@@ -102,7 +102,8 @@ def test_every_kind_has_a_template_whose_columns_cover_its_sample(kind: str, tmp
     template = write_template(kind, tmp_path / f"{kind}.xlsx")
     workbook = fill(template, tmp_path / "filled.xlsx", [sample])
     folder = tmp_path / "out"
-    shutil.copytree(sample.parent / "attachments", folder / "attachments")
+    name = tomllib.loads(sample.read_text(encoding="utf-8")).get("name", sample.stem)
+    shutil.copytree(sample.parent / "attachments", folder / name / "attachments")
     result = import_profiles(workbook, kind, folder, today=TODAY)
     assert [(p.cell, p.code, p.message) for p in result.problems] == []
     (imported,) = result.profiles
@@ -177,7 +178,7 @@ def test_text_cell_problems_and_list_sheet_cells(filled: Path, client: Path) -> 
 
 def test_existing_profiles_need_force(filled: Path, client: Path) -> None:
     assert import_profiles(filled, "n96", client, today=TODAY).ok
-    profile = client / "qinghe-96.toml"
+    profile = client / "qinghe-96" / "profile.toml"
     profile.write_text("# mine\n", encoding="utf-8")
     result = import_profiles(filled, "n96", client, today=TODAY)
     assert not result.ok and "--force" in result.profiles[0].problems[0].hint
@@ -210,6 +211,7 @@ def test_csv_with_numbered_list_columns(tmp_path: Path, client: Path) -> None:
             row[f"n96.trunks[{i}].{key}"] = str(value).lower() if isinstance(value, bool) else str(value)
     import csv
 
+    shutil.copytree(SAMPLE_DIR / "attachments", client / "csv-client" / "attachments")
     source = tmp_path / "crm.csv"
     with source.open("w", encoding="gb18030", newline="") as f:  # Excel's "CSV" on a Chinese system
         writer = csv.DictWriter(f, fieldnames=list(row))
@@ -219,7 +221,7 @@ def test_csv_with_numbered_list_columns(tmp_path: Path, client: Path) -> None:
         app, ["import", str(source), "--kind", "n96", "-o", str(client), "--today", "2026-11-23"]
     )
     assert result.exit_code == 0, result.output
-    model = load_profile(client / "csv-client.toml").model
+    model = load_profile(client / "csv-client" / "profile.toml").model
     original = load_profile(SAMPLE).model
     assert model.branches == original.branches and model.n96 == original.n96
     assert model.signing.date == original.signing.date
@@ -235,7 +237,7 @@ def test_unknown_columns_and_missing_key(tmp_path: Path, client: Path) -> None:
     source.write_text("company.name\ny\n", encoding="utf-8")
     result = import_profiles(source, "n96", client, today=TODAY)
     assert "缺少 name 列" in result.problems[0].message
-    assert not list(client.glob("*.toml"))
+    assert not list(client.glob("*/*.toml"))
 
 
 def test_toml_writer_round_trips() -> None:
@@ -257,7 +259,7 @@ def test_round_trip_template_to_built_dossier(filled: Path, client: Path, tmp_pa
         app, ["import", str(filled), "--kind", "n96", "-o", str(client), "--today", "2026-11-23"]
     )
     assert result.exit_code == 0, result.output
-    profile = client / "qinghe-96.toml"
+    profile = client / "qinghe-96" / "profile.toml"
     check = runner.invoke(app, ["check", str(profile), "--today", "2026-11-23", "--format", "json"])
     assert check.exit_code == 0 and json.loads(check.stdout)[0]["errors"] == 0
     out = tmp_path / "out"

@@ -109,10 +109,11 @@ def test_readme_script_is_ten_lines() -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The README's script run in a folder holding clients/ (the sample and a broken copy)."""
     root = tmp_path_factory.mktemp("readme")
-    folder = root / "clients"
-    shutil.copytree(SAMPLE_DIR, folder)
+    shutil.copytree(SAMPLE_DIR, root / "clients" / "qinghe-96")
+    broken = root / "clients" / "broken-96"
+    shutil.copytree(SAMPLE_DIR, broken)
     text = SAMPLE.read_text(encoding="utf-8")
-    (folder / "broken-96.toml").write_text(
+    (broken / SAMPLE.name).write_text(
         text.replace('name = "qinghe-96"', 'name = "broken-96"').replace("330106198503120036", BAD_ID),
         encoding="utf-8",
     )
@@ -126,7 +127,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 def test_readme_script_builds_and_writes_the_report(built: dict) -> None:
     run = built["run"]
     assert run.returncode == 1, run.stderr  # broken-96 is not built
-    assert "✓ clients/qinghe-96.toml" in run.stdout and "✗ clients/broken-96.toml" in run.stdout
+    assert (
+        "✓ clients/qinghe-96/qinghe-96.toml" in run.stdout
+        and "✗ clients/broken-96/qinghe-96.toml" in run.stdout
+    )
     book = load_workbook(built["out"] / "report.xlsx")
     rows = {r[0]: r for r in list(book["材料"].iter_rows(values_only=True))[1:]}
     manifest = json.loads((built["out"] / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
