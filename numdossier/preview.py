@@ -55,6 +55,7 @@ def _font_file() -> tuple[str, int] | None:
     return None
 
 
+@cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from PIL import ImageFont
 
