@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ProfileError
-from .kinds import load_checklist
+from .kinds import load_checklist, registry
 from .profile import LoadedProfile, load_profile
 from .rules import attachments, formats
 from .rules.context import RuleContext
@@ -41,12 +39,9 @@ class CheckResult:
 
 
 def kind_rules(kind: str, profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
-    """The rules of numdossier.rules.<kind>, when that module exists."""
-    if not re.fullmatch(r"[a-z0-9_]+", kind) or importlib.util.find_spec(f"numdossier.rules.{kind}") is None:
-        return []
-    module = importlib.import_module(f"numdossier.rules.{kind}")
-    found: list[Finding] = module.rules(profile, ctx)
-    return found
+    """The rules the kind declares (kind.toml `rules`); none for a kind without rules."""
+    found = registry.find(kind)
+    return found.rules(profile, ctx) if found is not None else []
 
 
 def _without_repeats(attachment: list[Finding], kind: list[Finding]) -> list[Finding]:

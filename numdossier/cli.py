@@ -66,11 +66,16 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-class Kind(StrEnum):
-    n96 = "n96"
-    n95 = "n95"
-    n400 = "n400"
-    ucc = "ucc"
+def _kind_names() -> list[str]:
+    from .kinds import registry
+
+    return registry.names()
+
+
+def _kind_help() -> str:
+    from .kinds import registry
+
+    return "申请类型：" + " / ".join(f"{k}（{registry.get(k).title}）" for k in registry.names())
 
 
 Format = Annotated[OutputFormat, typer.Option("--format", help="输出格式：text 或 json")]
@@ -120,13 +125,13 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
 @guarded
 def init(
     path: Annotated[Path, typer.Argument(help="要创建的配置文件路径，如 mycompany.toml")],
-    kind: Annotated[Kind, typer.Option("--kind", help="申请类型：n96 / n95 / n400 / ucc")],
+    kind: Annotated[str, typer.Option("--kind", help=_kind_help())],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> int:
     """写出一个带注释的示例配置文件，以及 attachments/README.md（需要扫描的材料清单）。"""
     from .init import init_profile
 
-    for written in init_profile(path, kind.value, force):
+    for written in init_profile(path, kind, force):
         err.print(f"已写入 {written}")
     return ExitCode.ok
 
@@ -134,12 +139,12 @@ def init(
 @app.command()
 @guarded
 def schema(
-    kind: Annotated[Kind, typer.Argument(help="申请类型：n96 / n95 / n400 / ucc")],
+    kind: Annotated[str, typer.Argument(help=_kind_help())],
 ) -> int:
     """输出该类型配置文件的 JSON Schema（供编辑器在输入时检查键和取值）。"""
     from .schema import schema_text
 
-    sys.stdout.write(schema_text(kind.value))
+    sys.stdout.write(schema_text(kind))
     return ExitCode.ok
 
 
@@ -149,13 +154,14 @@ def import_(
     source: Annotated[
         Path | None, typer.Argument(help="客户表格：.xlsx 或 .csv（每行一个客户）", show_default=False)
     ] = None,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="申请类型：n96 / n95 / n400 / ucc")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=_kind_help())] = None,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="配置文件输出文件夹；与 --template 一起时为 .xlsx 文件"),
     ] = None,
     template: Annotated[
-        Kind | None, typer.Option("--template", help="写出该类型的空白表格模板（.xlsx）")
+        str | None,
+        typer.Option("--template", help="写出该类型的空白表格模板（.xlsx）：" + " / ".join(_kind_names())),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
     today: Today = None,
@@ -170,13 +176,13 @@ def import_(
 
         if output is None:
             raise typer.BadParameter("请用 -o 给出模板文件名，如 -o clients.xlsx", param_hint="-o")
-        err.print(f"已写入 {write_template(template.value, output, force)}", markup=False)
+        err.print(f"已写入 {write_template(template, output, force)}", markup=False)
         return ExitCode.ok
     if source is None or kind is None:
         raise typer.BadParameter("请给出表格文件和 --kind，或用 --template 生成模板", param_hint="SOURCE")
     from .importer import import_profiles
 
-    result = import_profiles(source, kind.value, output or Path("."), force=force, today=_parse_today(today))
+    result = import_profiles(source, kind, output or Path("."), force=force, today=_parse_today(today))
     _print_import(result)
     return ExitCode.ok if result.ok else ExitCode.input_error
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import InputError, UsageError
-from .kinds import template_dir
-from .profile import KINDS, model_for, supported_kinds
+from .errors import InputError
+from .kinds import registry
 from .schema import schema_filename, with_directive, write_schema
 
 PROFILE_NAME = "profile.toml"  # the profile of a client folder; its dossier takes the folder's name
@@ -29,8 +28,8 @@ def readme_kind(readme: Path) -> str | None:
         first = readme.read_text(encoding="utf-8").splitlines()[:1]
     except (OSError, UnicodeDecodeError):
         return None
-    for kind in KINDS:
-        template = template_dir(kind) / "attachments-README.md"
+    for kind in registry.names():
+        template = registry.get(kind).folder / "attachments-README.md"
         if template.is_file() and first == template.read_text(encoding="utf-8").splitlines()[:1]:
             return kind
     return None
@@ -50,10 +49,7 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
     VS Code (Even Better TOML) underlines a wrong key or value while the profile is typed. The schema is
     generated, not the user's: it is rewritten every time (several profiles of a folder share it).
     """
-    if kind not in KINDS:
-        raise UsageError(f"--kind {kind!r} 无效", f"应为以下之一：{', '.join(KINDS)}")
-    if model_for(kind) is None:
-        raise UsageError(f"本版本暂不支持 {kind!r}", f"当前支持：{', '.join(supported_kinds())}")
+    source = registry.get(kind).folder  # a UsageError naming the kinds if there is no such kind
     if path.exists() and not path.is_dir() and path.suffix.lower() != ".toml":
         raise InputError(
             f"{path} 已存在，不是文件夹。", "请给出客户文件夹（如 clients/acme）或 .toml 配置文件的路径。"
@@ -63,7 +59,6 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
         raise InputError(f"{path} 已存在，未覆盖。", "如需覆盖，请加 --force。")
     if path.is_dir():
         raise InputError(f"{path} 是一个文件夹。", "请给出客户文件夹（如 clients/acme）或配置文件的路径。")
-    source = template_dir(kind)
     readme = path.parent / "attachments" / "README.md"
     other_kind = readme_kind(readme) if readme.exists() else None
     if other_kind is not None and other_kind != kind:

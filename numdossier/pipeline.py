@@ -8,7 +8,6 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
-import importlib
 import json
 import os
 import secrets
@@ -22,7 +21,7 @@ from typing import Any
 from . import __version__
 from .convert import convert_all
 from .errors import AttachmentError, OutputError, TemplateError
-from .kinds import Checklist, Item, load_checklist, template_dir
+from .kinds import Checklist, Item, load_checklist, registry
 from .pdf import pages as gen
 from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, assemble
 from .pdf.overlay import OverlayPage, draw_overlay
@@ -120,10 +119,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _kind_module(kind: str) -> Any:
-    return importlib.import_module(f"numdossier.kinds.{kind}")
-
-
 def form_filename(no: int, item: Item) -> str:
     return f"{no:02d}-{item.title}.docx"
 
@@ -132,7 +127,7 @@ def form_filename(no: int, item: Item) -> str:
 
 
 def render_forms(d: Dossier) -> None:
-    kind = _kind_module(d.loaded.kind)
+    kind = registry.get(d.loaded.kind)
     folder = d.work / "forms"
     folder.mkdir()
     for no, item in d.items:
@@ -141,7 +136,7 @@ def render_forms(d: Dossier) -> None:
         if not item.template:
             raise TemplateError(f"清单项目 {item.id} 缺少 template。", "请检查 checklist.toml。")
         out = folder / form_filename(no, item)
-        template = template_dir(d.loaded.kind) / item.template
+        template = kind.folder / item.template
         render_docx(template, lambda tpl: kind.build_context(d.loaded, tpl), out)
         d.forms[item.id] = out
 

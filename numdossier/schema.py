@@ -15,9 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .kinds import template_dir
-from .profile import KINDS, ProfileBase, model_for, supported_kinds
+from .kinds import registry, template_dir
+from .profile import ProfileBase
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # The directive Taplo and Even Better TOML read on a profile's first lines (taplo: configuration/directives).
@@ -47,13 +46,8 @@ def schema_filename(kind: str) -> str:
 
 
 def model_for_kind(kind: str) -> type[ProfileBase]:
-    """The profile model of `kind`; a UsageError (exit 2) names the supported kinds when there is none."""
-    model = model_for(kind)
-    if model is None:
-        if kind in KINDS:
-            raise UsageError(f"本版本暂不支持 {kind!r}", f"当前支持：{', '.join(supported_kinds())}")
-        raise UsageError(f"未知的申请类型 {kind!r}", f"应为以下之一：{', '.join(supported_kinds())}")
-    return model
+    """The profile model of `kind`; a UsageError (exit 2) names the registered kinds when there is none."""
+    return registry.get(kind).model
 
 
 # --- descriptions from the starter profile ----------------------------------------------------------

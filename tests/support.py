@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import io
+import os
+import subprocess
 import sys
 import typing
 import zipfile
@@ -17,18 +18,19 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from pydantic import BaseModel
 
+from numdossier.kinds import registry
 from numdossier.profile import LoadedProfile
 from numdossier.render.engine import environment
 
 ROOT = Path(__file__).resolve().parents[1]
+EPOCH = "1795392000"  # 2026-11-23: builds are reproducible and the samples' dates are recent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def render(template: Path, loaded: LoadedProfile) -> bytes:
     """The template filled with the context its kind builds, as DOCX bytes."""
-    build_context = importlib.import_module(f"numdossier.kinds.{loaded.kind}").build_context
     tpl = DocxTemplate(str(template))
-    tpl.render(build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
+    tpl.render(registry.get(loaded.kind).build_context(loaded, tpl), jinja_env=environment(), autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -97,3 +99,24 @@ def printed_pages(item: dict[str, Any]) -> int:
     alone = sum(s["pages"] for s in item["sources"] if "as_card_on_pages" not in s)
     shared = {p for s in item["sources"] for p in s.get("as_card_on_pages", [])}
     return alone + len(shared)
+
+
+def sample_of(kind: str) -> Path:
+    """The kind's sample profile: the first samples/<kind>/*.toml."""
+    found = sorted((ROOT / "samples" / kind).glob("*.toml"))
+    assert found, f"samples/{kind}/ 中没有示例配置"
+    return found[0]
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`numdossier ARGS` in a fresh interpreter, with SOURCE_DATE_EPOCH set (reproducible output)."""
+    return subprocess.run(
+        [sys.executable, "-m", "numdossier.cli", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **(env or {})),
+        cwd=cwd,
+        timeout=600,
+    )

@@ -17,9 +17,10 @@ import pytest
 from PIL import Image
 
 from numdossier.check import check_loaded, inspect
-from numdossier.profile import LoadedProfile, model_for
-from numdossier.rules import n95 as rules_n95
-from numdossier.rules import n96 as rules_n96
+from numdossier.kinds import registry
+from numdossier.kinds.n95 import rules as rules_n95
+from numdossier.kinds.n96 import rules as rules_n96
+from numdossier.profile import LoadedProfile
 from numdossier.rules.codes import id_check, make_uscc
 from numdossier.rules.context import RuleContext
 from numdossier.rules.findings import Finding
@@ -28,7 +29,7 @@ from numdossier.rules.settings import Settings, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
-KINDS = ("n96", "n95", "n400", "ucc")
+KINDS = registry.names()
 REALWORLD = ROOT / "tests" / "resources" / "realworld"
 
 # Every code of spec/dossiers.md, "Rules for `check`" (a contract: scripts filter on them).
@@ -47,7 +48,7 @@ def sample_of(kind: str) -> Path:
     found = sorted((ROOT / "samples" / kind).glob("*.toml"))
     # every kind ships a sample: a missing one fails its tests rather than skipping them
     assert found, f"samples/{kind}/ has no profile"
-    assert model_for(kind) is not None, f"kind {kind} has no profile model"
+    assert registry.model_of(kind) is not None, f"kind {kind} has no profile model"
     return found[0]
 
 
@@ -108,7 +109,7 @@ def run(workdir: Path, kind: str, *mutations: Mutation, today: dt.date = TODAY) 
     data = tomllib.loads(copy.read_text(encoding="utf-8"))
     for mutate in mutations:
         mutate(data)
-    model_cls = model_for(kind)
+    model_cls = registry.model_of(kind)
     assert model_cls is not None
     loaded = LoadedProfile(
         path=copy, folder=copy.parent.resolve(), sha256="", model=model_cls.model_validate(data)
@@ -458,7 +459,7 @@ def summary_of(workdir: Path, kind: str, *mutations: Mutation) -> dict[str, Any]
     data = tomllib.loads(copy.read_text(encoding="utf-8"))
     for mutate in mutations:
         mutate(data)
-    model_cls = model_for(kind)
+    model_cls = registry.model_of(kind)
     assert model_cls is not None
     loaded = LoadedProfile(
         path=copy, folder=copy.parent.resolve(), sha256="", model=model_cls.model_validate(data)

@@ -136,23 +136,34 @@ class Checklist(BaseModel):
         return [item for item in self.items if item.applies(profile)]
 
 
-def templates_root() -> Path:
-    """Templates ship inside the wheel (numdossier/templates); a source checkout has them at the top."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
 def template_dir(kind: str) -> Path:
-    return templates_root() / kind
+    """The folder of a registered kind's data (templates/<kind>/)."""
+    from .registry import get
+
+    return get(kind).folder
 
 
 @cache
 def load_checklist(kind: str) -> Checklist:
-    path = template_dir(kind) / "checklist.toml"
+    """The built-in checklist of a registered kind, checked against the kind's templates."""
+    return read_checklist(template_dir(kind) / "checklist.toml", kind)
+
+
+def read_checklist(path: Path, kind: str) -> Checklist:
+    """A checklist file of `kind`: valid items, the right kind, a template for every form item."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Checklist.model_validate(data)
+        checklist = Checklist.model_validate(data)
     except (OSError, tomllib.TOMLDecodeError, ValueError) as e:
-        raise TemplateError(f"{path}: 清单数据无法读取：{e}", "请重新安装 numdossier。") from e
+        raise TemplateError(f"{path}: 清单数据无法读取：{e}", "请检查 checklist.toml。") from e
+    problems = []
+    if checklist.kind != kind:
+        problems.append(f"kind = {checklist.kind!r}，应为 {kind!r}")
+    ids = [item.id for item in checklist.items]
+    problems += [f"项目 {i!r} 重复" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    for item in checklist.items:
+        if item.source == "form" and not item.template:
+            problems.append(f"项目 {item.id!r} 缺少 template")
+    if problems:
+        raise TemplateError(f"{path}: " + "；".join(problems), "请检查 checklist.toml。")
+    return checklist

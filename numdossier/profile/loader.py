@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ProfileError
-from .model import KINDS, ProfileBase, model_for, supported_kinds
+from .model import ProfileBase
 
 MAX_PROFILE_BYTES = 5 * 1024 * 1024  # a profile is a few KiB; anything bigger is not a profile
 
@@ -450,21 +450,18 @@ def load_profile(path: str | Path) -> LoadedProfile:
     """Load and validate a profile; raises ProfileError listing every problem found."""
     path = Path(path)
     data = parse_toml(path)
+    from ..kinds import registry
+
     kind = data.get("kind")
+    kinds = registry.names()
     if kind is None:
         raise ProfileError(
-            str(path), ["kind: " + _say("missing")], _say("kind_missing_hint", kinds=", ".join(KINDS))
+            str(path), ["kind: " + _say("missing")], _say("kind_missing_hint", kinds=", ".join(kinds))
         )
-    model_cls = model_for(kind) if isinstance(kind, str) else None
+    model_cls = registry.model_of(kind) if isinstance(kind, str) else None
     if model_cls is None:
-        if kind in KINDS:
-            raise ProfileError(
-                str(path),
-                ["kind: " + _say("kind_unsupported", kind=kind)],
-                _say("kind_supported", kinds=", ".join(supported_kinds())),
-            )
-        close = difflib.get_close_matches(str(kind), KINDS, n=1, cutoff=0.5)
-        hint = _say("did_you_mean", close=close[0]) if close else _say("kind_one_of", kinds=", ".join(KINDS))
+        close = difflib.get_close_matches(str(kind), kinds, n=1, cutoff=0.5)
+        hint = _say("did_you_mean", close=close[0]) if close else _say("kind_one_of", kinds=", ".join(kinds))
         raise ProfileError(str(path), ["kind: " + _say("kind_unknown", kind=kind)], hint)
     try:
         model = model_cls.model_validate(data)

@@ -1,10 +1,9 @@
-"""The profile model (spec/profile.md, format 1): the tables every kind shares; kinds add theirs."""
+"""The profile model (spec/profile.md, format 1): the tables every kind shares; kinds add theirs
+(numdossier/kinds/<k>/profile.py, found through numdossier.kinds.registry)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -23,7 +22,6 @@ IdType = Literal[
     "passport",
 ]
 Carrier = Literal["中国电信", "中国移动", "中国联通", "中国广电"]
-KINDS = ("n96", "n95", "n400", "ucc")
 
 
 class Strict(BaseModel):
@@ -125,19 +123,3 @@ class ProfileBase(Strict):
         if self.name in (".", ".."):
             raise ValueError("name 不能是 '.' 或 '..'")
         return self
-
-
-def model_for(kind: str) -> type[ProfileBase] | None:
-    """The profile model of a kind: the `Profile` class of numdossier.profile.<kind>, if that exists.
-
-    Discovered by module name, so that adding a kind is adding its module (and its templates folder).
-    """
-    if kind not in KINDS or importlib.util.find_spec(f"numdossier.profile.{kind}") is None:
-        return None
-    module = importlib.import_module(f"numdossier.profile.{kind}")
-    profile: type[ProfileBase] = module.Profile
-    return profile
-
-
-def supported_kinds() -> list[str]:
-    return [k for k in KINDS if model_for(k) is not None]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +15,9 @@ from ..profile import LoadedProfile
 from .findings import Finding
 from .messages import error, warning
 
-# Whose ID copies an attachment key holds: a passport needs its photo page only, cards need both sides.
-ID_HOLDERS = {"legal_rep_id": "legal_rep", "contact_id": "number_contact", "agent_id": "agent"}
+# Whose ID copies an attachment key holds (a kind adds its people in kind.toml `id_holders`): a passport
+# needs its photo page only, cards need both sides.
+ID_HOLDERS = {"legal_rep_id": "legal_rep", "contact_id": "number_contact"}
 ONE_SIDED_ID_TYPES = ("passport",)
 
 
@@ -67,25 +67,16 @@ def references(loaded: LoadedProfile, checklist: Checklist, profile: dict[str, A
 
 
 def extra_references(loaded: LoadedProfile, profile: Mapping[str, Any] | None = None) -> list[AttachmentRef]:
-    """Files the kind's forms embed (e.g. n96.topology_image): the `embedded` fields of rules/data/kinds.toml,
-    else numdossier.kinds.<kind>.extra_files (importing that module loads python-docx: slow for `check`)."""
-    from .context import get, kind_data
+    """Files the kind's forms embed (e.g. n96.topology_image): the `embedded` fields of its kind.toml."""
+    from .context import get, kind_spec
 
-    declared = kind_data().get(loaded.kind, {}).get("embedded")
-    if declared is not None:
-        data = profile if profile is not None else loaded.model.model_dump(mode="python")
-        refs = []
-        for path in declared:
-            value = get(data, path)
-            if isinstance(value, str) and value.strip():
-                refs.append(AttachmentRef(path, value.strip()))
-        return refs
-    try:
-        kind = importlib.import_module(f"numdossier.kinds.{loaded.kind}")
-    except ImportError:  # the kind's form module is not there (yet): nothing embedded to inspect
-        return []
-    extra: Callable[[Any], list[tuple[str, str]]] | None = getattr(kind, "extra_files", None)
-    return [AttachmentRef(f, p) for f, p in extra(loaded.model)] if extra is not None else []
+    data = profile if profile is not None else loaded.model.model_dump(mode="python")
+    refs = []
+    for path in kind_spec(loaded.kind).embedded:
+        value = get(data, path)
+        if isinstance(value, str) and value.strip():
+            refs.append(AttachmentRef(path, value.strip()))
+    return refs
 
 
 def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150) -> FileReport:
@@ -250,7 +241,9 @@ def _digest(path: Path) -> str:
 
 
 def _needs_two_sides(profile: Mapping[str, Any], key: str) -> bool:
-    holder = ID_HOLDERS.get(key)
+    from .context import kind_spec
+
+    holder = (ID_HOLDERS | kind_spec(str(profile.get("kind", ""))).id_holders).get(key)
     person = profile.get(holder) if holder else None
     id_type = person.get("id_type") if isinstance(person, Mapping) else None
     return id_type not in ONE_SIDED_ID_TYPES

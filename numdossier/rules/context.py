@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from ..kinds.registry import KindSpec
 from .settings import Settings, settings
 
-KINDS_DATA = Path(__file__).resolve().parent / "data" / "kinds.toml"
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -70,10 +67,12 @@ def is_empty(value: Any) -> bool:
     return False
 
 
-@cache
-def kind_data() -> dict[str, Any]:
-    """rules/data/kinds.toml: required fields and signature places per kind."""
-    return tomllib.loads(KINDS_DATA.read_text(encoding="utf-8"))
+def kind_spec(kind: str) -> KindSpec:
+    """What the kind declares in its kind.toml (an empty declaration for a kind nobody registered)."""
+    from ..kinds import registry
+
+    found = registry.find(kind)
+    return found.spec if found is not None else KindSpec(title=kind)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -5,24 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..kinds.registry import KindSpec
 from . import validators as v
 from .codes import mask_id, mask_phone
-from .context import RuleContext, add_months, get, is_empty, kind_data, text
+from .context import RuleContext, add_months, get, is_empty, kind_spec, text
 from .findings import Finding
 from .messages import error, finding, warning
 
-# The people of a profile whose phones and IDs are checked, with the keys of their phone fields.
-PERSONS = ("legal_rep", "number_contact", "service_head", "agent")
-OFFICE_PHONES = ("legal_rep.office_phone", "number_contact.office_phone", "service_head.office_phone")
-MOBILES = ("legal_rep.mobile", "number_contact.mobile", "service_head.mobile", "agent.mobile")
-EMAILS = ("number_contact.email", "agent.email")
-PLATFORM_SITES = ("n96.platform_sites", "n95.platform_sites")
+# The fields every kind's forms print; a kind adds its own (kind.toml `required`).
+SHARED_REQUIRED = (
+    "company.name",
+    "company.uscc",
+    "company.address",
+    "company.postcode",
+    "legal_rep.name",
+    "legal_rep.id_number",
+    "number_contact.name",
+    "number_contact.mobile",
+)
+# The phones every profile has; a kind declares its other people's (kind.toml `mobiles`, `office_phones`,
+# `phones`, `emails`, `addresses`, `numbers_in_use`).
+OFFICE_PHONES = ("legal_rep.office_phone", "number_contact.office_phone")
+MOBILES = ("legal_rep.mobile", "number_contact.mobile")
+EMAILS = ("number_contact.email",)
+
+
+def _spec(profile: dict[str, Any]) -> KindSpec:
+    return kind_spec(str(profile.get("kind", "")))
 
 
 def required_fields(profile: dict[str, Any]) -> list[str]:
-    data = kind_data()
-    kind = str(profile.get("kind", ""))
-    return [*data["shared"]["required"], *data.get(kind, {}).get("required", [])]
+    return [*SHARED_REQUIRED, *_spec(profile).required]
 
 
 def completeness(profile: dict[str, Any]) -> list[Finding]:
@@ -120,11 +133,12 @@ def expiry_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
 
 def phone_rules(profile: dict[str, Any]) -> list[Finding]:
     found: list[Finding] = []
-    for path in MOBILES:
+    spec = _spec(profile)
+    for path in (*MOBILES, *spec.mobiles):
         value = text(profile, path)
         if value and not v.is_mobile(value):
             found.append(error("PHONE-MOBILE.invalid", path, value=mask_phone(value)))
-    for path in OFFICE_PHONES:
+    for path in (*OFFICE_PHONES, *spec.office_phones):
         value = text(profile, path)
         if not value or v.is_fixed(value):
             continue
@@ -132,11 +146,13 @@ def phone_rules(profile: dict[str, Any]) -> list[Finding]:
             found.append(warning("PHONE-FIXED.not_fixed", path, value=mask_phone(value)))
         else:
             found.append(error("PHONE-FIXED.invalid", path, value=mask_phone(value)))
-    agent_phone = text(profile, "agent.phone")
-    if agent_phone and v.phone_kind(agent_phone) not in ("fixed", "mobile"):
-        found.append(error("PHONE-FIXED.invalid", "agent.phone", value=mask_phone(agent_phone)))
-    for i, number in enumerate(get(profile, "current_numbers.numbers") or []):
-        found += current_number_rules(str(number).strip(), f"current_numbers.numbers[{i}]")
+    for path in spec.phones:  # fixed or mobile
+        value = text(profile, path)
+        if value and v.phone_kind(value) not in ("fixed", "mobile"):
+            found.append(error("PHONE-FIXED.invalid", path, value=mask_phone(value)))
+    for path in spec.numbers_in_use:
+        for i, number in enumerate(get(profile, path) or []):
+            found += current_number_rules(str(number).strip(), f"{path}[{i}]")
     return found
 
 
@@ -158,14 +174,15 @@ def other_format_rules(profile: dict[str, Any]) -> list[Finding]:
     postcode = text(profile, "company.postcode")
     if postcode and not v.is_postcode(postcode):
         found.append(error("POSTCODE.invalid", "company.postcode", value=postcode))
-    for path in EMAILS:
+    spec = _spec(profile)
+    for path in (*EMAILS, *spec.emails):
         value = text(profile, path)
         if value and not v.is_email(value):
             found.append(error("EMAIL.invalid", path, value=value))
     address = text(profile, "company.address")
     if address and not v.has_house_number(address):
         found.append(warning("ADDRESS-HOUSE-NUMBER.missing", "company.address", value=address))
-    for path in PLATFORM_SITES:
+    for path in spec.addresses:
         for i, site in enumerate(get(profile, path) or []):
             if isinstance(site, str) and site.strip() and not v.has_house_number(site):
                 found.append(warning("ADDRESS-HOUSE-NUMBER.missing", f"{path}[{i}]", value=site.strip()))

@@ -22,7 +22,16 @@ def language() -> str:
 
 @cache
 def catalogue() -> dict[str, Any]:
-    return tomllib.loads(DATA.read_text(encoding="utf-8"))
+    """The shared catalogue with every registered kind's messages.toml merged into its sections."""
+    from ..kinds import registry
+
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    for name in registry.names():
+        path = registry.get(name).folder / "messages.toml"
+        if path.is_file():
+            for section, entries in tomllib.loads(path.read_text(encoding="utf-8")).items():
+                data.setdefault(section, {}).update(entries)
+    return data
 
 
 def text(key: str, /, **values: Any) -> str:

@@ -37,5 +37,10 @@ class Settings:
 
 @cache
 def settings() -> Settings:
-    """The settings, read once per process."""
-    return Settings(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    """The settings, read once per process: the shared ones and every registered kind's [settings]."""
+    from ..kinds import registry
+
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    for name in registry.names():
+        data["defaults"] |= registry.get(name).spec.settings
+    return Settings(data)

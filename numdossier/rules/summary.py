@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import RuleContext, get, kind_data, text
+from .context import RuleContext, kind_spec
 from .divisions import Province, divisions
 from .messages import text as ui
 
@@ -22,37 +22,28 @@ def summarise(
     }
 
 
-def _branch_province(profile: dict[str, Any]) -> Province | None:
+def branch_province(profile: dict[str, Any]) -> Province | None:
+    """The one province all branches are in, or None."""
     found = {divisions().province(str(b.get("province") or "")) for b in profile.get("branches") or []}
     found.discard(None)
     return found.pop() if len(found) == 1 else None
 
 
 def fee(profile: dict[str, Any], ctx: RuleContext) -> dict[str, Any]:
-    """码号资源占用费: the full rate by segment and length; half in the 12 western provinces."""
-    kind = ctx.kind
-    if kind == "ucc":
-        total = get(profile, "ucc.contract.total")
-        return {"amount": total, "basis": "contract", "text": ui("summary.fee_contract", total=_money(total))}
-    if kind not in ("n96", "n95"):
-        return {"amount": None, "basis": "none", "text": ui("summary.fee_none")}
-    region: Province | None
-    if kind == "n96":
-        digits = get(profile, "n96.digits")
-        digits = digits if digits in (5, 6) else 5
-        prefix = "96"
-        region = _branch_province(profile) or divisions().province_of_address(
-            text(profile, "company.address")
-        )
-        nationwide = False
-    else:
-        prefix = text(profile, "n95.prefix")
-        digits = 6 if prefix in ctx.setting("n95_six_digit_prefixes") else 5
-        prefix = prefix or "95"
-        nationwide = NATIONWIDE in [str(p).strip() for p in get(profile, "licence.provinces") or []]
-        region = None if nationwide else divisions().province_of_address(text(profile, "company.address"))
+    """The fee the kind states (kind.toml `fee`); a kind without one says no fee applies."""
+    from ..kinds import registry
+
+    kind = registry.find(ctx.kind)
+    stated = kind.fee(profile, ctx) if kind is not None else None
+    return stated if stated is not None else {"amount": None, "basis": "none", "text": ui("summary.fee_none")}
+
+
+def annual_fee(
+    ctx: RuleContext, setting: str, digits: int, prefix: str, region: Province | None, nationwide: bool
+) -> dict[str, Any]:
+    """码号资源占用费: the full rate (setting `<setting>_<digits>`) by region; half in the 12 western provinces."""
     name = region.name if region else None
-    full = ctx.setting(f"fee_{kind}_{digits}", province=name)
+    full = ctx.setting(f"{setting}_{digits}", province=name)
     western = name is not None and name in ctx.setting("western_provinces")
     amount = full * ctx.setting("western_fee_factor") if western else full
     amount = int(amount) if float(amount).is_integer() else amount
@@ -65,11 +56,11 @@ def fee(profile: dict[str, Any], ctx: RuleContext) -> dict[str, Any]:
         "western": western,
         "digits": digits,
         "basis": "nationwide" if nationwide else ("province" if name else "unknown"),
-        "text": ui(key, amount=_money(amount), full=_money(full), digits=digits, prefix=prefix, region=where),
+        "text": ui(key, amount=money(amount), full=money(full), digits=digits, prefix=prefix, region=where),
     }
 
 
-def _money(value: Any) -> str:
+def money(value: Any) -> str:
     if isinstance(value, int | float):
         return f"{value:,.2f}".removesuffix(".00")
     return "?"
@@ -77,18 +68,18 @@ def _money(value: Any) -> str:
 
 def signatures(profile: dict[str, Any], titles: dict[str, str]) -> list[dict[str, Any]]:
     """Who signs or seals which form, and where on it."""
-    places = kind_data().get(str(profile.get("kind")), {}).get("signatures", [])
+    places = kind_spec(str(profile.get("kind"))).signatures
     out = []
     for place in places:
-        title = titles.get(place["item"], place["item"])
+        title = titles.get(place.item, place.item)
         who, what, where = (
-            ui(f"roles.{place['who']}"),
-            ui(f"actions.{place['what']}"),
-            ui(f"places.{place['where']}"),
+            ui(f"roles.{place.who}"),
+            ui(f"actions.{place.what}"),
+            ui(f"places.{place.where}"),
         )
         out.append(
             {
-                "item": place["item"],
+                "item": place.item,
                 "title": title,
                 "who": who,
                 "what": what,
@@ -101,9 +92,9 @@ def signatures(profile: dict[str, Any], titles: dict[str, str]) -> list[dict[str
 
 def seal(profile: dict[str, Any], titles: dict[str, str], attachment_pages: int) -> dict[str, Any]:
     """How many pages need the company seal: every page, or the forms' seal places and every copy."""
-    data = kind_data().get(str(profile.get("kind")), {})
-    rule = data.get("seal", "forms_and_copies")
-    places = sum(1 for p in data.get("signatures", []) if p["who"] == "company")
+    spec = kind_spec(str(profile.get("kind")))
+    rule = spec.seal
+    places = sum(1 for p in spec.signatures if p.who == "company")
     key = "summary.seal_every_page" if rule == "every_page" else "summary.seal_forms_and_copies"
     return {
         "rule": rule,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .model import Carrier, Path, ProfileBase, Strict, Text
+from ...profile.model import Carrier, Path, ProfileBase, Strict, Text
 
 Holder = Literal["company", "legal_rep", "employee"]
 Money = float | int

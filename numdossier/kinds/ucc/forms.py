@@ -8,10 +8,10 @@ from typing import Any
 import cn2an
 from docxtpl import DocxTemplate
 
-from ..errors import TemplateError
-from ..profile import LoadedProfile
-from ..profile.ucc import UccProfile
-from ..render.engine import date_cn
+from ...errors import TemplateError
+from ...profile import LoadedProfile
+from ...render.engine import date_cn
+from .profile import UccProfile
 
 # 与本单位关系, printed in the destination table.
 HOLDER_LABELS = {"company": "本公司", "legal_rep": "法定代表人", "employee": "员工"}
@@ -40,11 +40,6 @@ def capital(value: float | int) -> str:
     if cents < 0:
         raise TemplateError(f"合同金额不能为负数：{value}", "请检查 ucc.contract.total。")
     return "人民币" + str(cn2an.an2cn(str(cents), "rmb"))
-
-
-def extra_files(profile: UccProfile) -> list[tuple[str, str]]:
-    """The forms embed no files; the phone bills are a checklist item of their own."""
-    return []
 
 
 def destination_rows(profile: UccProfile) -> list[dict[str, Any]]:

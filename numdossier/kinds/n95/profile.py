@@ -7,7 +7,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from .model import Branch, Carrier, CurrentNumbers, Equipment, Path, ProfileBase, Strict, Text, Trunk
+from ...profile.model import (
+    Branch,
+    Carrier,
+    CurrentNumbers,
+    Equipment,
+    Path,
+    ProfileBase,
+    Strict,
+    Text,
+    Trunk,
+)
 
 
 class Licence(Strict):

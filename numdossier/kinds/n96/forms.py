@@ -6,12 +6,12 @@ from typing import Any
 
 from docxtpl import DocxTemplate, InlineImage
 
-from ..errors import TemplateError
-from ..profile import LoadedProfile
-from ..profile.model import Trunk
-from ..profile.n96 import N96Profile
-from ..render.engine import date_cn
-from ..render.images import diagram
+from ...errors import TemplateError
+from ...profile import LoadedProfile
+from ...profile.model import Trunk
+from ...render.engine import date_cn
+from ...render.images import diagram
+from .profile import N96Profile
 
 # The 线路准备情况 table lists the basic carriers in this order, each with a checkbox.
 CARRIERS = ("中国电信", "中国移动", "中国联通", "中国广电")
@@ -43,12 +43,6 @@ def topology_image(loaded: LoadedProfile, tpl: DocxTemplate) -> InlineImage | st
     """The network diagram sized for the form (150 mm wide, shorter if it is tall), or "" if none."""
     assert isinstance(loaded.model, N96Profile)
     return diagram(loaded, tpl, loaded.model.n96.topology_image, "n96.topology_image")
-
-
-def extra_files(profile: N96Profile) -> list[tuple[str, str]]:
-    """Files the forms embed, for `check` to inspect like attachments."""
-    image = profile.n96.topology_image
-    return [("n96.topology_image", image)] if image else []
 
 
 def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:

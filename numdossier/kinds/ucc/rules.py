@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import validators as v
-from .codes import mask_id, mask_phone
-from .context import RuleContext, get, text
-from .findings import Finding
-from .formats import uscc_finding
-from .messages import error, warning
-from .messages import text as ui
+from ...rules import validators as v
+from ...rules.codes import mask_id, mask_phone
+from ...rules.context import RuleContext, get, text
+from ...rules.findings import Finding
+from ...rules.formats import uscc_finding
+from ...rules.messages import error, warning
+from ...rules.messages import text as ui
 
 
 def rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:

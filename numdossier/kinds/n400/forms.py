@@ -6,10 +6,10 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from ..errors import TemplateError
-from ..profile import LoadedProfile
-from ..profile.n400 import N400Profile
-from ..render.engine import date_cn
+from ...errors import TemplateError
+from ...profile import LoadedProfile
+from ...render.engine import date_cn
+from .profile import N400Profile
 
 DESTINATION_ROWS = 3  # the 业务需求单 always prints three 目的码 lines
 ID_TYPE_LABELS = {
@@ -35,11 +35,6 @@ def destination_rows(destinations: list[str]) -> list[dict[str, Any]]:
     numbers = list(destinations[:DESTINATION_ROWS])
     numbers += [""] * (DESTINATION_ROWS - len(numbers))
     return [{"no": n, "number": number} for n, number in enumerate(numbers, 1)]
-
-
-def extra_files(profile: N400Profile) -> list[tuple[str, str]]:
-    """The 400 forms embed no files."""
-    return []
 
 
 def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:

@@ -6,11 +6,11 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from ..errors import TemplateError
-from ..profile import LoadedProfile
-from ..profile.n95 import Licence, N95Profile
-from ..render.engine import date_cn
-from ..render.images import diagram
+from ...errors import TemplateError
+from ...profile import LoadedProfile
+from ...render.engine import date_cn
+from ...render.images import diagram
+from .profile import Licence, N95Profile
 
 # The services a 95 number is mainly used for (seed 001, 材料 3): the form's checkbox options.
 SERVICES = ("呼叫中心业务", "国内多方通信服务业务", "语音信箱业务")
@@ -35,12 +35,6 @@ def coverage(profile: N95Profile) -> dict[str, Any]:
 def _distinct(values: list[str]) -> list[str]:
     """In first-seen order, without blanks and without the word 全国 (printed as its own checkbox)."""
     return list(dict.fromkeys(v for v in values if v and v != NATIONWIDE))
-
-
-def extra_files(profile: N95Profile) -> list[tuple[str, str]]:
-    """Files the forms embed, for `check` to inspect like attachments."""
-    image = profile.n95.network_plan_image
-    return [("n95.network_plan_image", image)] if image else []
 
 
 def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .model import Carrier, IdType, ProfileBase, Strict, Text
+from ...profile.model import Carrier, IdType, ProfileBase, Strict, Text
 
 RequestType = Literal["开通", "撤机", "停机保号", "用户资料变更", "业务数据变更", "业务号码变更"]
 REQUEST_TYPES: tuple[str, ...] = ("开通", "撤机", "停机保号", "用户资料变更", "业务数据变更", "业务号码变更")

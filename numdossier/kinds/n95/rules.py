@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .context import RuleContext, add_months, get, text
-from .coverage import resolve_city
-from .divisions import divisions
-from .findings import Finding
-from .messages import error, warning
+from ...rules.context import RuleContext, add_months, get, text
+from ...rules.coverage import resolve_city
+from ...rules.divisions import divisions
+from ...rules.findings import Finding
+from ...rules.messages import error, warning
 
 NATIONWIDE = "全国"
 

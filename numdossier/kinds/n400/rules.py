@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import validators as v
-from .codes import mask_phone
-from .context import RuleContext, get, text
-from .divisions import divisions
-from .findings import Finding
-from .formats import id_findings
-from .messages import error
+from ...rules import validators as v
+from ...rules.codes import mask_phone
+from ...rules.context import RuleContext, get, text
+from ...rules.divisions import divisions
+from ...rules.findings import Finding
+from ...rules.formats import id_findings
+from ...rules.messages import error
 
 
 def rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .context import RuleContext, get, text
-from .coverage import resolve_city
-from .divisions import Province, divisions
-from .findings import Finding
-from .messages import error
+from ...rules.context import RuleContext, get, text
+from ...rules.coverage import resolve_city
+from ...rules.divisions import Province, divisions
+from ...rules.findings import Finding
+from ...rules.messages import error
 
 
 def rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:

@@ -6,7 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from .model import Branch, CurrentNumbers, Equipment, Path, ProfileBase, ServiceHead, Strict, Text, Trunk
+from ...profile.model import (
+    Branch,
+    CurrentNumbers,
+    Equipment,
+    Path,
+    ProfileBase,
+    ServiceHead,
+    Strict,
+    Text,
+    Trunk,
+)
 
 
 class N96(Strict):
