@@ -13,7 +13,7 @@ from jsonschema import Draft7Validator
 from typer.testing import CliRunner
 
 from numdossier.cli import app
-from numdossier.profile import supported_kinds
+from numdossier.kinds import registry
 from numdossier.schema import json_schema, schema_filename
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +44,7 @@ def sample_data(kind: str) -> dict[str, Any]:
     return as_json(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("kind", supported_kinds())
+@pytest.mark.parametrize("kind", registry.names())
 def test_schema_is_a_valid_draft7_schema_with_chinese_texts(kind: str) -> None:
     schema = json_schema(kind)
     Draft7Validator.check_schema(schema)
@@ -62,7 +62,7 @@ def test_every_sample_validates(sample: Path) -> None:
     assert problems(as_json(tomllib.loads(sample.read_text(encoding="utf-8")))) == []
 
 
-@pytest.mark.parametrize("kind", supported_kinds())
+@pytest.mark.parametrize("kind", registry.names())
 def test_every_starter_validates(kind: str) -> None:
     from numdossier.kinds import template_dir
 
