@@ -28,7 +28,7 @@ from .pdf.overlay import OverlayPage, draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
 from .render.engine import date_cn, environment
-from .rules.attachments import ID_HOLDERS, resolve
+from .rules.attachments import id_holders, resolve
 from .rules.findings import Finding
 from .rules.messages import catalogue
 from .rules.settings import settings
@@ -241,7 +241,7 @@ def _add_id_copies(d: Dossier, section: Section, key: str, files: list[tuple[Par
 def _side_labels(d: Dossier, key: str) -> Iterator[str]:
     """'法定代表人 周明远 · 居民身份证 正面', then 反面, then further sides by number."""
     words = catalogue()
-    role_key = ID_HOLDERS.get(key, "")
+    role_key = id_holders(d.loaded.kind).get(key, "")
     person = d.profile.get(role_key) or {}
     role = words["roles"].get(role_key, {}).get("zh", "")
     document = words["documents"].get(person.get("id_type", "resident_id"), {}).get("zh", "")

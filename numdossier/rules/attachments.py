@@ -21,6 +21,13 @@ ID_HOLDERS = {"legal_rep_id": "legal_rep", "contact_id": "number_contact"}
 ONE_SIDED_ID_TYPES = ("passport",)
 
 
+def id_holders(kind: str) -> dict[str, str]:
+    """Attachment key -> the person whose ID copy it holds: the shared ones and the kind's."""
+    from .context import kind_spec
+
+    return ID_HOLDERS | kind_spec(kind).id_holders
+
+
 @dataclass(frozen=True)
 class AttachmentRef:
     """A file named in the profile: the field that names it and the path as written."""
@@ -241,9 +248,7 @@ def _digest(path: Path) -> str:
 
 
 def _needs_two_sides(profile: Mapping[str, Any], key: str) -> bool:
-    from .context import kind_spec
-
-    holder = (ID_HOLDERS | kind_spec(str(profile.get("kind", ""))).id_holders).get(key)
+    holder = id_holders(str(profile.get("kind", ""))).get(key)
     person = profile.get(holder) if holder else None
     id_type = person.get("id_type") if isinstance(person, Mapping) else None
     return id_type not in ONE_SIDED_ID_TYPES
