@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from numdossier.cli import app
 from numdossier.errors import ExitCode
 from numdossier.importer import import_profiles, to_toml
-from numdossier.profile import load_profile, supported_kinds
+from numdossier.kinds import registry
+from numdossier.profile import load_profile
 from numdossier.sheets import HEADER_ROWS, MAIN_SHEET, layout, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +97,7 @@ def test_template_has_headers_comments_lists_and_text_columns(tmp_path: Path) ->
     assert again.exit_code == ExitCode.input_error and "--force" in again.output
 
 
-@pytest.mark.parametrize("kind", supported_kinds())
+@pytest.mark.parametrize("kind", registry.names())
 def test_every_kind_has_a_template_whose_columns_cover_its_sample(kind: str, tmp_path: Path) -> None:
     sample = next((ROOT / "samples" / kind).glob("*.toml"))
     template = write_template(kind, tmp_path / f"{kind}.xlsx")
