@@ -27,8 +27,11 @@ LATIN, SONG, HEI = "Times New Roman", "宋体", "黑体"
 YI, ER, SAN, XIAOSAN, XIAOSI, WU, XIAOWU = 26, 22, 16, 15, 12, 10.5, 9
 HINT_GREY = RGBColor(0x59, 0x59, 0x59)
 A4_TWIPS = (11906, 16838)
-# Left margin is wider for binding; the bottom 25 mm stay empty for the 第 N 页 overlay.
-MARGINS_MM = {"top": 25, "bottom": 25, "left": 25, "right": 20}
+# Left margin is wider for binding. The bottom keeps every page's seal zone free: the 20 mm page-number
+# band of the overlay, a 42 mm seal placeholder above it and 2 mm to spare (pdf/placement.py puts the
+# placeholder of a page without a 盖章 label in its emptiest area, which is then always this zone).
+SEAL_ZONE_BOTTOM_MM = 20 + 42 + 2
+MARGINS_MM = {"top": 25, "bottom": SEAL_ZONE_BOTTOM_MM, "left": 25, "right": 20}
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 # The pipeline centres a 42 mm seal placeholder on each "盖章": keep ≥ 22 mm free above and below it.
 SEAL_GAP_MM = 22

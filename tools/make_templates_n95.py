@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
+from docx.shared import Mm
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_templates import (  # noqa: E402  (the sibling builder is not a package)
@@ -418,6 +420,9 @@ COMMITMENTS = [
 
 def commitment(path: Path) -> None:
     doc = new_document("电话接入号码使用承诺书")
+    # One page whose seal goes on its own 盖章 label (sign_block keeps room around it), so it needs no
+    # free seal zone at its foot: the usual 25 mm keep the page-number band free and the text on one page.
+    doc.sections[0].bottom_margin = Mm(25)
     par(doc, R("电话接入号码使用承诺书", east=HEI), size=ER, align=CENTER, after_mm=4)
     body = partial(par, doc, size=XIAOSI, line=1.1)  # one page with the signature block, as in seed 000
     body("工业和信息化部：")

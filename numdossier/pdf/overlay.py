@@ -46,6 +46,10 @@ def _define_forms(c: Canvas, font: str) -> None:
     c.setLineWidth(0.8)
     c.setDash(4, 3)
     c.circle(0, 0, r, stroke=1, fill=0)
+    c.endForm()
+    # the words apart from the ring: on a form's 盖章 label they move to a blank line of the circle
+    c.beginForm("seal-words", lowerx=-r, lowery=-6, upperx=r, uppery=6)
+    c.setFillColor(SEAL_RED)
     c.setFont(font, 9)
     c.drawCentredString(0, -3, SEAL_TEXT)
     c.endForm()
@@ -75,10 +79,13 @@ def draw_overlay(
         c.setFont(font, 10.5)
         c.setFillColor(Color(0, 0, 0))
         c.drawCentredString(width / 2, 10 * mm, page_label(number, total))
-        for x, y, _ in page.seals:
+        for seal in page.seals:
             c.saveState()
-            c.translate(x, y)
+            c.translate(seal.x, seal.y)
             c.doForm("seal")
+            if seal.words_dy is not None:
+                c.translate(0, seal.words_dy)
+                c.doForm("seal-words")
             c.restoreState()
         if seam:
             c.saveState()

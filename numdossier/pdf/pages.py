@@ -26,8 +26,9 @@ from reportlab.platypus.flowables import Flowable
 
 from .fonts import cjk_font
 
-# Bottom margin keeps the page-number band (the lowest 20 mm) free for the overlay.
-MARGINS = {"leftMargin": 22 * mm, "rightMargin": 22 * mm, "topMargin": 25 * mm, "bottomMargin": 28 * mm}
+# Bottom margin keeps the page-number band (the lowest 20 mm) and the seal zone above it (42 mm and 2 to
+# spare) free: the placeholder of a page without 盖章 goes to its emptiest area, which is then this zone.
+MARGINS = {"leftMargin": 22 * mm, "rightMargin": 22 * mm, "topMargin": 25 * mm, "bottomMargin": 64 * mm}
 
 
 @dataclass(frozen=True)
@@ -165,14 +166,15 @@ def cover_story(data: CoverData) -> list[Flowable]:
         hAlign="RIGHT",
         style=[("FONT", (0, 0), (-1, -1), cjk_font())],
     )
+    # (the spaces fit the cover on one page above the seal zone that MARGINS keep free)
     story: list[Flowable] = [
-        Spacer(1, 30 * mm),
+        Spacer(1, 20 * mm),
         _p(data.title, s["title"]),
         Spacer(1, 4 * mm),
         _p(data.subtitle, s["subtitle"]),
-        Spacer(1, 30 * mm),
+        Spacer(1, 18 * mm),
         info,
-        Spacer(1, 30 * mm),
+        Spacer(1, 16 * mm),
         KeepTogether([sign]),
     ]
     return story

@@ -34,11 +34,16 @@ DATE_BLANK = re.compile(r"(?<![0-9０-９\s])\s*年[ \u3000]+月[ \u3000]+日")
 
 
 class Seal(NamedTuple):
-    """A placeholder centre (PDF points, origin bottom-left); at_label: on a form's 盖章 words."""
+    """A placeholder centre (PDF points, origin bottom-left); at_label: on a form's 盖章 words.
+
+    words_dy: where the words 此处加盖公章 go, as the offset of their middle from the centre (points,
+    up positive); None where every line of the circle has the form's own text on it (no words then).
+    """
 
     x: float
     y: float
     at_label: bool = False
+    words_dy: float | None = 0.0
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,41 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     return _clamp((bx + 0.5) / scale, height - (by + 0.5) / scale, width, height)
 
 
+# The placeholder's words (overlay.SEAL_TEXT, 9 pt): about 19 x 3.2 mm; where the circle sits on a form's
+# 盖章 label they go on a line of the circle where the page is blank, tried from the middle outwards.
+WORDS_BOX = (21 * MM, 4.5 * MM)
+WORDS_OFFSETS_MM = (0.0, -6.0, 6.0, -10.0, 10.0, -14.0, 14.0)
+WORDS_DPI = 150
+WORDS_INK = 200  # grey levels below this are the form's ink (text, lines); anti-aliasing fringes are not
+WORDS_INK_SHARE = 0.002
+
+
+def _blank_line(page: pdfium.PdfPage, x: float, y: float) -> float | None:
+    """The offset from (x, y) of the first blank line for the placeholder's words, None if none is."""
+    width, height = page.get_size()
+    scale = WORDS_DPI / 72
+    w, h = WORDS_BOX
+    top_of_search = min(height, y + SEAL_RADIUS)
+    left = max(0.0, x - SEAL_RADIUS)
+    crop = (left, max(0.0, y - SEAL_RADIUS), max(0.0, width - x - SEAL_RADIUS), max(0.0, height - top_of_search))
+    image = page.render(scale=scale, grayscale=True, crop=crop).to_pil().convert("L")
+    ink = image.point(lambda v: 255 if v < WORDS_INK else 0)
+    for offset_mm in WORDS_OFFSETS_MM:
+        dy = offset_mm * MM
+        # the words' box in the rendered crop (pixels, origin top-left of the crop)
+        box = (
+            round((x - w / 2 - left) * scale),
+            round((top_of_search - (y + dy + h / 2)) * scale),
+            round((x + w / 2 - left) * scale),
+            round((top_of_search - (y + dy - h / 2)) * scale),
+        )
+        region = ink.crop(box)
+        inked = region.histogram()[255]
+        if inked <= WORDS_INK_SHARE * region.width * region.height:
+            return dy
+    return None
+
+
 def find_marks(
     pdf_path: Path, form: bool, pages: range | None = None
 ) -> tuple[list[PageMarks], list[Signature], list[DateBlank]]:
@@ -190,7 +230,7 @@ def find_marks(
                     if _other_party(textpage, (left, bottom, right, top)):
                         continue
                     x, y = _clamp((left + right) / 2, (bottom + top) / 2, width, height)
-                    page_marks.seals.append(Seal(x, y, at_label=True))
+                    page_marks.seals.append(Seal(x, y, at_label=True, words_dy=_blank_line(page, x, y)))
                 for _, box in _find(textpage, SIGN_WORD):
                     centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
                     signatures.append(Signature(offset, _who(textpage, box), *centre, _sign_box(box, width)))
