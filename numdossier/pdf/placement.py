@@ -189,7 +189,12 @@ def _blank_line(page: pdfium.PdfPage, x: float, y: float) -> float | None:
     w, h = WORDS_BOX
     top_of_search = min(height, y + SEAL_RADIUS)
     left = max(0.0, x - SEAL_RADIUS)
-    crop = (left, max(0.0, y - SEAL_RADIUS), max(0.0, width - x - SEAL_RADIUS), max(0.0, height - top_of_search))
+    crop = (
+        left,
+        max(0.0, y - SEAL_RADIUS),
+        max(0.0, width - x - SEAL_RADIUS),
+        max(0.0, height - top_of_search),
+    )
     image = page.render(scale=scale, grayscale=True, crop=crop).to_pil().convert("L")
     ink = image.point(lambda v: 255 if v < WORDS_INK else 0)
     for offset_mm in WORDS_OFFSETS_MM:
