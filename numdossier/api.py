@@ -47,10 +47,18 @@ def build(
     preview: bool = False,
     jobs: int | None = None,
     listener: Listener | None = None,
+    debug: bool = False,
 ) -> list[Outcome]:
-    """Check and build every profile into OUT/<name>/; one failing dossier never stops the others."""
+    """Check and build every profile into OUT/<name>/; one failing dossier never stops the others.
+
+    `debug`: also write OUT/<name>/build.log (the converter and all it said, personal numbers masked)."""
     options = BuildOptions(
-        out=Path(out), today=today or dt.date.today(), force=force, seam=seam, watermark=watermark
+        out=Path(out),
+        today=today or dt.date.today(),
+        force=force,
+        seam=seam,
+        watermark=watermark,
+        debug=debug,
     )
     outcomes = run_batch(profiles_in(profiles), options, jobs, listener)
     if preview:

@@ -4,22 +4,26 @@ then finish the dossiers in parallel; one failing dossier never stops the others
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import __version__
 from .check import CheckResult, check_profile
-from .convert.libreoffice import convert_grouped, kill_running
+from .convert.libreoffice import Office, RunLog, Runs, convert_grouped, probe
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
 from .pdf.fonts import cjk_font
-from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, prepare
+from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, install_file, prepare
+from .redact import redact
 from .rules.findings import Finding
 
 
@@ -77,6 +81,8 @@ def run_batch(
             todo[index] = time.perf_counter()
 
     workdirs: list[Path] = []
+    runs = Runs()
+    office: Office | None = None
     pool: cf.Executor | None = None
     if jobs > 1 and len(todo) > 1:
         # Created before any thread starts (fork), after the font is loaded, so that workers inherit it.
@@ -84,9 +90,9 @@ def run_batch(
         pool = cf.ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
         )
+    dossiers: dict[int, Dossier] = {}
     try:
         # 1. render each dossier's forms, `jobs` dossiers at once
-        dossiers: dict[int, Dossier] = {}
         prepared = {}
         for index in todo:
             work = Path(tempfile.mkdtemp(prefix="numdossier-"))
@@ -108,12 +114,15 @@ def run_batch(
             staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
             workdirs.append(staging)
             try:
-                pdfs = convert_grouped(documents, staging, workers=jobs)
+                office = probe(staging)
+                pdfs = convert_grouped(documents, staging, workers=jobs, runs=runs, office=office)
             except EnvironmentProblem as e:
                 for index in dossiers:
                     _fail(outcomes[index], e, todo[index])
                     report(outcomes[index])
+                    _write_log(outcomes[index], options, office, runs.logs, index)
                 dossiers = {}
+        converter = office.describe() if office is not None else None
 
         # 3. attachments, layout, assembly and publishing, `jobs` dossiers at once
         finishing = {}
@@ -123,9 +132,10 @@ def run_batch(
             if failure is not None:
                 _fail(outcomes[index], failure, todo[index])
                 report(outcomes[index])
+                _write_log(outcomes[index], options, office, runs.logs, index)
                 continue
             converted = {k: v for k, v in results.items() if isinstance(v, Path)}
-            finishing[_submit(pool, finish, d, converted, outcomes[index].forced)] = index
+            finishing[_submit(pool, finish, d, converted, outcomes[index].forced, converter)] = index
         for built in cf.as_completed(finishing):
             index = finishing[built]
             try:
@@ -133,23 +143,80 @@ def run_batch(
                 outcomes[index].seconds = time.perf_counter() - todo[index]
             except Exception as e:
                 _fail(outcomes[index], _as_error(e), todo[index])
+            _write_log(outcomes[index], options, office, runs.logs, index)
             report(outcomes[index])
     except BaseException:
-        kill_running()
-        if isinstance(pool, cf.ProcessPoolExecutor):
-            workers = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in workers:
-                process.terminate()  # see _worker_init
-            for process in workers:
-                process.join(timeout=10)
+        with _signals_held():
+            runs.cancel()  # every LibreOffice at once; nothing retried after it
+            if isinstance(pool, cf.ProcessPoolExecutor):
+                workers = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in workers:
+                    process.terminate()  # see _worker_init
+                for process in workers:
+                    process.join(timeout=10)
+            _remove(workdirs)
         raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        for work in workdirs:
-            shutil.rmtree(work, ignore_errors=True)
+        with _signals_held():
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            _remove(workdirs)
     return outcomes
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    folders.clear()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Cleaning up after an interrupt takes a moment; a second Ctrl-C or SIGTERM must not cut it short
+    (that left numdossier-* folders behind). A signal that arrives meanwhile is raised afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum)) for s in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if arrived:
+        raise KeyboardInterrupt
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _write_log(
+    outcome: Outcome, options: BuildOptions, office: Office | None, logs: list[RunLog], index: int
+) -> None:
+    """With --debug: OUT/<name>/build.log, the converter and everything LibreOffice said about this
+    dossier's forms, personal numbers masked. Never fails the build."""
+    loaded = outcome.check.loaded
+    if not options.debug or loaded is None:
+        return
+    lines = [f"numdossier {__version__} build log: {outcome.profile}"]
+    if office is not None:
+        lines.append(f"converter: LibreOffice {office.version} via soffice ({office.soffice})")
+    for log in logs:
+        mine = [str(key[1]) for key in log.keys if isinstance(key, tuple) and key[0] == index]
+        if mine:
+            lines += [f"forms of this dossier in the run below: {', '.join(mine)}", log.text()]
+    if outcome.error is not None:
+        lines.append(f"result: failed ({type(outcome.error).__name__}, exit {int(outcome.exit_code)})")
+        lines.append(str(outcome.error))
+    elif outcome.built is not None:
+        lines.append(f"result: built, {outcome.built.pages} pages, {outcome.seconds:.2f} s")
+    text = redact("\n".join(lines) + "\n")
+    with contextlib.suppress(OSError):
+        folder = options.out / loaded.name
+        folder.mkdir(parents=True, exist_ok=True)
+        install_file(text.encode("utf-8"), folder / "build.log")
 
 
 def _worker_init() -> None:

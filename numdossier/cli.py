@@ -47,7 +47,10 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="内部错误时显示调用栈（不含变量值）")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="内部错误时显示调用栈（不含变量值）；build 另写出 OUT/<名称>/build.log"),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -102,6 +105,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs)
         except KeyboardInterrupt:
+            _ignore_stop_signals()  # cleaned up already; a second Ctrl-C must not kill the exit itself
             _fail(ExitCode.interrupted, "已中断，未留下不完整的文件。")
         except NumdossierError as e:
             _fail(e.exit_code, f"错误：{e.message}" + (f"\n{e.hint}" if e.hint else ""))
@@ -354,6 +358,7 @@ def build(
             preview=preview,
             jobs=jobs,
             listener=listener,
+            debug=_state["debug"],
         )
     if report is not None:
         err.print(f"报告：{api.write_report(outcomes, report)}", markup=False)
@@ -485,6 +490,11 @@ def _print_observations(outcomes: list[Any]) -> None:
 def _fail(code: ExitCode, message: str) -> NoReturn:
     err.print(redact(message), markup=False)
     sys.exit(int(code))
+
+
+def _ignore_stop_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:

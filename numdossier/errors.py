@@ -108,4 +108,22 @@ class OutputError(EnvironmentProblem):
 
 
 class ConversionError(EnvironmentProblem):
-    """LibreOffice crashed, timed out or produced no PDF."""
+    """LibreOffice crashed, timed out or produced no PDF; `converter` names the one that failed."""
+
+    converter: str | None = None
+
+
+class ConversionTimeout(ConversionError):
+    """LibreOffice did not finish in time and was killed."""
+
+
+class ConversionCrashed(ConversionError):
+    """LibreOffice exited with an error or was killed by a signal (or a converter server died)."""
+
+
+class ConversionNoOutput(ConversionError):
+    """LibreOffice exited normally but wrote no PDF (or an empty or damaged one)."""
+
+
+class ConverterUnavailable(ConversionError):
+    """No configured converter server answers (down, refusing, or not a unoserver)."""

@@ -12,14 +12,12 @@ import json
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .convert import convert_all
 from .errors import AttachmentError, OutputError, TemplateError
 from .kinds import Checklist, Item, load_checklist, registry
 from .pdf import pages as gen
@@ -43,6 +41,8 @@ class BuildOptions:
     force: bool = False
     seam: bool = False
     watermark: str | None = None
+    debug: bool = False  # write OUT/<name>/build.log
+    converter: str | None = None  # unoserver://HOST:PORT[,...]; None: one-shot soffice runs
 
 
 @dataclass
@@ -139,13 +139,6 @@ def render_forms(d: Dossier) -> None:
         template = kind.folder / item.template
         render_docx(template, lambda tpl: kind.build_context(d.loaded, tpl), out)
         d.forms[item.id] = out
-
-
-def convert_forms(d: Dossier) -> dict[str, Path]:
-    """All forms of one dossier in one LibreOffice run (a batch groups many dossiers instead)."""
-    ids = list(d.forms)
-    pdfs = convert_all([d.forms[i] for i in ids], d.work / "converted")
-    return dict(zip(ids, pdfs, strict=True))
 
 
 def count_pages(pdfs: dict[str, Path]) -> dict[str, tuple[Path, int]]:
@@ -386,7 +379,14 @@ def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, Marks]:
     return out, marks
 
 
-def manifest(d: Dossier, pdf: Path, marks: Marks, forced: list[Finding], total: int) -> dict[str, Any]:
+def manifest(
+    d: Dossier,
+    pdf: Path,
+    marks: Marks,
+    forced: list[Finding],
+    total: int,
+    converter: dict[str, str] | None = None,
+) -> dict[str, Any]:
     items = []
     for s in d.sections:
         items.append(
@@ -406,6 +406,8 @@ def manifest(d: Dossier, pdf: Path, marks: Marks, forced: list[Finding], total: 
         "profile": {"path": str(d.loaded.path), "sha256": d.loaded.sha256},
         "forced": bool(forced),
     }
+    if converter:
+        data["converter"] = converter  # {"program": "LibreOffice", "version": "7.4.7.2", "via": ...}
     if forced:
         # codes and fields only: messages may quote personal data
         data["forced_errors"] = [{"code": f.code, "field": f.field, "file": f.file} for f in forced]
@@ -454,6 +456,16 @@ def publish(d: Dossier, pdf: Path, data: dict[str, Any]) -> Path:
         if staged is not None:
             _remove_staged(staged)
     return target
+
+
+def install_file(content: bytes, final: Path) -> None:
+    """Write one file atomically (through a temporary name beside it)."""
+    temp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    try:
+        temp.write_bytes(content)
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 _in_flight: set[Path] = set()  # staging folders in OUT being written right now
@@ -546,19 +558,14 @@ def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier
     return d
 
 
-def finish(d: Dossier, converted: dict[str, Path], forced: list[Finding]) -> Built:
+def finish(
+    d: Dossier, converted: dict[str, Path], forced: list[Finding], converter: dict[str, str] | None = None
+) -> Built:
     """Last stages, once the forms are PDFs: attachments, layout, assembly, manifest, publish."""
     lay_out_sections(d, count_pages(converted))
     cover, toc = paginate(d)
     pdf, marks = assemble_dossier(d, cover, toc)
     total = cover.pages + toc.pages + sum(s.pages for s in d.sections)
-    data = manifest(d, pdf, marks, forced, total)
+    data = manifest(d, pdf, marks, forced, total, converter)
     folder = publish(d, pdf, data)
     return Built(folder, total, data)
-
-
-def build(loaded: LoadedProfile, options: BuildOptions, forced: list[Finding]) -> Built:
-    """Every stage for one profile; nothing appears in OUT unless all of them succeed."""
-    with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
-        d = prepare(loaded, options, Path(work))
-        return finish(d, convert_forms(d), forced)

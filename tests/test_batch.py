@@ -144,26 +144,40 @@ def test_folder_of_profiles_and_quoted_glob(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize(
+    ("signum", "twice"), [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)]
+)
+def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int, twice: bool) -> None:
+    """While LibreOffice converts: exit 130, no process, and the private TMPDIR as empty as before (a
+    second Ctrl-C during the clean-up used to leave numdossier-* folders and lu*.tmp files)."""
+    from tests.test_leftovers import ipc_sockets
+
     profiles = clients(tmp_path, 4)
     out = tmp_path / "out"
+    env = private_env(tmp_path)
+    assert os.listdir(tmp_path / "tmp") == []
     proc = subprocess.Popen(
         [sys.executable, "-m", "numdossier.cli", "build", *map(str, profiles), "-o", str(out), "-j", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=private_env(tmp_path),
+        env=env,
     )
     deadline = time.monotonic() + 60
     while not soffice_processes(tmp_path / "tmp") and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)
+    sockets = ipc_sockets(tmp_path / "tmp")
     proc.send_signal(signum)
+    if twice:
+        time.sleep(0.1)
+        proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == ExitCode.interrupted, stderr
     assert "Traceback" not in stderr
     assert not list(out.rglob("dossier.pdf")) if out.exists() else True
     assert not [p for p in out.rglob(".*")] if out.exists() else True
-    time.sleep(0.5)
     assert not soffice_processes(tmp_path / "tmp")
+    assert sockets, "no LibreOffice seen before the signal"
+    assert not [p for p in sockets if p.exists()]
+    assert os.listdir(tmp_path / "tmp") == []

@@ -1,4 +1,5 @@
-"""LibreOffice failures end in exit 3 with a message, in bounded time, leaving no process behind."""
+"""LibreOffice failures are typed (timeout, crash, no output), end in exit 3 with advice, in bounded time,
+leaving no process and no file behind; the probe finds the version; the whole output is kept."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from numdossier.convert import Converter, find_soffice
-from numdossier.errors import ConversionError, EnvironmentProblem, ExitCode
+from numdossier.convert.libreoffice import Runs, _probe, ipc_pipe_paths, private_folder
+from numdossier.errors import (
+    ConversionCrashed,
+    ConversionNoOutput,
+    ConversionTimeout,
+    EnvironmentProblem,
+    ExitCode,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
@@ -38,18 +46,72 @@ def test_missing_soffice_names_install_command(monkeypatch: pytest.MonkeyPatch, 
     assert "apt-get install" in (info.value.hint or "")
 
 
-def test_crash_is_a_conversion_error(tmp_path: Path) -> None:
-    fake = fake_soffice(tmp_path, 'echo "Fatal exception: Signal 6" >&2; exit 134')
-    with pytest.raises(ConversionError) as info:
-        Converter(str(fake)).convert([docx(tmp_path)], tmp_path / "out")
+def test_crash_is_typed_and_keeps_the_whole_output(tmp_path: Path) -> None:
+    lines = "; ".join(f"echo line-{n}" for n in range(50))
+    fake = fake_soffice(tmp_path, f'{lines}; echo "Fatal exception: Signal 6" >&2; exit 134')
+    runs = Runs()
+    with pytest.raises(ConversionCrashed) as info:
+        Converter(str(fake), runs=runs).convert([docx(tmp_path)], tmp_path / "out")
     assert "134" in info.value.message and "Signal 6" in info.value.message
-    assert info.value.exit_code == ExitCode.environment
+    assert info.value.exit_code == ExitCode.environment and info.value.hint
+    [log] = runs.logs
+    assert all(f"line-{n}" in log.output for n in range(50)) and log.returncode == 134
+    assert "line-0" in log.text() and "crashed" in log.text()
 
 
-def test_no_output_is_a_conversion_error(tmp_path: Path) -> None:
-    fake = fake_soffice(tmp_path, "exit 0")
-    with pytest.raises(ConversionError, match="form.docx"):
+def test_killed_by_a_signal_names_it(tmp_path: Path) -> None:
+    fake = fake_soffice(tmp_path, "kill -SEGV $$")
+    with pytest.raises(ConversionCrashed, match="SIGSEGV"):
         Converter(str(fake)).convert([docx(tmp_path)], tmp_path / "out")
+
+
+def test_no_output_is_typed(tmp_path: Path) -> None:
+    fake = fake_soffice(tmp_path, "exit 0")
+    with pytest.raises(ConversionNoOutput, match="form.docx") as info:
+        Converter(str(fake)).convert([docx(tmp_path)], tmp_path / "out")
+    assert info.value.exit_code == ExitCode.environment and "--debug" in (info.value.hint or "")
+
+
+def test_probe_reads_the_version(tmp_path: Path) -> None:
+    fake = fake_soffice(tmp_path, 'echo "LibreOffice 24.8.3.2 480(Build:2)"')
+    office = _probe(str(fake), tmp_path / "scratch")
+    assert office.version == "24.8.3.2"
+    assert office.describe() == {"program": "LibreOffice", "version": "24.8.3.2", "via": "soffice"}
+    assert not (tmp_path / "scratch").exists() or not any((tmp_path / "scratch").iterdir())
+
+
+def test_real_probe(tmp_path: Path) -> None:
+    office = _probe(find_soffice(), tmp_path)
+    assert office.version[0].isdigit(), office
+    assert not list(tmp_path.iterdir())
+
+
+def test_libreoffice_writes_only_inside_its_private_folder(tmp_path: Path) -> None:
+    """TMPDIR, HOME and the profile are one folder below the work folder, removed with it."""
+    seen = tmp_path / "seen"
+    fake = fake_soffice(
+        tmp_path,
+        f'echo "$TMPDIR $HOME" > {seen}; touch "$TMPDIR/lu123abc.tmp"; mkdir -p "$HOME/.cache/fontconfig"; exit 1',
+    )
+    work = tmp_path / "work"
+    with pytest.raises(ConversionCrashed):
+        Converter(str(fake)).convert([docx(tmp_path)], work / "out")
+    tmpdir, home = seen.read_text().split()
+    assert Path(tmpdir).is_relative_to(work) and Path(home).is_relative_to(work)
+    assert sorted(p.name for p in work.iterdir()) == ["out"]
+
+
+def test_ipc_socket_of_a_killed_libreoffice_is_removed(tmp_path: Path) -> None:
+    """LibreOffice binds its socket in /tmp whatever TMPDIR says; we remove ours when we killed it."""
+    with private_folder(tmp_path, "x") as (profile, _):
+        [pipe, _] = ipc_pipe_paths(profile.as_uri())
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(pipe))  # what a killed soffice leaves
+        sock.close()
+        assert pipe.is_socket()
+    assert not pipe.exists()
 
 
 def test_hang_is_killed_after_timeout(tmp_path: Path) -> None:
@@ -57,7 +119,7 @@ def test_hang_is_killed_after_timeout(tmp_path: Path) -> None:
     # the fake starts a child, as soffice.bin is started by the soffice wrapper script
     fake = fake_soffice(tmp_path, f"sleep 300 & echo $! > {pid_file}; wait")
     started = time.monotonic()
-    with pytest.raises(ConversionError, match="超时"):
+    with pytest.raises(ConversionTimeout, match="超时"):
         Converter(str(fake), timeout=1.5).convert([docx(tmp_path)], tmp_path / "out")
     assert time.monotonic() - started < 10
     child = int(pid_file.read_text())

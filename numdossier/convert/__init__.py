@@ -1,5 +1,5 @@
-"""DOCX -> PDF conversion with LibreOffice."""
+"""DOCX -> PDF conversion with LibreOffice: one-shot grouped soffice runs, or warm unoserver instances."""
 
-from .libreoffice import Converter, convert_all, find_soffice
+from .libreoffice import Converter, Office, convert_grouped, find_soffice, probe
 
-__all__ = ["Converter", "convert_all", "find_soffice"]
+__all__ = ["Converter", "Office", "convert_grouped", "find_soffice", "probe"]

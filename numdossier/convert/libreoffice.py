@@ -1,30 +1,41 @@
-"""LibreOffice headless: probe, an isolated user profile per run, one run for many documents, timeouts."""
+"""LibreOffice headless, after OCRmyPDF's `_exec`: probe with version, an isolated profile and TMPDIR per
+run inside the work folder, one run for many documents, timeouts, typed failures, the full output kept."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
-from collections.abc import Hashable, Sequence
+import time
+from collections.abc import Hashable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConversionError, EnvironmentProblem
+from ..errors import (
+    ConversionCrashed,
+    ConversionError,
+    ConversionNoOutput,
+    ConversionTimeout,
+    EnvironmentProblem,
+)
 
 INSTALL_HINT = (
     "请安装 LibreOffice（Writer）和中文字体，例如 Debian/Ubuntu："
     "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei；"
     "或用环境变量 NUMDOSSIER_SOFFICE 指定 soffice 的路径。"
 )
+RETRY_HINT = "请关闭其他正在运行的 LibreOffice 后重试；如果反复出现，请用 --debug 重新生成并查看 build.log。"
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 # A cold start of LibreOffice takes 1-3 s; a few pages of forms convert in well under a second each.
 BASE_TIMEOUT = 60.0
 PER_DOCUMENT_TIMEOUT = 20.0
+PROBE_TIMEOUT = 30.0
 
 
 def find_soffice() -> str:
@@ -46,24 +57,171 @@ def find_soffice() -> str:
 
 
 @dataclass(frozen=True)
+class Office:
+    """A probed LibreOffice: where it is and which version it is (recorded in the manifest)."""
+
+    soffice: str
+    version: str  # "7.4.7.2", or "unknown" when `--version` prints nothing we recognise
+
+    def describe(self) -> dict[str, str]:
+        return {"program": "LibreOffice", "version": self.version, "via": "soffice"}
+
+
+def probe(scratch: Path) -> Office:
+    """Find soffice and ask its version, with a private profile and TMPDIR below `scratch`."""
+    return _probe(find_soffice(), scratch)
+
+
+_versions: dict[tuple[str, float], str] = {}  # (path, mtime) -> version: probe once per process
+
+
+def _probe(soffice: str, scratch: Path) -> Office:
+    try:
+        key = (soffice, os.stat(soffice).st_mtime)
+    except OSError:
+        key = (soffice, 0.0)
+    if key not in _versions:
+        with private_folder(scratch, "probe") as (folder, env):
+            log = RunLog(["--version"])
+            output = _run(
+                [soffice, f"-env:UserInstallation={folder.as_uri()}", "--version"], env, PROBE_TIMEOUT, log
+            )
+        match = re.search(r"LibreOffice (\d+(?:\.\d+)+)", output)
+        _versions[key] = match.group(1) if match else "unknown"
+    return Office(soffice, _versions[key])
+
+
+@dataclass
+class RunLog:
+    """One LibreOffice run as the debug log shows it: what it converted, how long, how it ended, all it said."""
+
+    documents: list[str]
+    keys: list[Hashable] = field(default_factory=list)
+    seconds: float = 0.0
+    returncode: int | None = None
+    output: str = ""
+    outcome: str = ""
+
+    def text(self) -> str:
+        head = f"LibreOffice run: {len(self.documents)} document(s): {', '.join(self.documents)}"
+        tail = f"  -> {self.outcome or 'ok'} (exit {self.returncode}, {self.seconds:.2f} s)"
+        body = "\n".join(f"  | {line}" for line in self.output.splitlines()) or "  | (no output)"
+        return f"{head}\n{body}\n{tail}"
+
+
+class Cancelled(BaseException):
+    """The conversion was cancelled by an interrupt: never retried, never reported as a dossier's error."""
+
+
+class Runs:
+    """The LibreOffice processes of one conversion job, so that an interrupt ends all of them at once and no
+    new one starts afterwards (a retry after the kill would start LibreOffice again)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._procs: set[subprocess.Popen[bytes]] = set()
+        self.cancelled = False
+        self.logs: list[RunLog] = []
+
+    def start(self, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        with self._lock:
+            if self.cancelled:
+                raise Cancelled
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # its own process group, so a kill reaches soffice.bin too
+            )
+            self._procs.add(proc)
+            return proc
+
+    def done(self, proc: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._procs.discard(proc)
+
+    def record(self, log: RunLog) -> None:
+        with self._lock:
+            self.logs.append(log)
+
+    def cancel(self) -> None:
+        """Kill every LibreOffice of this job and refuse to start more (safe from any thread)."""
+        with self._lock:
+            self.cancelled = True
+            procs = list(self._procs)
+        for proc in procs:
+            _kill_group(proc)
+
+
+_default_runs = Runs()
+
+
+@contextlib.contextmanager
+def private_folder(scratch: Path, name: str) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A LibreOffice user profile, HOME and TMPDIR in one folder below `scratch`, removed afterwards.
+
+    LibreOffice writes lu*.tmp files (which hold the document's XML: names, mobile numbers), its
+    OSL_PIPE_* socket and font caches into TMPDIR and $HOME; kept here they go with the work folder.
+    """
+    folder = scratch / f"lo-{name}"
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    env["HOME"] = str(folder)  # LibreOffice also writes below $HOME; keep the user's untouched
+    env["TMPDIR"] = str(folder / "tmp")
+    env.pop("SAL_USE_VCLPLUGIN", None)
+    try:
+        yield folder.resolve(), env
+    finally:
+        remove_ipc_pipe(folder.resolve().as_uri())
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def ipc_pipe_paths(profile_url: str) -> list[Path]:
+    """Where LibreOffice puts the single-instance socket of the profile at `profile_url`.
+
+    sal/osl/unx/pipe.cxx binds it in /tmp (else /var/tmp) whatever TMPDIR says, named after the MD5 of
+    the UTF-16 profile URL, each byte in hex without zero padding; LibreOffice removes it when it exits
+    normally, not when it is killed (timeout, interrupt), so we remove it then.
+    """
+    digest = hashlib.md5(profile_url.encode("utf-16-le"), usedforsecurity=False).digest()
+    name = f"OSL_PIPE_{os.geteuid()}_SingleOfficeIPC_" + "".join(f"{b:x}" for b in digest)
+    return [Path("/tmp") / name, Path("/var/tmp") / name]
+
+
+def remove_ipc_pipe(profile_url: str) -> None:
+    for path in ipc_pipe_paths(profile_url):
+        with contextlib.suppress(OSError):
+            if path.is_socket():
+                path.unlink()
+
+
+@dataclass(frozen=True)
 class Converter:
     """Runs one `soffice --convert-to pdf` over a group of documents in its own user profile."""
 
     soffice: str
     timeout: float | None = None
+    runs: Runs = field(default=_default_runs, compare=False)
 
-    def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
-        """Convert every document to PDF in `outdir`; returns the PDFs in the same order."""
+    def convert(self, documents: Sequence[Path], outdir: Path, keys: Sequence[Hashable] = ()) -> list[Path]:
+        """Convert every document to PDF in `outdir`; returns the PDFs in the same order.
+
+        The profile and TMPDIR live in a folder beside `outdir` (inside the caller's work folder).
+        """
         if not documents:
             return []
         outdir.mkdir(parents=True, exist_ok=True)
         timeout = self.timeout or BASE_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(documents)
-        with tempfile.TemporaryDirectory(prefix="numdossier-lo-") as profile:
+        log = RunLog([d.name for d in documents], list(keys))
+        with private_folder(outdir.parent, f"{outdir.name}-{threading.get_ident()}") as (profile, env):
             # A private user installation per run: parallel runs sharing one profile fail at random
             # (the profile is locked by the first instance; later ones exit silently).
             command = [
                 self.soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
+                f"-env:UserInstallation={profile.as_uri()}",
                 "--headless",
                 "--norestore",
                 "--nolockcheck",
@@ -73,11 +231,10 @@ class Converter:
                 str(outdir),
                 *[str(d) for d in documents],
             ]
-            env = dict(os.environ)
-            env["FONTCONFIG_FILE"] = str(FONTS_CONF)
-            env["HOME"] = profile  # LibreOffice also writes below $HOME; keep the user's untouched
-            env.pop("SAL_USE_VCLPLUGIN", None)
-            self._run(command, env, timeout)
+            try:
+                _run(command, env, timeout, log, self.runs)
+            finally:
+                self.runs.record(log)
         results = [outdir / (d.stem + ".pdf") for d in documents]
         missing = [
             d.name
@@ -85,72 +242,78 @@ class Converter:
             if not r.is_file() or r.stat().st_size == 0
         ]
         if missing:
-            raise ConversionError(
+            log.outcome = f"no PDF for {', '.join(missing)}"
+            raise ConversionNoOutput(
                 f"LibreOffice 没有生成 PDF：{', '.join(missing)}。",
-                "请确认 LibreOffice Writer 已完整安装（apt-get install libreoffice-writer-nogui），然后重试。",
+                "请确认 LibreOffice Writer 已完整安装（apt-get install libreoffice-writer-nogui），然后重试；"
+                "用 --debug 重新生成可在 build.log 中看到 LibreOffice 的完整输出。",
             )
         return results
 
-    @staticmethod
-    def _run(command: list[str], env: dict[str, str], timeout: float) -> None:
-        try:
-            proc = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,  # its own process group, so a timeout kills every child
-            )
-        except OSError as e:
-            raise EnvironmentProblem(
-                f"无法启动 LibreOffice（{command[0]}）：{e.strerror}。", INSTALL_HINT
-            ) from e
-        with _lock:
-            _running.add(proc)
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise ConversionError(
-                f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），已终止。",
-                "请关闭其他正在运行的 LibreOffice 后重试；如果反复出现，请检查模板是否损坏。",
-            ) from None
-        except BaseException:
-            _kill_group(proc)  # Ctrl-C or SIGTERM: leave no soffice behind
-            raise
-        finally:
-            with _lock:
-                _running.discard(proc)
-        if proc.returncode != 0:
-            tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise ConversionError(
-                f"LibreOffice 转换失败（退出码 {proc.returncode}）：{' / '.join(tail) or '无输出'}。",
-                "请确认 LibreOffice Writer 已完整安装，然后重试。",
-            )
+
+def _run(
+    command: list[str], env: dict[str, str], timeout: float, log: RunLog, runs: Runs | None = None
+) -> str:
+    """Run LibreOffice to the end; its whole output goes into `log` and is returned."""
+    runs = runs or _default_runs
+    started = time.perf_counter()
+    try:
+        proc = runs.start(command, env)
+    except OSError as e:
+        raise EnvironmentProblem(f"无法启动 LibreOffice（{command[0]}）：{e.strerror}。", INSTALL_HINT) from e
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        log.output = _drain(proc)
+        log.outcome = f"timed out after {timeout:.0f} s, killed"
+        raise ConversionTimeout(
+            f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），已终止。", RETRY_HINT
+        ) from None
+    except BaseException:
+        _kill_group(proc)  # Ctrl-C or SIGTERM: leave no soffice behind
+        log.outcome = "interrupted"
+        raise
+    finally:
+        runs.done(proc)
+        log.seconds = time.perf_counter() - started
+    log.returncode = proc.returncode
+    log.output = output.decode("utf-8", "replace")
+    if runs.cancelled:
+        log.outcome = "interrupted"
+        raise Cancelled
+    if proc.returncode != 0:
+        log.outcome = "crashed"
+        code = proc.returncode
+        how = (
+            f"信号 {signal.Signals(-code).name}"
+            if code < 0 and -code in signal.valid_signals()
+            else f"退出码 {code}"
+        )
+        tail = log.output.strip().splitlines()[-3:]
+        raise ConversionCrashed(
+            f"LibreOffice 转换失败（{how}）：{' / '.join(tail) or '无输出'}。",
+            "请确认 LibreOffice Writer 已完整安装，然后重试；用 --debug 重新生成可在 build.log 中看到完整输出。",
+        )
+    return log.output
 
 
-_running: set[subprocess.Popen[bytes]] = set()
-_lock = threading.Lock()
+def _drain(proc: subprocess.Popen[bytes]) -> str:
+    with contextlib.suppress(Exception):
+        if proc.stdout is not None:
+            return proc.stdout.read().decode("utf-8", "replace")
+    return ""
 
 
 def kill_running() -> None:
-    """Kill every LibreOffice this process started (on Ctrl-C, from the main thread)."""
-    with _lock:
-        procs = list(_running)
-    for proc in procs:
-        _kill_group(proc)
+    """Kill every LibreOffice started through the default job (on Ctrl-C, from the main thread)."""
+    _default_runs.cancel()
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-
-
-def convert_all(documents: Sequence[Path], outdir: Path, timeout: float | None = None) -> list[Path]:
-    """All documents of a dossier in one LibreOffice run."""
-    return Converter(find_soffice(), timeout).convert(documents, outdir)
 
 
 # A long run holds more memory and one crash loses more work; start a fresh LibreOffice every so often.
@@ -158,15 +321,22 @@ GROUP_MAX = 60
 
 
 def convert_grouped(
-    documents: dict[Hashable, Path], workdir: Path, workers: int, timeout: float | None = None
+    documents: dict[Hashable, Path],
+    workdir: Path,
+    workers: int,
+    timeout: float | None = None,
+    runs: Runs | None = None,
+    office: Office | None = None,
 ) -> dict[Hashable, Path | ConversionError]:
     """Convert many documents in few LibreOffice runs: `workers` runs at once, each over a group.
 
     Documents of different dossiers share names (01-占用申请表.docx), so each is linked into the
     group's folder under a unique name first. A group that fails is split and retried, so that one
-    bad document fails only its own dossier. EnvironmentProblem (no LibreOffice) propagates.
+    bad document fails only its own dossier. EnvironmentProblem (no LibreOffice) propagates; an
+    interrupt cancels every run at once (`runs.cancel()`), and nothing is retried after it.
     """
-    soffice = find_soffice()
+    runs = runs or Runs()
+    soffice = office.soffice if office is not None else find_soffice()
     keys = list(documents)
     if not keys:
         return {}
@@ -174,6 +344,7 @@ def convert_grouped(
     size = -(-len(keys) // count)
     chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
     results: dict[Hashable, Path | ConversionError] = {}
+    converter = Converter(soffice, timeout, runs)
 
     def run(index: int, chunk: list[Hashable]) -> None:
         folder = workdir / f"group-{index:03d}"
@@ -187,16 +358,14 @@ def convert_grouped(
             except OSError:
                 shutil.copyfile(documents[key], target)
             staged.append(target)
-        _convert_or_split(
-            Converter(soffice, timeout), list(zip(chunk, staged, strict=True)), folder / "out", results
-        )
+        _convert_or_split(converter, list(zip(chunk, staged, strict=True)), folder / "out", results)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         try:
             for future in [pool.submit(run, i, chunk) for i, chunk in enumerate(chunks)]:
                 future.result()
         except BaseException:
-            kill_running()  # else leaving the with-block would wait for every running conversion
+            runs.cancel()  # else leaving the with-block would wait for every running conversion
             raise
     return results
 
@@ -208,7 +377,7 @@ def _convert_or_split(
     results: dict[Hashable, Path | ConversionError],
 ) -> None:
     try:
-        pdfs = converter.convert([path for _, path in pairs], outdir)
+        pdfs = converter.convert([path for _, path in pairs], outdir, [key for key, _ in pairs])
     except ConversionError as e:
         if len(pairs) == 1:
             results[pairs[0][0]] = e
