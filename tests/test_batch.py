@@ -164,10 +164,11 @@ def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int, twice: boo
         env=env,
     )
     deadline = time.monotonic() + 60
-    while not soffice_processes(tmp_path / "tmp") and proc.poll() is None and time.monotonic() < deadline:
+    sockets: set[Path] = set()
+    while not sockets and proc.poll() is None and time.monotonic() < deadline:
+        sockets = ipc_sockets(tmp_path / "tmp", converting=True)
         time.sleep(0.05)
     time.sleep(0.3)
-    sockets = ipc_sockets(tmp_path / "tmp")
     proc.send_signal(signum)
     if twice:
         time.sleep(0.1)

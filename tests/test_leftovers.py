@@ -52,14 +52,17 @@ def build_watched(
     return proc.returncode, stderr, sockets
 
 
-def ipc_sockets(tmpdir: Path) -> set[Path]:
-    """Where the running LibreOffice processes whose profile lies below `tmpdir` bind their socket."""
+def ipc_sockets(tmpdir: Path, converting: bool = False) -> set[Path]:
+    """Where the running LibreOffice processes whose profile lies below `tmpdir` bind their socket
+    (only those converting, not the version probe, when `converting`)."""
     found = set()
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
                 args = (proc / "cmdline").read_bytes().split(b"\0")
             except OSError:
+                continue
+            if converting and b"--convert-to" not in args:
                 continue
             for arg in args:
                 m = re.match(rb"-env:UserInstallation=(file://.*)", arg)
