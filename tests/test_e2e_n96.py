@@ -355,12 +355,14 @@ def test_id_copies_both_sides_on_one_page_at_card_size(built: dict[str, Any]) ->
 def test_id_sides_one_per_page_by_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from numdossier import pipeline
+    from numdossier import api
     from numdossier.rules.settings import settings
 
     monkeypatch.setitem(settings().defaults, "id_sides_per_page", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    built = pipeline.build(load_profile(SAMPLE), pipeline.BuildOptions(tmp_path, dt.date(2026, 11, 23)), [])
+    [outcome] = api.build(SAMPLE, tmp_path, today=dt.date(2026, 11, 23), jobs=1)  # in this process
+    built = outcome.built
+    assert built is not None, outcome.error
     item = next(i for i in built.manifest["items"] if i["id"] == "id_copies")
     assert item["last_page"] - item["first_page"] + 1 == 4
     for page_no in range(item["first_page"], item["last_page"] + 1):
