@@ -475,16 +475,22 @@ def _natural_width(table: Table) -> int:
 def _print_observations(outcomes: list[Any]) -> None:
     """What build did to attachments on their way in (repaired, re-encoded, fonts embedded, …)."""
     from .pdf.attachments import Observation
+    from .rules.messages import text
 
     for o in outcomes:
-        if o.built is None:
+        if o.built is None or not any(
+            s.get("observations") for i in o.built.manifest.get("items", []) for s in i.get("sources", [])
+        ):
             continue
+        out.print(text("ui.attachment_notes", profile=o.profile), markup=False)
         for item in o.built.manifest.get("items", []):
             for source in item.get("sources", []):
-                for seen in source.get("observations", []):
-                    values = {k: v for k, v in seen.items() if k != "code"}
-                    note = Observation(seen["code"], values).describe()
-                    out.print(f"  {o.profile}: {source['path']}：{note}", markup=False)
+                notes = [
+                    Observation(seen["code"], {k: v for k, v in seen.items() if k != "code"}).describe()
+                    for seen in source.get("observations", [])
+                ]
+                if notes:  # one line per file, so that a dossier of many scans stays readable
+                    out.print(f"  {source['path']}：" + "；".join(notes), markup=False)
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:

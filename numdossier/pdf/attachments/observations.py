@@ -28,7 +28,7 @@ class Observation:
         values = dict(self.values)
         for key in ("fonts", "pages"):
             if isinstance(values.get(key), list):
-                values[key] = ", ".join(str(v) for v in values[key])
+                values[key] = text("ui.list_sep").join(str(v) for v in values[key])
         variant = f"{self.code}_lossy" if self.code == "reencoded" and values.get("lossy") else self.code
         return text(f"observations.{variant}", **values)
 
