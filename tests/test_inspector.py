@@ -72,10 +72,10 @@ def measured_dpi(out: Path, index: int = 0) -> float:
         return min(int(image.Width) / width_in, int(image.Height) / height_in)
 
 
-def check_dpi(path: Path, written: str) -> float | None:
+def check_dpi(path: Path, written: str, *, id_card: bool = False) -> float | None:
     """What `check` reports for the file (rules.attachments.inspect_file)."""
     loaded: Any = SimpleNamespace(folder=path.parent)
-    return inspect_file(loaded, AttachmentRef("attachments.x[0]", written), min_dpi=0).dpi
+    return inspect_file(loaded, AttachmentRef("attachments.x[0]", written), min_dpi=0, id_card=id_card).dpi
 
 
 def render(pdf: Path, index: int = 0, scale: float = 0.5) -> Image.Image:
@@ -187,6 +187,41 @@ def test_check_dpi_of_scanned_pdf_pages_is_the_built_dpi(name: str, tmp_path: Pa
             for x, m in images
         )
         assert page.dpi == pytest.approx(built, rel=1e-4), (name, index)  # content streams round to 1e-5 pt
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fmt=st.sampled_from(["JPEG", "PNG", "TIFF"]),
+    long_side=st.integers(400, 3000),
+    aspect=st.floats(1.5, 1.68),
+    orientation=st.integers(1, 8),
+    dpi=st.sampled_from(DPIS),
+)
+def test_check_dpi_of_an_id_card_is_the_dpi_printed_at_card_size(
+    tmp_path: Path, fmt: str, long_side: int, aspect: float, orientation: int, dpi: tuple[int, int] | None
+) -> None:
+    """An ID side is printed at 85.6 x 54 mm whatever its dpi tag (pdf/cards.py): check reports that."""
+    from numdossier.pdf.cards import Side, find_cards, write_sheets
+
+    src = tmp_path / f"id.{fmt.lower()}"
+    src.write_bytes(photo(fmt, (long_side, round(long_side / aspect)), orientation, dpi))
+    reported = check_dpi(src, src.name, id_card=True)
+    normalised, sheet = tmp_path / "side.pdf", tmp_path / "sheet.pdf"
+    attachment_to_pdf(src, src.name, normalised)
+    (card,) = find_cards(normalised)
+    if card is None:  # too small to be a card once placed (a tiny picture at a high dpi tag): a page
+        assert reported == pytest.approx(measured_dpi(normalised), rel=1e-4)
+        return
+    write_sheets([[Side(normalised, 0, card, "正面")]], sheet)
+    assert reported == pytest.approx(measured_dpi(sheet), rel=1e-3)  # card boxes are written to 1e-4 pt
+
+
+def test_id_image_without_dpi_tag_is_300_dpi_at_card_size(tmp_path: Path) -> None:
+    """The issue's 1011 x 638 ID image: 86 mm wide with a 300 dpi tag, 180 mm without; now a card either way."""
+    for dpi in (None, (300, 300)):
+        src = tmp_path / "id.jpg"
+        src.write_bytes(photo("JPEG", (1011, 638), 1, dpi))
+        assert check_dpi(src, src.name, id_card=True) == pytest.approx(1011 / (85.6 / 25.4), rel=1e-3)
 
 
 # --- damaged PDFs ---------------------------------------------------------------------------------

@@ -86,8 +86,11 @@ def extra_references(loaded: LoadedProfile, profile: Mapping[str, Any] | None = 
     return refs
 
 
-def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150) -> FileReport:
-    """Findings for one file, its page count and effective resolution: the survey `build` places from."""
+def inspect_file(
+    loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150, *, id_card: bool = False
+) -> FileReport:
+    """Findings for one file, its page count and effective resolution: the survey `build` places from
+    (`id_card`: an ID document's sides, which build prints at true card size)."""
     from ..errors import AttachmentError
     from ..pdf.attachments import survey
 
@@ -111,7 +114,7 @@ def inspect_file(loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150
     if not path.exists():
         return FileReport([error("ATTACH-NOT-FOUND", ref.field, ref.path, path=ref.path)])
     try:
-        found = survey(path, ref.path)
+        found = survey(path, ref.path, id_card=id_card)
     except AttachmentError as e:
         return FileReport([_refusal(ref, e)])
     report = FileReport(path=path, pages=found.page_count, dpi=found.dpi)
@@ -283,8 +286,9 @@ def survey(loaded: LoadedProfile, checklist: Checklist, min_dpi: float = 150) ->
                 warning("ATTACH-NOT-APPLICABLE", item.file_refs(profile)[0].field, item=item.title)
             )
     listed = [AttachmentRef(r.field, r.path) for item in applicable for r in item.file_refs(profile)]
+    cards = {r.field for item in applicable if item.sides for r in item.file_refs(profile)}
     for ref in listed + extra_references(loaded, profile):
-        report = inspect_file(loaded, ref, min_dpi)
+        report = inspect_file(loaded, ref, min_dpi, id_card=ref.field in cards)
         findings += report.findings
         pages[ref.field] = report.pages
         if report.path is not None:

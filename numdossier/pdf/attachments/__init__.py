@@ -64,13 +64,17 @@ def _read(src: Path, display: str) -> bytes:
         raise refuse(display, "unreadable", detail=e.strerror or type(e).__name__) from e
 
 
-def survey(src: Path, display: str) -> FileSurvey:
-    """Inspect one file as `build` will place it; AttachmentError (with `.reason`) if it cannot be built."""
+def survey(src: Path, display: str, *, id_card: bool = False) -> FileSurvey:
+    """Inspect one file as `build` will place it; AttachmentError (with `.reason`) if it cannot be built.
+
+    `id_card`: the file holds sides of an ID document, which build prints at true card size where a
+    page shows a card (pdf/cards.py): their resolution is then the card's.
+    """
     kind = _kind(src, display)
     if kind == "pdf":
-        return survey_pdf(src, display)
+        return survey_pdf(src, display, id_card=id_card)
     frames = survey_image(_read(src, display), kind, display)
-    found = FileSurvey(kind, [PageSurvey(f.effective_dpi()) for f in frames])
+    found = FileSurvey(kind, [PageSurvey(f.effective_dpi(id_card=id_card)) for f in frames])
     if any(f.needs_reencode or f.lossy_source for f in frames):
         found.observations.append(Observation("reencoded", {"lossy": any(f.lossy_source for f in frames)}))
     return found

@@ -80,6 +80,24 @@ def effective_dpi(width_px: int, height_px: int, matrix: Matrix) -> float:
     return round(min(width_px / along_x, height_px / along_y), 6)
 
 
+def card_scale(box: Box) -> float | None:
+    """How much `build` scales a card found at `box` on a normalised page to print it at true card size
+    (pdf/cards.py decides what a card is and its size); None when `box` is not card-shaped."""
+    from ..cards import card_shaped, card_size
+
+    if not card_shaped(box):
+        return None
+    w, h = card_size(box)
+    return min(w / (box[2] - box[0]), h / (box[3] - box[1]))
+
+
+def unit_square_box(matrix: Matrix) -> Box:
+    """Where the unit square (an image XObject) lands under `matrix`."""
+    corners = [matrix.transform(p) for p in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 # --- pictures ---------------------------------------------------------------------------------------
 
 
@@ -107,8 +125,11 @@ class Picture:
         w, h = self.natural_size()
         return fit(*((h, w) if self.orientation >= 5 else (w, h)), expand=False)[0]
 
-    def effective_dpi(self) -> float:
-        return effective_dpi(self.width, self.height, self.matrix())
+    def effective_dpi(self, *, id_card: bool = False) -> float:
+        """On its A4 page, or (`id_card`) where build prints it when it is a card: at true card size."""
+        dpi = effective_dpi(self.width, self.height, self.matrix())
+        scale = card_scale(unit_square_box(self.matrix())) if id_card else None
+        return round(dpi / scale, 6) if scale else dpi
 
 
 # --- PDF pages --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from numdossier.errors import AttachmentError
 
 from .annotations import burn_in_annotations, carry_layers
 from .fonts import unembedded
-from .geometry import SourcePage, effective_dpi, new_page, save
+from .geometry import SourcePage, card_scale, effective_dpi, new_page, save, unit_square_box
 from .observations import Observation
 from .refusals import refuse
 from .survey import FileSurvey, PageSurvey
@@ -45,7 +45,9 @@ def open_pdf(src: Path, display: str) -> pikepdf.Pdf:
         raise refuse(display, "unreadable", detail=e.strerror or type(e).__name__) from e
 
 
-def survey_pdf(src: Path, display: str, source: pikepdf.Pdf | None = None) -> FileSurvey:
+def survey_pdf(
+    src: Path, display: str, source: pikepdf.Pdf | None = None, *, id_card: bool = False
+) -> FileSurvey:
     """Pages, their scans' resolution on A4, missing fonts, damage; refuses what cannot be built whole."""
     pdf = source if source is not None else open_pdf(src, display)
     try:
@@ -56,7 +58,9 @@ def survey_pdf(src: Path, display: str, source: pikepdf.Pdf | None = None) -> Fi
             found = FileSurvey("pdf")
             for page in pdf.pages:
                 found.pages.append(
-                    PageSurvey(page_dpi(page.obj), tuple(unembedded(page.obj, annotations=True)))
+                    PageSurvey(
+                        page_dpi(page.obj, id_card=id_card), tuple(unembedded(page.obj, annotations=True))
+                    )
                 )
             found.declared_pages = declared_pages(pdf, src)
             if pdf.get_warnings():
@@ -172,7 +176,7 @@ def drawn_images(
     return found
 
 
-def page_dpi(page: Dictionary) -> float | None:
+def page_dpi(page: Dictionary, *, id_card: bool = False) -> float | None:
     """The lowest effective resolution on A4 of the page's scan: every picture of a page without text, or
     on a page with text (an OCR layer, a letterhead) the pictures that cover most of it."""
     if not _has_images(page.get("/Resources"), 0):
@@ -181,16 +185,27 @@ def page_dpi(page: Dictionary) -> float | None:
     share = SCAN_SHARE if _has_fonts(page.get("/Resources"), 0) else 0.0
     to_a4 = shown.matrix()
     lowest: float | None = None
+    card: tuple[float, float] | None = None  # (area, dpi at card size) of the largest card-shaped picture
     for image, matrix in drawn_images(page):
         try:
             width, height = int(image.Width), int(image.Height)
         except (AttributeError, TypeError, ValueError):
             continue
-        if abs(matrix.a * matrix.d - matrix.b * matrix.c) < share * shown.area() or min(width, height) < 1:
+        if min(width, height) < 1:
             continue
-        dpi = effective_dpi(width, height, matrix @ to_a4)
+        placed = matrix @ to_a4
+        if id_card:
+            box = unit_square_box(placed)
+            scale = card_scale(box)
+            area = (box[2] - box[0]) * (box[3] - box[1])
+            if scale and (card is None or area > card[0]):
+                card = (area, round(effective_dpi(width, height, placed) / scale, 6))
+        if abs(matrix.a * matrix.d - matrix.b * matrix.c) < share * shown.area():
+            continue
+        dpi = effective_dpi(width, height, placed)
         lowest = dpi if lowest is None else min(lowest, dpi)
-    return lowest
+    # build prints the card it finds (the largest card-shaped picture) at true size: that is its dpi
+    return card[1] if card is not None else lowest
 
 
 def _has_fonts(resources: object, depth: int) -> bool:
