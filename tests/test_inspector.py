@@ -334,6 +334,15 @@ def test_base14_text_stays_text(tmp_path: Path) -> None:
     assert "Some text." in text and "Not highlighted" in text
 
 
+def test_embedding_fonts_keeps_the_output_deterministic(tmp_path: Path) -> None:
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"out{n}.pdf"
+        attachment_to_pdf(REALWORLD / "012-libreoffice-form.pdf", "form.pdf", out)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
 def test_a_page_gs_cannot_fix_is_rasterised_and_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

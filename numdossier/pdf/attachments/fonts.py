@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from io import BytesIO
 from pathlib import Path
 
+import img2pdf
 import pikepdf
 import pypdfium2 as pdfium
 from pikepdf import Dictionary, Name
