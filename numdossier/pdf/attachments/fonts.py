@@ -153,10 +153,6 @@ def _rasterised(path: Path, index: int, out: Path) -> Path:
         image = bitmap.to_pil().convert("RGB")
     finally:
         document.close()
-    from io import BytesIO
-
-    import img2pdf
-
     buffer = BytesIO()
     image.save(buffer, format="PNG")
     payload = img2pdf.convert(
