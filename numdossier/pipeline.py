@@ -192,6 +192,8 @@ def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None
             if item.source == "branches" and ref.group != group:
                 branch = d.profile["branches"][ref.group]
                 section.children.append((f"{branch['city']} · {branch['name']}", len(section.parts)))
+            elif ref.group != group and (label := item.group_label(d.profile, ref.group)):
+                section.children.append((label, len(section.parts)))
             group = ref.group
             counter += 1
             part, source = normalise_attachment(d, ref.path, counter)

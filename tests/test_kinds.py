@@ -64,8 +64,8 @@ def test_checklist_and_kind_data_agree_with_the_model(kind: str) -> None:
     for item in checklist.items:
         if item.source == "form":
             assert item.template and (entry.folder / item.template).is_file(), item.id
-        if item.files:
-            assert has_field(entry.model, item.files), item.files
+        for path in item.file_paths:
+            assert has_field(entry.model, path), path
     model = entry.model
     assert model.model_fields["kind"].annotation is not None
     spec = entry.spec

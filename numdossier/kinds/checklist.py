@@ -18,9 +18,12 @@ class Item(BaseModel):
     """One checklist item: a generated form, user files, or the branch 目录 with each branch's proofs.
 
     source = "attachments": the files of the profile's [attachments] under `attachments` keys (default:
-    the item id); "files": the files a profile path names, e.g. "ucc.destinations[].bill";
-    "branches": a generated branch 目录, then branches[].proofs. `when` and `required_when` are jinja
-    expressions over the profile (e.g. "n95.prefix == '955'"), so that variants stay data.
+    the item id); "files": the files a profile path names, e.g. "ucc.destinations[].bill", or several
+    paths into one list, whose files are kept together per element ("staff[].id_copy",
+    "staff[].insurance_proof": each member's pair), with a bookmark per element when `group_title` (a
+    jinja template over the element, e.g. "{{ role }} {{ name }}") is given; "branches": a generated
+    branch 目录, then branches[].proofs. `when` and `required_when` are jinja expressions over the
+    profile (e.g. "n95.prefix == '955'"), so that variants stay data.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -30,11 +33,30 @@ class Item(BaseModel):
     source: Literal["form", "attachments", "files", "branches"]
     template: str | None = None
     attachments: list[str] = Field(default_factory=list)
-    files: str | None = None
+    files: str | list[str] | None = None
+    group_title: str | None = None
     required: bool = False
     required_when: str | None = None
     when: str | None = None
     sides: bool = False  # ID documents: both sides per person
+
+    @property
+    def file_paths(self) -> list[str]:
+        """The profile paths of a "files" item (`files` as a list)."""
+        if self.files is None:
+            return []
+        return [self.files] if isinstance(self.files, str) else list(self.files)
+
+    def group_label(self, profile: Mapping[str, Any], group: str | int | None) -> str | None:
+        """The bookmark of a group of a "files" item: `group_title` over that element, or None."""
+        if not self.group_title or not isinstance(group, int) or not self.file_paths:
+            return None
+        element: Any = profile
+        for key in self.file_paths[0].split("[]", 1)[0].split("."):
+            element = element.get(key) if isinstance(element, Mapping) else None
+        if not isinstance(element, list) or group >= len(element):
+            return None
+        return str(_render(self.group_title, element[group])).strip() or None
 
     @property
     def attachment_keys(self) -> list[str]:
@@ -66,8 +88,11 @@ class Item(BaseModel):
                 for b, branch in enumerate(profile.get("branches") or [])
                 for i, path in enumerate(branch.get("proofs") or [])
             ]
-        if self.source == "files" and self.files:
-            return list(walk_files(profile, self.files))
+        if self.source == "files":
+            refs = [ref for path in self.file_paths for ref in walk_files(profile, path)]
+            if len(self.file_paths) > 1:  # one element's files together, in the order of the paths
+                refs.sort(key=lambda ref: ref.group if isinstance(ref.group, int) else -1)
+            return refs
         return []
 
 
@@ -105,6 +130,15 @@ def walk_files(data: Any, expression: str) -> Iterator[FileRef]:
             yield from walk(child, rest, here, group)
 
     yield from walk(data, expression.split("."), "", None)
+
+
+def _render(template: str, data: Mapping[str, Any]) -> str:
+    from ..render.engine import environment
+
+    try:
+        return environment().from_string(template).render(**data)
+    except Exception as e:  # as in _evaluate: a defect in the checklist data
+        raise TemplateError(f"清单书签 {template!r} 无法生成：{e}", "请检查 checklist.toml。") from e
 
 
 def _evaluate(expression: str, profile: Mapping[str, Any]) -> Any:

@@ -334,5 +334,6 @@ def _completeness(profile: dict[str, Any], checklist: Checklist, pages: dict[str
                         error("ATTACH-MISSING.branch", f"branches[{b}].proofs", name=branch.get("name"))
                     )
         elif item.source == "files" and not refs:
-            findings.append(error("ATTACH-MISSING.files", item.files, title=item.title, files=item.files))
+            files = "、".join(item.file_paths)
+            findings.append(error("ATTACH-MISSING.files", item.file_paths[0], title=item.title, files=files))
     return findings
