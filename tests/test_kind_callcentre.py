@@ -353,10 +353,28 @@ def test_built_sample_bookmarks_each_staff_member(built_sample: Any) -> None:
     # each member's pair: the ID copy (2 pages), then the insurance proof (1 page)
     starts = [reader.get_destination_page_number(c) + 1 for c in children]
     assert starts[0] == items["staff_proofs"]["first_page"]
-    assert [b - a for a, b in zip(starts, starts[1:])] == [3, 3, 3]
+    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [3, 3, 3]
     assert staff_no == len(items) - 1
     signatures = [s for s in manifest["signatures"] if s["what"] == "签字"]
     commitment = items["commitment"]
     assert [s["page"] for s in signatures] == [commitment["first_page"]]
     cover = (reader.pages[0].extract_text() or "").replace(" ", "")
     assert "湖南省通信管理局" in cover
+
+
+def test_staff_files_are_grouped_per_member(sample: LoadedProfile) -> None:
+    """Several `files` paths into one list: each member's ID copy, then that member's insurance proof."""
+    item = next(i for i in load_checklist(KIND).items if i.id == "staff_proofs")
+    refs = item.file_refs(dump(sample))
+    assert [r.field for r in refs[:4]] == [
+        "staff[0].id_copy[0]",
+        "staff[0].insurance_proof[0]",
+        "staff[1].id_copy[0]",
+        "staff[1].insurance_proof[0]",
+    ]
+    assert [item.group_label(dump(sample), g) for g in range(4)] == [
+        "技术负责人 唐明远",
+        "运营负责人 邓晓岚",
+        "网络与信息安全负责人 易楚航",
+        "客服主管 彭语晨",
+    ]
