@@ -207,7 +207,7 @@ def _place_namer(profile: Mapping[str, Any], checklist: Checklist) -> Callable[[
     from .messages import label, text
 
     titles = {key: item.title for item in checklist.items for key in item.attachment_keys}
-    file_titles = {item.files: item.title for item in checklist.items if item.files}
+    file_titles = {path: item.title for item in checklist.items for path in item.file_paths}
     branches = profile.get("branches") or []
 
     def name(ref: AttachmentRef) -> str:
