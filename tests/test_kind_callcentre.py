@@ -136,8 +136,8 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ),
     (
         "a wrong USCC",
-        {"shareholders[2].id_number": "91430103MA4QL00291"},
-        ["CC-SHAREHOLDER@shareholders[2].id_number"],
+        {"shareholders[2].uscc": "91430103MA4QL00291"},
+        ["CC-SHAREHOLDER@shareholders[2].uscc"],
     ),
     ("three staff are enough", {"staff": "first 3"}, []),
     ("two are not", {"staff": "first 2"}, ["CC-STAFF@staff"]),

@@ -96,7 +96,7 @@ def business_licence(p: dict[str, Any]) -> bytes:
 def shareholder_licence(p: dict[str, Any], i: int) -> bytes:
     s = p["shareholders"][i]
     img = company_licence(
-        s["name"], s.get("id_number") or "（样例）", "（样例）", "以自有资金从事投资活动；企业管理咨询。",
+        s["name"], s.get("uscc") or "（样例）", "（样例）", "以自有资金从事投资活动；企业管理咨询。",
         1000, "湖南省长沙市天心区示例路 99 号", SHAREHOLDER_REGISTRAR, seed=210 + 2 * i,
     )  # fmt: skip
     return scans.jpeg_bytes(scans.scanned(img, -0.25), quality=70, dpi=150)
@@ -192,7 +192,12 @@ def articles_pdf(p: dict[str, Any]) -> bytes:
     page.text([f"第五条　公司注册资本为人民币 {capital:g} 万元。股东的姓名或名称、出资额和出资比例如下："])
     rows = [["股东", "证件号码 / 统一社会信用代码", "认缴出资（万元）", "出资比例"]]
     rows += [
-        [h["name"], h.get("id_number", ""), f"{h.get('contribution', 0):g}", f"{h.get('share', 0):g}%"]
+        [
+            h["name"],
+            h.get("id_number") or h.get("uscc", ""),
+            f"{h.get('contribution', 0):g}",
+            f"{h.get('share', 0):g}%",
+        ]
         for h in holders
     ]
     page.table([30, 44, 20, 16], rows)

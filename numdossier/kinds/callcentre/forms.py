@@ -85,7 +85,7 @@ def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
             {
                 "name": h.name,
                 "type_cn": SHAREHOLDER_TYPES[h.type],
-                "id_number": h.id_number,
+                "id_number": h.id_number if h.type == "person" else h.uscc,
                 "nationality": h.nationality,
                 "share": number(h.share),
                 "contribution": number(h.contribution) if h.contribution else "—",

@@ -30,7 +30,8 @@ class Shareholder(Strict):
     name: Text
     type: Literal["person", "company"] = "person"
     id_type: IdType = "resident_id"  # persons only
-    id_number: Text = ""  # person: ID number; company: 统一社会信用代码
+    id_number: Text = ""  # persons: ID number
+    uscc: Text = ""  # companies: 统一社会信用代码
     share: float | int = 0  # 持股比例, %
     contribution: float | int = 0  # 认缴出资额, 万元 (optional)
     nationality: Text = "中国"  # 国籍 (person) or 注册地 (company)

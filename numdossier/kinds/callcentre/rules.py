@@ -101,14 +101,15 @@ def shareholder_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding
         id_type = str(holder.get("id_type") or "resident_id")
         if person and nationality in domestic and id_type not in MAINLAND_ID_TYPES:
             found.append(error("CC-FOREIGN.id_type", f"{where}.id_type", name=name))
-        number = str(holder.get("id_number") or "").strip()
+        key = "id_number" if person else "uscc"
+        number = str(holder.get(key) or "").strip()
         if not number:
             what = "身份证件号码" if person else "统一社会信用代码"
-            found.append(error("CC-SHAREHOLDER.no_id", f"{where}.id_number", name=name, what=what))
+            found.append(error("CC-SHAREHOLDER.no_id", f"{where}.{key}", name=name, what=what))
         elif person:
             found += id_findings("CC-SHAREHOLDER", where, id_type, number, ctx, f"{where}.id_number")
         else:
-            problem = uscc_finding(number, f"{where}.id_number", "CC-SHAREHOLDER")
+            problem = uscc_finding(number, f"{where}.uscc", "CC-SHAREHOLDER")
             found += [problem] if problem else []
         proofs = [p for p in holder.get("proofs") or [] if str(p).strip()]
         if person:
