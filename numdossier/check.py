@@ -11,7 +11,7 @@ from typing import Any
 from .errors import ProfileError
 from .kinds import load_checklist, registry
 from .profile import LoadedProfile, load_profile
-from .rules import attachments, formats
+from .rules import attachments, formats, plausibility
 from .rules.context import RuleContext
 from .rules.findings import Finding, error
 from .rules.summary import summarise
@@ -58,6 +58,7 @@ def inspect(loaded: LoadedProfile, today: dt.date) -> tuple[list[Finding], dict[
     survey = attachments.survey(loaded, checklist, RuleContext(today, profile).setting("min_dpi"))
     ctx = RuleContext(today=today, profile=profile, pages=survey.pages)
     own = formats.completeness(profile) + formats.rules(profile, ctx)
+    own += plausibility.rules(profile, ctx, {f.field for f in own if f.code == "FIELD-MISSING" and f.field})
     specific = kind_rules(loaded.kind, profile, ctx)
     findings = own + specific + _without_repeats(survey.findings, specific)
     titles = {item.id: item.title for item in checklist.items}

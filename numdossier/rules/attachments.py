@@ -117,6 +117,10 @@ def inspect_file(
         found = survey(path, ref.path, id_card=id_card)
     except AttachmentError as e:
         return FileReport([_refusal(ref, e)])
+    if any(o.code == "decrypted" for o in getattr(found, "observations", [])):
+        # A permissions (owner) password: attachments must carry none (attachments/README.md). `check`
+        # refuses it like an encrypted PDF; `build --force` still decrypts it (pdf.attachments.pdfs).
+        return FileReport([error("ATTACH-ENCRYPTED.owner", ref.field, ref.path, path=ref.path)])
     report = FileReport(path=path, pages=found.page_count, dpi=found.dpi)
     if found.repaired:
         report.findings.append(
