@@ -128,11 +128,17 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
 @app.command()
 @guarded
 def init(
-    path: Annotated[Path, typer.Argument(help="要创建的配置文件路径，如 mycompany.toml")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="客户文件夹（写入其中的 profile.toml，如 clients/acme）或 .toml 配置文件路径"),
+    ],
     kind: Annotated[str, typer.Option("--kind", help=_kind_help())],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> int:
-    """写出一个带注释的示例配置文件，以及 attachments/README.md（需要扫描的材料清单）。"""
+    """写出一个带注释的示例配置文件，以及 attachments/README.md（需要扫描的材料清单）。
+
+    给出文件夹时写入 文件夹/profile.toml（每个客户一个文件夹，材料包以文件夹命名）。
+    """
     from .init import init_profile
 
     for written in init_profile(path, kind, force):
@@ -238,7 +244,7 @@ def _finding_table(result: CheckResult) -> Table:
     return table
 
 
-def _result_json(result: CheckResult, output: str | None = None) -> dict[str, Any]:
+def result_json(result: CheckResult, output: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "profile": result.profile,
         "kind": result.kind,
@@ -304,7 +310,7 @@ def check(
     if report is not None:
         err.print(f"报告：{api.write_report(results, report)}", markup=False)
     if format is OutputFormat.json:
-        print(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2))
+        print(json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2))
     else:
         for r in results:
             _print_check(r)
@@ -339,7 +345,7 @@ def build(
 ) -> int:
     """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
 
-    可以给出多个配置文件、文件夹（其中的 *.toml）或通配符：一份失败不影响其他各份。
+    可以给出多个配置文件、文件夹（其中及其子文件夹中的 *.toml）或通配符：一份失败不影响其他各份。
     """
     from . import api
     from .batch import batch_exit_code
@@ -365,20 +371,21 @@ def build(
     if text:
         _print_outcomes(outcomes, force)
     else:
-        results = []
-        for o in outcomes:
-            entry = _result_json(o.check, str(o.built.folder) if o.built else None)
-            entry["ok"] = o.ok
-            # what a script needs next: where the PDF and the manifest are, and how many pages to print
-            entry["pages"] = o.built.pages if o.built else None
-            entry["pdf"] = str(o.built.folder / "dossier.pdf") if o.built else None
-            entry["manifest"] = str(o.built.folder / "manifest.json") if o.built else None
-            if o.error is not None:  # why the build failed, as a finding scripts can read
-                entry["findings"].append(_build_failure(o.error))
-                entry["errors"] += 1
-            results.append(entry)
-        print(json.dumps(results, ensure_ascii=False, indent=2))
+        print(json.dumps([build_json(o) for o in outcomes], ensure_ascii=False, indent=2))
     return batch_exit_code(outcomes)
+
+
+def build_json(o: Any) -> dict[str, Any]:
+    """One entry of `build --format json`: check's entry, and what a script needs next (docs/cli.md)."""
+    entry = result_json(o.check, str(o.built.folder) if o.built else None)
+    entry["ok"] = o.ok
+    entry["pages"] = o.built.pages if o.built else None
+    entry["pdf"] = str(o.built.folder / "dossier.pdf") if o.built else None
+    entry["manifest"] = str(o.built.folder / "manifest.json") if o.built else None
+    if o.error is not None:  # why the build failed, as a finding scripts can read
+        entry["findings"].append(_build_failure(o.error))
+        entry["errors"] += 1
+    return entry
 
 
 def _build_failure(error: NumdossierError) -> dict[str, Any]:

@@ -16,6 +16,17 @@ class ExitCode(IntEnum):
     interrupted = 130
 
 
+# What each exit code means, for people (docs/cli.md is generated from this).
+EXIT_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.ok: "成功（可有警告）",
+    ExitCode.input_error: "至少一份配置有错误（检查结果），或因输入问题无法生成",
+    ExitCode.usage: "命令行用法错误（未知选项、没有配置文件的文件夹、无效的 --today 等）",
+    ExitCode.environment: "环境缺少组件或出错（未安装 LibreOffice、转换崩溃或超时、输出文件夹不可写）；消息中给出解决办法",
+    ExitCode.internal: "内部错误：numdossier 的缺陷；调用栈只在 --debug 时显示（不含变量值）",
+    ExitCode.interrupted: "被中断（Ctrl-C 或 SIGTERM）；不留下写了一半的文件",
+}
+
+
 class NumdossierError(Exception):
     """Base of every error a user can act on: a sentence naming the file or field, and a fix."""
 

@@ -247,6 +247,11 @@ def _members(annotation: Any) -> set[Any]:
     return {accepted}
 
 
+def accepted(annotation: Any) -> str:
+    """What a field of this type accepts, in words of the current language (docs/profile.md)."""
+    return _say("or").join(_wanted(annotation))
+
+
 def _unquoted(value: Any, annotation: Any) -> tuple[str, str] | None:
     """The TOML to write, and what it is, when the user quoted a date, a number or a boolean; else None."""
     if not isinstance(value, str):

@@ -1,0 +1,62 @@
+"""docs/ is generated from the code (tools/make_docs.py): regenerating it must change nothing, so the
+documentation of fields, checklists, rules, options, environment variables and exit codes cannot drift."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_docs():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("make_docs", ROOT / "tools" / "make_docs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    pages: dict[str, str] = make_docs().pages()
+    return pages
+
+
+def test_docs_are_up_to_date(pages: dict[str, str]) -> None:
+    for name, text in pages.items():
+        written = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        assert written == text, f"docs/{name} is stale: run `python tools/make_docs.py`"
+
+
+def test_every_environment_variable_the_code_reads_is_documented(pages: dict[str, str]) -> None:
+    read = set()
+    for source in (ROOT / "numdossier").rglob("*.py"):
+        read |= set(re.findall(r"environ(?:\.get\(|\[)\"([A-Z_]+)\"", source.read_text(encoding="utf-8")))
+    assert read and read <= set(make_docs().ENVIRONMENT), read
+    assert "NUMDOSSIER_SOFFICE" in pages["cli.md"]
+
+
+def test_every_finding_code_is_documented(pages: dict[str, str]) -> None:
+    from numdossier.rules.messages import catalogue
+
+    codes = set(catalogue()["findings"]) - {"_common"}
+    documented = pages["rules.md"] + pages["kinds.md"]
+    assert [c for c in codes if f"`{c}`" not in documented] == []
+
+
+def test_every_exit_code_is_documented(pages: dict[str, str]) -> None:
+    from numdossier.errors import ExitCode
+
+    for code in ExitCode:
+        assert f"| {int(code)} |" in pages["cli.md"]
+
+
+def test_readme_links_docs_not_shared() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../shared" not in readme
+    for name in ("docs/profile.md", "docs/kinds.md", "docs/rules.md", "docs/cli.md"):
+        assert name in readme and (ROOT / name).is_file()
