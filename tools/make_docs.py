@@ -194,9 +194,12 @@ def kinds_page() -> str:
                 source += "、".join(f"`{k}`" for k in item.attachment_keys)
             elif item.source == "files":
                 source += f" `{item.files}`"
-            required = (
-                item.required_when and f"当 `{item.required_when}`" or ("是" if item.required else "否")
-            )
+            if item.source == "form":
+                required = "（生成）"
+            elif item.required_when:
+                required = f"当 `{item.required_when}`"
+            else:
+                required = "是" if item.required else "否"
             when = f"`{item.when}`" if item.when else "总是"
             out.append(f"| {no} | {cell(item.title)} | {cell(source)} | {cell(required)} | {cell(when)} |\n")
         for note in checklist.notes:
