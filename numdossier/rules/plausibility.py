@@ -146,7 +146,7 @@ def _label(kind: str, field: str) -> str:
 
     generic = re.sub(r"\[\d+\]", "", field)
     comment = descriptions(kind).get(generic, "")
-    return f"{_title(comment)}（{field}）" if comment else field
+    return _title(comment) if comment else field  # the field's path is shown beside the message
 
 
 # --- NUMBER-RANGE --------------------------------------------------------------------------------
