@@ -26,7 +26,7 @@ from .messages import error, label, warning
 DATA = Path(__file__).resolve().parent / "data"
 # Words of a starter comment that make a field optional or conditional (its kind's rules decide then).
 OPTIONAL = "可选"
-CONDITIONAL = ("必填", "必附", "时填写")
+CONDITIONAL = ("必填", "必附", "时填写", "留空")
 
 
 @cache
