@@ -36,22 +36,15 @@ ENVIRONMENT = {
 
 
 def kinds() -> list[str]:
-    try:
-        from numdossier.kinds import registry  # type: ignore[attr-defined]
+    from numdossier.kinds import registry
 
-        return list(registry.names())
-    except ImportError:
-        from numdossier.profile import supported_kinds
-
-        return supported_kinds()
+    return list(registry.names())
 
 
 def model_of(kind: str) -> type[BaseModel]:
-    from numdossier.profile import model_for
+    from numdossier.kinds import registry
 
-    model = model_for(kind)
-    assert model is not None, kind
-    return model
+    return registry.get(kind).model
 
 
 def cell(text: Any) -> str:
