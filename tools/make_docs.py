@@ -28,6 +28,8 @@ ENVIRONMENT = {
     "NUMDOSSIER_LANG": "消息语言：`en`（或 `en_US.UTF-8` 等以 en 开头的值）输出英文，否则中文；`--lang` 优先。",
     "NUMDOSSIER_SOFFICE": "LibreOffice 的 `soffice` 可执行文件路径，用于不在 PATH 中的安装（如 "
     "`/opt/libreoffice/program/soffice`）；不是可执行文件时退出码 3。",
+    "NUMDOSSIER_GS": "Ghostscript 的 `gs` 可执行文件路径（为未嵌入字体的 PDF 附件嵌入字体时使用）；不是可执行文件时退出码 3。",
+    "PATH": "查找 `soffice`、`gs`、`qpdf` 等外部程序（未用上面的变量指定时）。",
     "NUMDOSSIER_FONT": "封面、目录和叠加文字使用的中文字体文件（.ttf/.ttc/.otf）路径，代替自动查找的 Noto/文泉驿字体。",
     "SOURCE_DATE_EPOCH": "可重复生成：PDF 和 DOCX 中的时间戳取这个 Unix 时间，相同输入得到逐字节相同的 "
     "`dossier.pdf` 和 `manifest.json`。",
