@@ -287,7 +287,7 @@ def _fill_sheet(sheet: Any, kind: str, columns: list[Column], list_path: str) ->
         for row in range(HEADER_ROWS + 1, HEADER_ROWS + TEMPLATE_ROWS + 1):
             sheet.cell(row=row, column=index).number_format = number_format
         values = enumeration(kind, column)
-        if values:
+        if values and len(",".join(values)) <= 255:  # Excel's limit for a literal list
             listing = ",".join(values)
             validation = DataValidation(type="list", formula1=f'"{listing}"', allow_blank=True)
             validation.error = f"请从下拉列表中选择：{'、'.join(values)}"
