@@ -70,10 +70,14 @@ def _inline_comment(value: str) -> str | None:
     return None
 
 
-@cache
 def descriptions(kind: str) -> dict[str, str]:
     """Dotted path (lists without indexes: `branches.city`) -> the starter's comment for it."""
-    starter = (template_dir(kind) / "starter.toml").read_text(encoding="utf-8")
+    return _descriptions(template_dir(kind) / "starter.toml")
+
+
+@cache  # by the starter's path: a kind registered again from another folder is read again
+def _descriptions(starter_path: Path) -> dict[str, str]:
+    starter = starter_path.read_text(encoding="utf-8")
     found: dict[str, str] = {}
     table = ""
     pending: list[str] = []  # comment lines above a key or table without a comment of its own
@@ -190,8 +194,7 @@ def _attachment_items(kind: str, texts: dict[str, str]) -> dict[str, Any]:
 
 
 @cache
-def _cached_schema(kind: str) -> str:
-    model = model_for_kind(kind)
+def _cached_schema(kind: str, folder: Path, model: type[ProfileBase]) -> str:
     raw = model.model_json_schema(mode="validation")
     schema: dict[str, Any] = _portable(_inline(raw, raw.get("$defs", {})))
     texts = descriptions(kind)
@@ -211,7 +214,8 @@ def _cached_schema(kind: str) -> str:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft-07) of `kind`'s profile."""
-    loaded: dict[str, Any] = json.loads(_cached_schema(kind))
+    model = model_for_kind(kind)
+    loaded: dict[str, Any] = json.loads(_cached_schema(kind, template_dir(kind), model))
     return loaded
 
 

@@ -203,10 +203,12 @@ def enumeration(kind: str, column: Column) -> list[str]:
         return [str(c) for c in column.choices]
     if column.type == "bool":
         return ["true", "false"]
-    if column.path == "company.industry" and kind == "n96":
-        from .rules.settings import settings
+    if column.path == "company.industry":
+        # a kind whose form has fixed 所属行业 boxes names them in its kind.toml: <kind>_industries
+        from .kinds import registry
 
-        return [str(v) for v in settings().get("n96_industries")]
+        industries = registry.get(kind).spec.settings.get(f"{kind}_industries")
+        return [str(v) for v in industries] if isinstance(industries, list) else []
     return []
 
 

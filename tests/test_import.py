@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import test_kind_registry
 from openpyxl import load_workbook
 from sheet_support import fill
 from typer.testing import CliRunner
@@ -20,6 +21,7 @@ from numdossier.kinds import registry
 from numdossier.profile import load_profile
 from numdossier.sheets import HEADER_ROWS, MAIN_SHEET, layout, write_template
 
+demo = test_kind_registry.demo  # the throw-away kind, as a fixture here too
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
@@ -268,3 +270,33 @@ def test_round_trip_template_to_built_dossier(filled: Path, client: Path, tmp_pa
     assert build.exit_code == 0, build.output
     manifest = json.loads((out / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["pages"] > 10 and (out / "qinghe-96" / "dossier.pdf").is_file()
+
+
+def test_a_registered_kind_gets_schema_template_and_import(demo: Path, tmp_path: Path) -> None:
+    """A kind is only its folder and model: schema, template and import follow from them."""
+    from numdossier.schema import json_schema
+
+    schema = json_schema("demo")
+    assert schema["properties"]["demo"]["properties"]["purpose"]["description"] == "用途"
+    template = write_template("demo", tmp_path / "demo.xlsx")
+    book = load_workbook(template)
+    heads = [c.value for c in book[MAIN_SHEET][1]]
+    assert {"name", "company.uscc", "demo.purpose", "attachments.business_licence"} <= set(heads)
+    values = {
+        "name": "demo-client",
+        "company.name": "示例演示科技有限公司",
+        "company.uscc": "91330106MA2H7K316F",
+        "company.address": "浙江省杭州市西湖区示例路 1 号",
+        "company.postcode": "310000",
+        "legal_rep.name": "张示例",
+        "legal_rep.id_number": "330106198503120036",
+        "number_contact.name": "李示例",
+        "demo.purpose": "演示用途",
+    }
+    for column, head in enumerate(heads, 1):
+        if head in values:
+            book[MAIN_SHEET].cell(row=HEADER_ROWS + 1, column=column, value=values[head])
+    book.save(template)
+    result = import_profiles(template, "demo", tmp_path / "clients", today=TODAY)
+    (row,) = result.profiles
+    assert load_profile(row.path).model.demo.purpose == "演示用途"  # type: ignore[attr-defined]
