@@ -139,6 +139,12 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         {"shareholders[2].uscc": "91430103MA4QL00291"},
         ["CC-SHAREHOLDER@shareholders[2].uscc"],
     ),
+    ("a company without a uscc", {"shareholders[2].uscc": ""}, ["CC-SHAREHOLDER@shareholders[2].uscc"]),
+    (
+        "a person without an ID number",
+        {"shareholders[1].id_number": ""},
+        ["CC-SHAREHOLDER@shareholders[1].id_number"],
+    ),
     ("three staff are enough", {"staff": "first 3"}, []),
     ("two are not", {"staff": "first 2"}, ["CC-STAFF@staff"]),
     ("3 months of insurance", {"staff[3].insurance_months": 3}, []),
@@ -378,3 +384,14 @@ def test_staff_files_are_grouped_per_member(sample: LoadedProfile) -> None:
         "网络与信息安全负责人 易楚航",
         "客服主管 彭语晨",
     ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_finding_reads_in_both_languages(
+    sample: LoadedProfile, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NUMDOSSIER_LANG", lang)
+    for _, changes, _ in CASES:
+        data = apply(dump(sample), changes)
+        for f in rules(data, RuleContext(today=TODAY, profile=data, pages={})):
+            assert f.message and f.hint and "{" not in f.message + f.hint, f.code

@@ -66,8 +66,10 @@ def capital_rules(profile: dict[str, Any], ctx: RuleContext, province: str | Non
     minimum = ctx.setting(key, province=province)
     if capital < minimum:
         scope = "全国" if wide else (province or "省内")
+        scope_en = "nationwide" if wide else (province or "one province")
+        field = "company.registered_capital"
         return [
-            error("CC-CAPITAL.low", "company.registered_capital", value=capital, minimum=minimum, scope=scope)
+            error("CC-CAPITAL.low", field, value=capital, minimum=minimum, scope=scope, scope_en=scope_en)
         ]
     return []
 
@@ -104,8 +106,8 @@ def shareholder_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding
         key = "id_number" if person else "uscc"
         number = str(holder.get(key) or "").strip()
         if not number:
-            what = "身份证件号码" if person else "统一社会信用代码"
-            found.append(error("CC-SHAREHOLDER.no_id", f"{where}.{key}", name=name, what=what))
+            case = "no_id" if person else "no_uscc"
+            found.append(error(f"CC-SHAREHOLDER.{case}", f"{where}.{key}", name=name))
         elif person:
             found += id_findings("CC-SHAREHOLDER", where, id_type, number, ctx, f"{where}.id_number")
         else:
