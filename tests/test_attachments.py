@@ -9,9 +9,11 @@ import zlib
 from io import BytesIO
 from pathlib import Path
 
+import img2pdf
 import pikepdf
 import pypdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -824,3 +826,33 @@ def test_orientation_maps_the_box_onto_the_shown_box(code: int, w: float, h: flo
     corners = [m.transform(p) for p in ((0, 0), (w, 0), (0, h), (w, h))]
     xs, ys = sorted(round(c[0], 6) for c in corners), sorted(round(c[1], 6) for c in corners)
     assert (xs[0], xs[-1], ys[0], ys[-1]) == (0, round(shown_w, 6), 0, round(shown_h, 6))
+
+
+def test_full_page_scan_pdf_is_fitted_clear_of_the_page_number_band(tmp_path: Path) -> None:
+    """A flatbed's A4 PDF (one picture over the whole page) is not copied as is: the footer 第 N 页
+    would print over the scan. It is fitted into the printable area, and check reports the dpi built."""
+    scan = Image.new("L", (2480, 3508), 200)  # A4 at 300 dpi, grey to the edges
+    jpeg = encoded(scan, "JPEG", dpi=(300, 300))
+    data = img2pdf.convert(jpeg, layout_fun=img2pdf.get_layout_fun(A4))
+    src = write(tmp_path, "scan.pdf", data)
+    out, _ = convert(src, tmp_path)
+    document = pdfium.PdfDocument(str(out))
+    try:
+        (picture,) = document[0].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+        left, bottom, right, top = picture.get_bounds()
+        container = picture.container
+        while container is not None:  # pdfium gives bounds inside a form in the form's space
+            left, bottom, right, top = container.get_matrix().on_rect(left, bottom, right, top)
+            container = container.container
+    finally:
+        document.close()
+    box = (left, bottom, right, top)
+    assert box[1] >= PRINTABLE[1] - 0.01  # the lowest 20 mm stay clear
+    assert_centred_in_printable_area(box)
+    # the page-number band of the built page is blank paper
+    img = render(out, 0).convert("L")
+    band = img.crop((0, img.height - int(PRINTABLE[1] * img.height / A4[1]) + 2, img.width, img.height))
+    assert band.getextrema()[0] > 250
+    with pikepdf.open(out) as pdf:
+        (image,) = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        assert image.read_raw_bytes() == jpeg  # embedded as it was

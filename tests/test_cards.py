@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from numdossier.pdf import cards
-from numdossier.pdf.attachments import attachment_to_pdf
+from numdossier.pdf.attachments import A4, attachment_to_pdf, fit
 
 MM = 72 / 25.4
 A4_300 = (2480, 3508)  # A4 at 300 dpi
@@ -89,13 +89,13 @@ def test_card_image_prints_at_card_size_whatever_its_tag(tmp_path: Path, dpi: in
 
 def test_card_on_a_flatbed_page_is_found_and_cropped_without_reencoding(tmp_path: Path) -> None:
     scan = jpeg(flatbed((120, 150)), 300)
-    pdf = normalised(
-        tmp_path, "scan.pdf", img2pdf.convert(scan, layout_fun=img2pdf.get_layout_fun((595.2756, 841.8898)))
-    )
+    pdf = normalised(tmp_path, "scan.pdf", img2pdf.convert(scan, layout_fun=img2pdf.get_layout_fun(A4)))
     (found,) = cards.find_cards(pdf)
     assert found is not None
-    # the card lies 10.2 mm from the left and 12.7 mm from the top, 85.6 x 54 mm
-    left, bottom, right, top = (v / MM for v in found)
+    # the card lies 10.2 mm from the left and 12.7 mm from the top of the scan, 85.6 x 54 mm; the scan
+    # itself is fitted into the printable area (it reaches into the page-number band)
+    scale, x0, y0 = fit(*A4, expand=True)
+    left, bottom, right, top = ((v - o) / scale / MM for v, o in zip(found, (x0, y0, x0, y0), strict=True))
     assert left == pytest.approx(120 / 300 * 25.4, abs=1.0)
     assert 297 - top == pytest.approx(150 / 300 * 25.4, abs=1.0)
     assert right - left == pytest.approx(85.6, abs=1.5) and top - bottom == pytest.approx(54, abs=1.5)

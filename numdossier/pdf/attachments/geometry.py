@@ -143,9 +143,12 @@ class SourcePage:
     visible: Box  # the CropBox within the MediaBox
     rotate: int  # 0, 90, 180, 270
     unit: float  # /UserUnit
+    # False for a page whose scan reaches into the lowest MARGIN_BOTTOM (a flatbed's full-page picture):
+    # the page-number band must stay clear, so such an A4 page is fitted like any other, not copied.
+    band_clear: bool = True
 
     @classmethod
-    def of(cls, page: Dictionary) -> SourcePage:
+    def of(cls, page: Dictionary, *, band_clear: bool = True) -> SourcePage:
         media = box(page.get("/MediaBox")) or LETTER
         crop = box(page.get("/CropBox"))
         return cls(
@@ -153,6 +156,7 @@ class SourcePage:
             intersect(crop, media) if crop else media,
             rotation(page.get("/Rotate")),
             user_unit(page.get("/UserUnit")),
+            band_clear,
         )
 
     @property
@@ -160,7 +164,8 @@ class SourcePage:
         """Already an upright A4 page: copied without re-placing it."""
         llx, lly, urx, ury = self.media
         return (
-            self.rotate == 0
+            self.band_clear
+            and self.rotate == 0
             and self.unit == 1.0
             and abs(llx) < 0.01
             and abs(lly) < 0.01

@@ -13,7 +13,17 @@ from numdossier.errors import AttachmentError
 
 from .annotations import burn_in_annotations, carry_layers
 from .fonts import unembedded
-from .geometry import SourcePage, card_scale, effective_dpi, new_page, save, unit_square_box
+from .geometry import (
+    LETTER,
+    MARGIN_BOTTOM,
+    SourcePage,
+    box,
+    card_scale,
+    effective_dpi,
+    new_page,
+    save,
+    unit_square_box,
+)
 from .observations import Observation
 from .refusals import refuse
 from .survey import FileSurvey, PageSurvey
@@ -67,10 +77,10 @@ def survey_pdf(
                 prove_repair(src, display, found)
             if pdf.is_encrypted:
                 found.observations.append(Observation("decrypted"))
-            rotated = [i for i, p in enumerate(pdf.pages, 1) if SourcePage.of(p.obj).rotate]
+            rotated = [i for i, p in enumerate(pdf.pages, 1) if shown_page(p.obj).rotate]
             if rotated:
                 found.observations.append(Observation("rotated", {"pages": rotated}))
-            small = [(i, SourcePage.of(p.obj).scale()) for i, p in enumerate(pdf.pages, 1)]
+            small = [(i, shown_page(p.obj).scale()) for i, p in enumerate(pdf.pages, 1)]
             small = [(i, s) for i, s in small if s < 1 - 1e-6]
             if small:
                 scale = round(min(s for _, s in small), 3)
@@ -176,12 +186,37 @@ def drawn_images(
     return found
 
 
+def shown_page(page: Dictionary) -> SourcePage:
+    """The page's geometry, for check and build alike: an A4 page whose scan reaches into the
+    page-number band is fitted into the printable area instead of being copied as is."""
+    return SourcePage.of(page, band_clear=not _picture_in_band(page))
+
+
+def _picture_in_band(page: Dictionary) -> bool:
+    if not _has_images(page.get("/Resources"), 0):
+        return False
+    media = box(page.get("/MediaBox")) or LETTER
+    for _, matrix in drawn_images(page):
+        corners = [matrix.transform(p) for p in ((0, 0), (1, 0), (0, 1), (1, 1))]
+        left, right = min(x for x, _ in corners), max(x for x, _ in corners)
+        bottom, top = min(y for _, y in corners), max(y for _, y in corners)
+        # a picture that is drawn (not degenerate) and reaches below the band's upper edge
+        if (
+            right - left > 1
+            and top - bottom > 1
+            and bottom < media[1] + MARGIN_BOTTOM - 0.5
+            and top > media[1]
+        ):
+            return True
+    return False
+
+
 def page_dpi(page: Dictionary, *, id_card: bool = False) -> float | None:
     """The lowest effective resolution on A4 of the page's scan: every picture of a page without text, or
     on a page with text (an OCR layer, a letterhead) the pictures that cover most of it."""
     if not _has_images(page.get("/Resources"), 0):
         return None
-    shown = SourcePage.of(page)
+    shown = shown_page(page)
     share = SCAN_SHARE if _has_fonts(page.get("/Resources"), 0) else 0.0
     to_a4 = shown.matrix()
     lowest: float | None = None
@@ -260,7 +295,7 @@ def pdf_to_pdf(src: Path, display: str, out: Path) -> tuple[int, FileSurvey]:
 
 def place_pdf_page(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
     obj = page.obj
-    shown = SourcePage.of(obj)
+    shown = shown_page(obj)
     if "/Annots" in obj:
         del obj.Annots  # flattened already; what is left (links, popups) is not printed
     if shown.as_is:
