@@ -65,11 +65,12 @@ def capital_rules(profile: dict[str, Any], ctx: RuleContext, province: str | Non
     key = "callcentre_min_capital_nationwide" if wide else "callcentre_min_capital_province"
     minimum = ctx.setting(key, province=province)
     if capital < minimum:
-        scope = "全国" if wide else (province or "省内")
-        scope_en = "nationwide" if wide else (province or "one province")
         field = "company.registered_capital"
+        if wide:
+            return [error("CC-CAPITAL.low_nationwide", field, value=capital, minimum=minimum)]
+        # the province as the profile names it (user data, quoted as written in both languages)
         return [
-            error("CC-CAPITAL.low", field, value=capital, minimum=minimum, scope=scope, scope_en=scope_en)
+            error("CC-CAPITAL.low_province", field, value=capital, minimum=minimum, province=province or "")
         ]
     return []
 
