@@ -1,0 +1,1 @@
+"""After signing: verify the stamped scan against its dossier, split it for upload."""
