@@ -388,6 +388,60 @@ def build_json(o: Any) -> dict[str, Any]:
     return entry
 
 
+@app.command()
+@guarded
+def verify(
+    scans: Annotated[
+        list[Path],
+        typer.Argument(help="签字盖章后的扫描件：一个 PDF，或按页序排列的图像", show_default=False),
+    ],
+    dossier: Annotated[
+        Path,
+        typer.Option("--dossier", help="打印时的材料文件夹 OUT/<name>（含 dossier.pdf 和 manifest.json）"),
+    ],
+    seam: Annotated[
+        bool | None, typer.Option("--seam/--no-seam", help="检查骑缝章（默认：按 manifest 中生成时的设置）")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="写出标注问题位置的 PDF 副本")] = None,
+    split: Annotated[
+        Path | None, typer.Option("--split", help="按材料清单拆分为上传文件 NN-<名称>.pdf，写入此文件夹")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="即使有错误也拆分上传文件")] = False,
+    jobs: Annotated[
+        int | None, typer.Option("-j", "--jobs", min=1, help="同时处理的页数（默认：CPU 核数）")
+    ] = None,
+    format: Format = OutputFormat.text,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
+    ] = None,
+) -> int:
+    """检查签字盖章后的扫描件：每页对应材料哪一页，缺页、多页、顺序、倒置，公章、签字、日期是否齐全。"""
+    if lang is not None:
+        os.environ["NUMDOSSIER_LANG"] = lang.value
+    from .signed.verify import verify_scan
+
+    result = verify_scan(scans, dossier, seam=seam, jobs=jobs)
+    written_report = None
+    if report is not None:
+        from .signed.report import write_report
+
+        written_report = write_report(result, report)
+    files = None
+    if split is not None and (result.ok or force):
+        from .signed.split import split_scan
+
+        files = split_scan(result, split)
+    from .signed.output import print_result, result_json
+
+    if format is OutputFormat.json:
+        print(json.dumps([result_json(result, written_report, files)], ensure_ascii=False, indent=2))
+    else:
+        print_result(
+            out, err, result, written_report, files, split_refused=split is not None and files is None
+        )
+    return ExitCode.ok if result.ok else ExitCode.input_error
+
+
 def _build_failure(error: NumdossierError) -> dict[str, Any]:
     from .report import failure_finding
 

@@ -40,20 +40,21 @@ def render(pdf: Path, numbers: list[int], dpi: int) -> list[Image.Image]:
 def seal(image: Image.Image, centre_mm: tuple[float, float], dpi: int, diameter_mm: float = 40.0) -> None:
     """A plain red ring with 测试 in it (a test impression, never a real seal's design)."""
     px = dpi / 25.4
-    cx, cy = centre_mm[0] * px, centre_mm[1] * px
     r = diameter_mm / 2 * px
-    layer = Image.new("L", image.size, 0)
+    left, top = round(centre_mm[0] * px - r - 4), round(centre_mm[1] * px - r - 4)
+    side = round(2 * r + 8)
+    box = (left, top, left + side, top + side)
+    layer = Image.new("L", (side, side), 0)
     draw = ImageDraw.Draw(layer)
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=255, width=max(2, round(1.3 * px)))
+    c = side / 2
+    draw.ellipse((c - r, c - r, c + r, c + r), outline=255, width=max(2, round(1.3 * px)))
     font = ImageFont.truetype(FONT, round(9 * px))
-    draw.text((cx, cy), "测试", font=font, fill=255, anchor="mm")
-    layer = layer.filter(ImageFilter.GaussianBlur(0.6))
-    ink = Image.new("RGB", image.size, RED)
+    draw.text((c, c), "测试", font=font, fill=255, anchor="mm")
+    layer = layer.filter(ImageFilter.GaussianBlur(0.6)).point(lambda v: int(v * 0.85))
+    under = image.crop(box)
     # Seal ink is translucent: multiply over what is printed.
-    multiplied = Image.fromarray(
-        (np.asarray(image, dtype=np.float32) * np.asarray(ink, dtype=np.float32) / 255).astype(np.uint8)
-    )
-    image.paste(multiplied, (0, 0), layer.point(lambda v: int(v * 0.85)))
+    tint = np.asarray(under, dtype=np.float32) * np.array(RED, dtype=np.float32) / 255
+    image.paste(Image.fromarray(tint.astype(np.uint8)), box[:2], layer)
 
 
 def scribble(image: Image.Image, box_mm: tuple[float, float, float, float], dpi: int, seed: int = 0) -> None:
@@ -119,3 +120,36 @@ def to_pdf(images: list[Image.Image], path: Path, dpi: int) -> Path:
         blobs.append(buffer.getvalue())
     path.write_bytes(img2pdf.convert(blobs))
     return path
+
+
+def signed(
+    folder: Path,
+    dpi: int,
+    no_seal: tuple[int, ...] = (),
+    no_signature: tuple[int, ...] = (),
+    no_date: tuple[int, ...] = (),
+    seam: bool = False,
+) -> list[Image.Image]:
+    """Every page of OUT/<name>/dossier.pdf rendered, sealed, signed and dated as its manifest asks,
+    except the pages listed; with `seam`, a ring across the right edge of every page (a 骑缝章's part)."""
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    numbers = list(range(1, manifest["pages"] + 1))
+    pages = render(folder / "dossier.pdf", numbers, dpi)
+    for n, image in zip(numbers, pages, strict=True):
+        if n not in no_seal:
+            for p in manifest["placeholders"]:
+                if p["page"] == n:
+                    seal(image, (p["center_mm"][0] + 2.0, p["center_mm"][1] - 1.5), dpi)
+        if n not in no_signature:
+            for s in manifest["signatures"]:
+                if s["page"] == n:
+                    scribble(image, s["box_mm"], dpi, seed=n)
+        if n not in no_date:
+            for d in manifest["dates"]:
+                if d["page"] == n:
+                    scribble(image, d["box_mm"], dpi, seed=100 + n)
+        if seam:
+            seal(image, (212.0, 148.5), dpi)
+    return pages

@@ -16,6 +16,8 @@ from .register import PX_PER_MM, Match, Original, flatten, grey_of, warp
 
 MM2 = PX_PER_MM * PX_PER_MM  # pixels per mm²
 DARK = 150  # flattened grey below this is ink
+FAINT = 215  # ... this is at least a trace of ink
+SOLID = 90  # ... this is solid print
 SEAL_MIN_MM = 18.0  # the smallest seal (round 38-42 mm, oval 40x30, 财务章 22 mm; a light one may show less)
 SEAL_MAX_MM = 75.0
 SEAL_MIN_AREA = 30.0  # mm² of red a seal impression has at least (a faint 40 mm ring alone: ~60)
@@ -40,9 +42,10 @@ def is_grey(rgb: np.ndarray) -> bool:
     """A greyscale scan (or one whose colour was lost): almost no saturated pixels at all."""
     if rgb.ndim == 2:
         return True
-    small = cv2.resize(rgb, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    saturation = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[:, :, 1]
-    return bool((saturation > 60).mean() < 0.0005)
+    # A colour scan, even of a page without colour, has chroma noise; a grey one has none at all.
+    small = rgb[::2, ::2].astype(np.int16)
+    spread = np.abs(small[:, :, 0] - small[:, :, 1]) + np.abs(small[:, :, 1] - small[:, :, 2])
+    return bool((spread > 6).mean() < 0.0002)
 
 
 @dataclass
@@ -62,10 +65,15 @@ def added(scan: np.ndarray, page: Original, match: Match) -> Added:
     laid = warp(scan, match.to_page, size)
     covered = warp(np.full(scan.shape[:2], 255, np.uint8), match.to_page, size, border=0)
     covered = cv2.erode(covered, _disc(3))
-    grey_scan = is_grey(laid)
-    scan_dark = (flatten(grey_of(laid)) < DARK).astype(np.uint8) * 255
-    page_dark = (page.grey < DARK).astype(np.uint8) * 255
-    near_printed = cv2.dilate(page_dark, _disc(2))
+    grey_scan = is_grey(scan)
+    scan_grey = flatten(grey_of(laid))
+    scan_dark = (scan_grey < DARK).astype(np.uint8) * 255
+    # Thin print turns light grey in a low-resolution or blurred scan: what is printed counts generously
+    # when looking for added ink, and only solid print counts when looking for missing print.
+    page_any = (page.grey < FAINT).astype(np.uint8) * 255
+    page_solid = (page.grey < SOLID).astype(np.uint8) * 255
+    scan_any = (scan_grey < FAINT).astype(np.uint8) * 255
+    near_printed = cv2.dilate(page_any, _disc(2))
     page_red = cv2.dilate(red_mask(page.colour), _disc(2))
     if grey_scan:
         new = cv2.bitwise_and(scan_dark, cv2.bitwise_not(cv2.bitwise_or(near_printed, page_red)))
@@ -76,11 +84,20 @@ def added(scan: np.ndarray, page: Original, match: Match) -> Added:
         pen = cv2.bitwise_and(
             scan_dark, cv2.bitwise_not(cv2.bitwise_or(near_printed, cv2.dilate(scan_red, _disc(1))))
         )
-    missing = cv2.bitwise_and(page_dark, cv2.bitwise_not(cv2.dilate(scan_dark, _disc(2))))
-    # Specks: JPEG noise and misregistration by a pixel leave single pixels.
-    opened = [cv2.morphologyEx(m, cv2.MORPH_OPEN, _disc(1)) for m in (red, pen, missing)]
-    red, pen, missing = (cv2.bitwise_and(m, covered) for m in opened)
+    missing = cv2.bitwise_and(page_solid, cv2.bitwise_not(cv2.dilate(scan_any, _disc(2))))
+    red, pen, missing = (_without_specks(cv2.bitwise_and(m, covered)) for m in (red, pen, missing))
     return Added(grey_scan, red, pen, missing, covered)
+
+
+SPECK_PX = 6  # JPEG noise and misregistration by a pixel leave specks of a few pixels
+
+
+def _without_specks(mask: np.ndarray) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= SPECK_PX
+    keep[0] = False
+    cleaned: np.ndarray = (keep[labels] * 255).astype(np.uint8)
+    return cleaned
 
 
 def _box_px(box_mm: tuple[float, float, float, float], shape: tuple[int, ...]) -> tuple[int, int, int, int]:

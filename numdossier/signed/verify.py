@@ -33,7 +33,7 @@ SEAM_BOX_MM: Box = (198.0, 297 / 2 - 26, 210.0, 297 / 2 + 26)
 SEAM_MIN_AREA = 8.0  # mm² of seal ink on one page's part of a 骑缝章
 # A scan whose pages mostly fail to match is of another dossier; single pages that differ this much
 # (mm² of print, outside the signing places) come from another build.
-DIFFERENT_PRINT_MM2 = 60.0
+DIFFERENT_PRINT_MM2 = 30.0
 
 
 @cache

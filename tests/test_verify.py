@@ -1,0 +1,311 @@
+"""verify: simulated signed scans of every sample kind against the real built dossiers.
+
+Scans are simulated in tests only (tests/scansim.py: a plain red ring with 测试, pen strokes), rendered
+at low resolution and few pages where the case allows: the machine running the tests is shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+import scansim
+from PIL import Image
+
+from numdossier.signed.split import split_scan
+from numdossier.signed.verify import VerifyResult, verify_scan
+
+ROOT = Path(__file__).resolve().parents[1]
+EPOCH = "1795392000"  # 2026-11-23
+SAMPLES = {
+    "n96": "samples/n96/qinghe-96.toml",
+    "n95": "samples/n95/xingyun-952.toml",
+    "n400": "samples/n400/xinghe-400.toml",
+    "ucc": "samples/ucc/minglan-ucc.toml",
+}
+NAMES = {"n96": "qinghe-96", "n95": "xingyun-952", "n400": "xinghe-400", "ucc": "minglan-ucc"}
+DPI = 150
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four sample dossiers, built in one batch with real LibreOffice."""
+    folder = tmp_path_factory.mktemp("verify-out")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "numdossier.cli",
+            "build",
+            *SAMPLES.values(),
+            "-o",
+            str(folder),
+            "-j",
+            "2",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-23",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH),
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def n400_pages(out: Path) -> list[Image.Image]:
+    """The 400 dossier (12 pages, signatures and a blank date) signed and sealed everywhere."""
+    return scansim.signed(out / NAMES["n400"], DPI)
+
+
+def scan(tmp_path: Path, pages: list[Image.Image], dpi: int = DPI, **distortion: Any) -> Path:
+    """A scanned PDF of `pages`, each slightly and differently skewed and shifted like a feeder does."""
+    images = []
+    for i, page in enumerate(pages):
+        d = scansim.Distortion(angle=(-0.8, 0.5, 1.2)[i % 3], offset_mm=(2.0, 1.5), scale=0.99)
+        for key, value in distortion.items():
+            setattr(d, key, value)
+        images.append(scansim.distort(page, d, dpi))
+    return scansim.to_pdf(images, tmp_path / "scan.pdf", dpi)
+
+
+def codes(result: VerifyResult) -> list[tuple[str, int | None, int | None]]:
+    return [(f.code, f.scan_page, f.dossier_page) for f in result.findings]
+
+
+@pytest.mark.parametrize("kind", SAMPLES)
+def test_a_clean_signed_scan_of_every_kind_verifies_with_no_findings(
+    kind: str, out: Path, tmp_path: Path
+) -> None:
+    folder = out / NAMES[kind]
+    result = verify_scan([scan(tmp_path, scansim.signed(folder, DPI))], folder)
+    assert codes(result) == []
+    assert [r.page for r in result.pages] == list(range(1, len(result.dossier.originals) + 1))
+
+
+def test_an_unsigned_print_lacks_every_seal_and_signature(out: Path, tmp_path: Path) -> None:
+    folder = out / NAMES["ucc"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    pages = scansim.render(folder / "dossier.pdf", list(range(1, manifest["pages"] + 1)), DPI)
+    result = verify_scan([scan(tmp_path, pages)], folder)
+    seals = {f.dossier_page for f in result.findings if f.code == "VERIFY-SEAL-MISSING"}
+    signatures = [f.dossier_page for f in result.findings if f.code == "VERIFY-SIGNATURE-MISSING"]
+    assert seals == {p["page"] for p in manifest["placeholders"]}  # the printed dashed circles are no seal
+    assert sorted(signatures) == sorted(s["page"] for s in manifest["signatures"])
+
+
+@pytest.mark.parametrize(
+    ("missing", "expected"),
+    [
+        ({"no_seal": (5,)}, [("VERIFY-SEAL-MISSING", 5, 5)]),
+        ({"no_signature": (7,)}, [("VERIFY-SIGNATURE-MISSING", 7, 7)]),
+        ({"no_date": (6,)}, [("VERIFY-DATE-MISSING", 6, 6)]),
+    ],
+)
+def test_a_missing_seal_signature_or_date_is_found_on_its_page(
+    missing: dict[str, tuple[int, ...]], expected: list[tuple[str, int, int]], out: Path, tmp_path: Path
+) -> None:
+    folder = out / NAMES["n400"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert any(d["page"] == 6 for d in manifest["dates"]) and any(
+        s["page"] == 7 for s in manifest["signatures"]
+    )
+    result = verify_scan([scan(tmp_path, scansim.signed(folder, DPI, **missing))], folder)  # type: ignore[arg-type]
+    assert codes(result) == expected
+    assert result.errors == 1
+    assert (
+        "第 5 页" in result.findings[0].message
+        or "第 6 页" in result.findings[0].message
+        or "第 7 页" in result.findings[0].message
+    )
+
+
+def test_page_defects_are_pinpointed(n400_pages: list[Image.Image], out: Path, tmp_path: Path) -> None:
+    folder = out / NAMES["n400"]
+    pages = list(n400_pages)
+    # scanned: 1 2 4 3 5 5 6 7 8 9 10 12 -> page 3/4 swapped, 5 fed twice, 11 skipped
+    order = [1, 2, 4, 3, 5, 5, 6, 7, 8, 9, 10, 12]
+    result = verify_scan([scan(tmp_path, [pages[n - 1] for n in order])], folder)
+    assert [r.page for r in result.pages] == order
+    found = codes(result)
+    assert ("VERIFY-PAGE-MISSING", None, 11) in found
+    assert ("VERIFY-PAGE-EXTRA", 6, 5) in found
+    assert [f for f in found if f[0] == "VERIFY-PAGE-ORDER"] in (
+        [("VERIFY-PAGE-ORDER", 3, 4)],
+        [("VERIFY-PAGE-ORDER", 4, 3)],
+    )
+    assert len(found) == 3
+
+
+def test_an_upside_down_page_is_reported_and_still_checked(
+    n400_pages: list[Image.Image], out: Path, tmp_path: Path
+) -> None:
+    folder = out / NAMES["n400"]
+    images = [
+        scansim.distort(p, scansim.Distortion(angle=180.0 if i == 2 else 0.4), DPI)
+        for i, p in enumerate(n400_pages[:4])
+    ]
+    result = verify_scan([scansim.to_pdf(images, tmp_path / "scan.pdf", DPI)], folder)
+    found = codes(result)
+    assert ("VERIFY-PAGE-UPSIDE-DOWN", 3, 3) in found
+    assert not [f for f in found if f[0] in ("VERIFY-SEAL-MISSING", "VERIFY-SIGNATURE-MISSING")]
+
+
+def test_a_scan_of_another_dossier_is_the_wrong_dossier(out: Path, tmp_path: Path) -> None:
+    other = scansim.signed(out / NAMES["ucc"], DPI)
+    result = verify_scan([scan(tmp_path, other)], out / NAMES["n400"])
+    assert [f.code for f in result.findings] == ["VERIFY-WRONG-DOSSIER"]
+    assert result.errors == 1
+
+
+def test_a_page_from_an_earlier_build_differs_in_content(
+    n400_pages: list[Image.Image], out: Path, tmp_path: Path
+) -> None:
+    from PIL import ImageDraw, ImageFont
+
+    folder = out / NAMES["n400"]
+    pages = [p.copy() for p in n400_pages]
+    earlier = pages[3]  # as an earlier build printed it: one line of the form says something else
+    draw = ImageDraw.Draw(earlier)
+    px = DPI / 25.4
+    draw.rectangle((30 * px, 60 * px, 180 * px, 75 * px), fill="white")
+    draw.text(
+        (32 * px, 62 * px),
+        "以前的版本：联系电话 0571-00000000",
+        fill="black",
+        font=ImageFont.truetype(scansim.FONT, round(4 * px)),
+    )
+    result = verify_scan([scan(tmp_path, pages)], folder)
+    assert codes(result) == [("VERIFY-WRONG-DOSSIER", 4, 4)]
+
+
+def test_seam_seals_are_checked_with_seam(out: Path, tmp_path: Path) -> None:
+    folder = out / NAMES["n400"]
+    pages = scansim.signed(folder, DPI, seam=True)[:3]
+    bare = scansim.signed(folder, DPI)[3:4]
+    result = verify_scan([scan(tmp_path, pages + bare)], folder, seam=True)
+    found = [f for f in codes(result) if f[0] != "VERIFY-PAGE-MISSING"]
+    assert found == [("VERIFY-SEAL-MISSING", 4, 4)]
+    assert "骑缝" in [f for f in result.findings if f.code == "VERIFY-SEAL-MISSING"][0].message
+
+
+@pytest.mark.parametrize(
+    ("dpi", "distortion"),
+    [
+        (DPI, {"angle": 2.0}),
+        (DPI, {"angle": 180.0}),
+        (150, {"grey": True, "jpeg": 70}),
+        (300, {"jpeg": 75}),
+    ],
+    ids=["2-degrees", "180-degrees", "150dpi-grey", "300dpi-colour-jpeg"],
+)
+def test_scans_register(dpi: int, distortion: dict[str, Any], out: Path, tmp_path: Path) -> None:
+    folder = out / NAMES["n96"]
+    pages = scansim.signed(folder, dpi)[2:5]  # a form page, its diagram page and the licence copy
+    result = verify_scan([scan(tmp_path, pages, dpi, **distortion)], folder)
+    assert [r.page for r in result.pages] == [3, 4, 5]
+    expected = ["VERIFY-SCAN-GREY"] if distortion.get("grey") else []
+    expected += ["VERIFY-PAGE-UPSIDE-DOWN"] * 3 if distortion.get("angle") == 180 else []
+    assert [f.code for f in result.findings if f.code != "VERIFY-PAGE-MISSING"] == expected
+    assert [r.match.rotation for r in result.pages if r.match] == [
+        180 if distortion.get("angle") == 180 else 0
+    ] * 3
+
+
+def test_split_writes_one_upright_file_per_item(
+    n400_pages: list[Image.Image], out: Path, tmp_path: Path
+) -> None:
+    folder = out / NAMES["n400"]
+    images = [
+        scansim.distort(p, scansim.Distortion(angle=180.0 if i == 3 else 0.3), DPI)
+        for i, p in enumerate(n400_pages)
+    ]
+    order = list(range(12))
+    order[4], order[5] = order[5], order[4]
+    result = verify_scan([scansim.to_pdf([images[i] for i in order], tmp_path / "scan.pdf", DPI)], folder)
+    files = split_scan(result, tmp_path / "upload")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [f.path.name for f in files] == [
+        f"{i['no']:02d}-{i['title']}.pdf".replace("/", "_") for i in manifest["items"]
+    ]
+    for f, item in zip(files, manifest["items"], strict=True):
+        assert f.pages == item["last_page"] - item["first_page"] + 1
+        assert f.bytes == f.path.stat().st_size <= 5_000_000 and f.dpi is None
+    # Page 4 was scanned upside down: turned back with /Rotate, its image untouched.
+    holder = next(f for f in files if f.path.name.startswith(f"{_item_of(manifest, 4):02d}-"))
+    with pikepdf.open(holder.path) as pdf:
+        first = next(i for i in manifest["items"] if i["no"] == _item_of(manifest, 4))["first_page"]
+        assert int(pdf.pages[4 - first].obj.get("/Rotate", 0)) == 180
+
+
+def _item_of(manifest: dict[str, Any], page: int) -> int:
+    return next(i["no"] for i in manifest["items"] if i["first_page"] <= page <= i["last_page"])
+
+
+def test_split_reencodes_only_over_the_limit_and_never_below_150_dpi(
+    n400_pages: list[Image.Image], out: Path, tmp_path: Path
+) -> None:
+    folder = out / NAMES["n400"]
+    result = verify_scan([scan(tmp_path, n400_pages, 300 // 2)], folder)
+    files = split_scan(result, tmp_path / "upload", limit=60_000)
+    assert any(f.dpi is not None for f in files)
+    for f in files:
+        if f.dpi is not None:
+            assert f.dpi >= 150
+            with pikepdf.open(f.path) as pdf:
+                image = next(iter(pdf.pages[0].images.values()))
+                width_in = float(pdf.pages[0].mediabox[2]) / 72
+                assert image.Width / width_in >= 149
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "numdossier.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_json_exit_codes_report_and_split_refusal(out: Path, tmp_path: Path) -> None:
+    folder = out / NAMES["n400"]
+    pdf = scan(tmp_path, scansim.signed(folder, DPI, no_seal=(2,)))
+    run = run_cli(
+        "verify",
+        str(pdf),
+        "--dossier",
+        str(folder),
+        "--format",
+        "json",
+        "--report",
+        str(tmp_path / "r.pdf"),
+        "--split",
+        str(tmp_path / "up"),
+    )
+    assert run.returncode == 1, run.stderr
+    data = json.loads(run.stdout)
+    assert data[0]["ok"] is False and data[0]["findings"][0]["code"] == "VERIFY-SEAL-MISSING"
+    assert data[0]["findings"][0]["scan_page"] == 2 and data[0]["findings"][0]["dossier_page"] == 2
+    assert data[0]["split"] is None and not (tmp_path / "up").exists()
+    with pikepdf.open(tmp_path / "r.pdf") as report:
+        assert len(report.pages) == 12
+    forced = run_cli("verify", str(pdf), "--dossier", str(folder), "--split", str(tmp_path / "up"), "--force")
+    assert forced.returncode == 1
+    assert (
+        "01-" in forced.stdout and "页" in forced.stdout and len(list((tmp_path / "up").glob("*.pdf"))) >= 5
+    )
+
+
+def test_cli_user_errors_are_sentences(tmp_path: Path) -> None:
+    run = run_cli("verify", str(tmp_path / "nope.pdf"), "--dossier", str(tmp_path))
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "材料文件夹" in run.stderr
