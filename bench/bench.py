@@ -6,7 +6,9 @@
 3. floor: one `soffice --convert-to pdf` over every form of the batch, then `qpdf --empty --pages`
    per dossier (no stamping, no layout; image scans pre-converted to PDF outside the timing)
 
-Also: the output size against its inputs, the peak memory of a 300-page dossier, and `check` time.
+Also: the output size against its inputs, the peak memory of a 300-page dossier, `check` time, and
+`verify` of a simulated signed 20-page scan at 200 dpi (with the time of a one-page scan x 20 beside it:
+the cost should grow linearly). `--only verify` runs just that row.
 Results are printed as a table and written to bench/results.json.
 """
 
@@ -34,7 +36,14 @@ from numdossier.kinds import load_checklist  # noqa: E402
 from numdossier.pipeline import BuildOptions, prepare  # noqa: E402
 from numdossier.profile import load_profile  # noqa: E402
 
-GOALS = {"speedup_vs_naive": 5.0, "ratio_vs_floor": 1.5, "size_ratio": 1.03, "peak_mb": 300, "check_s": 0.5}
+GOALS = {
+    "speedup_vs_naive": 5.0,
+    "ratio_vs_floor": 1.5,
+    "size_ratio": 1.03,
+    "peak_mb": 300,
+    "check_s": 0.5,
+    "verify_20_pages_s": 10.0,
+}
 
 
 def make_batch(dest: Path, count: int) -> list[Path]:
@@ -67,9 +76,20 @@ def soffice_convert(documents: list[Path], outdir: Path) -> None:
     with tempfile.TemporaryDirectory() as profile:
         env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=profile)
         subprocess.run(
-            [find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(outdir), *map(str, documents)],
-            check=True, capture_output=True, env=env, timeout=1800,
+            [
+                find_soffice(),
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                *map(str, documents),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=1800,
         )
 
 
@@ -111,8 +131,23 @@ def render_forms(profiles: list[Path], work: Path) -> list[list[Path]]:
 
 def run_numdossier(profiles: list[Path], out: Path, jobs: int) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "numdossier"), "build", *map(str, profiles), "-o", str(out), "-j", str(jobs),
-                    "--format", "json", "--force"], check=True, capture_output=True, timeout=3600)
+    subprocess.run(
+        [
+            str(BIN / "numdossier"),
+            "build",
+            *map(str, profiles),
+            "-o",
+            str(out),
+            "-j",
+            str(jobs),
+            "--format",
+            "json",
+            "--force",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=3600,
+    )
     return time.perf_counter() - start
 
 
@@ -155,8 +190,18 @@ def run_floor(profiles: list[Path], work: Path) -> tuple[float, int]:
     for i, docs in enumerate(forms):
         pdfs = [work / "floor-pdf" / f"{i:03d}-{n}.pdf" for n in range(len(docs))]
         form_bytes += sum(p.stat().st_size for p in pdfs)
-        subprocess.run(["qpdf", "--empty", "--pages", *map(str, pdfs + attachments[i]), "--",
-                        str(work / f"floor-{i:03d}.pdf")], check=True, timeout=600)
+        subprocess.run(
+            [
+                "qpdf",
+                "--empty",
+                "--pages",
+                *map(str, pdfs + attachments[i]),
+                "--",
+                str(work / f"floor-{i:03d}.pdf"),
+            ],
+            check=True,
+            timeout=600,
+        )
     return time.perf_counter() - start, form_bytes
 
 
@@ -173,12 +218,18 @@ def peak_memory_mb(work: Path, pages: int) -> tuple[float, int]:
         _link(str(licence), str(scans / f"{n:04d}.jpg"))
     text = (folder / "qinghe-96.toml").read_text(encoding="utf-8")
     listed = ", ".join(f'"attachments/bulk/{n:04d}.jpg"' for n in range(extra))
-    text = text.replace('business_licence = ["attachments/营业执照.jpg"]', f'business_licence = ["attachments/营业执照.jpg", {listed}]')
+    text = text.replace(
+        'business_licence = ["attachments/营业执照.jpg"]',
+        f'business_licence = ["attachments/营业执照.jpg", {listed}]',
+    )
     profile = folder / "qinghe-96.toml"
     profile.unlink()  # a hard link to the sample: replace it, never write through it
     profile.write_text(text, encoding="utf-8")
-    proc = subprocess.Popen([str(BIN / "numdossier"), "build", str(profile), "-o", str(work / "big-out"), "--force"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(BIN / "numdossier"), "build", str(profile), "-o", str(work / "big-out"), "--force"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     peak = 0
 
     def sample_hwm() -> None:
@@ -211,13 +262,51 @@ def check_seconds() -> float:
     return best
 
 
+def verify_seconds(work: Path, jobs: int, pages: int = 20, dpi: int = 200) -> tuple[float, float]:
+    """(seconds for a `pages`-page signed scan, seconds for its first page alone) of `numdossier verify`."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import scansim
+
+    out = work / "verify-out"
+    sample = ROOT / "samples" / "n96" / "qinghe-96.toml"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1795392000")
+    subprocess.run(
+        [str(BIN / "numdossier"), "build", str(sample), "-o", str(out)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    folder = out / "qinghe-96"
+    signed = scansim.signed(folder, dpi)
+    images = [
+        scansim.distort(signed[i % len(signed)], scansim.Distortion(angle=(-0.8, 0.5, 1.2)[i % 3]), dpi)
+        for i in range(pages)
+    ]
+    timings = []
+    for name, chosen in (("scan.pdf", images), ("one.pdf", images[:1])):
+        scan = scansim.to_pdf(chosen, work / name, dpi)
+        start = time.perf_counter()
+        command = [str(BIN / "numdossier"), "verify", str(scan), "--dossier", str(folder), "-j", str(jobs)]
+        subprocess.run(command, capture_output=True, timeout=600)
+        timings.append(time.perf_counter() - start)
+    return timings[0], timings[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--only", choices=["verify"], help="run only this row")
     args = parser.parse_args()
+    if args.only == "verify":
+        with tempfile.TemporaryDirectory(prefix="numdossier-bench-") as tmp:
+            whole, one = verify_seconds(Path(tmp), args.jobs)
+        print(
+            f"verify, 20-page scan at 200 dpi (-j {args.jobs}): {whole:.2f} s (goal < 10 s); one page × 20: {one * 20:.2f} s"
+        )
+        return 0
     with tempfile.TemporaryDirectory(prefix="numdossier-bench-") as tmp:
         work = Path(tmp)
         profiles = make_batch(work / "src", args.dossiers)
@@ -228,6 +317,7 @@ def main() -> int:
         dossier_bytes = sum(p.stat().st_size for p in (work / "ours").glob("*/dossier.pdf"))
         peak, big_pages = peak_memory_mb(work, args.pages)
         check = check_seconds()
+        verify_whole, verify_one = verify_seconds(work, args.jobs)
     n = args.dossiers
     results = {
         "dossiers": n,
@@ -240,6 +330,8 @@ def main() -> int:
         "peak_mb": peak,
         "peak_pages": big_pages,
         "check_s": check,
+        "verify_20_pages_s": verify_whole,
+        "verify_one_page_x20_s": verify_one * 20,
         "goals": GOALS,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -253,6 +345,11 @@ def main() -> int:
         ("size ratio", f"{results['size_ratio']:.3f}", f"<= {GOALS['size_ratio']}"),
         (f"peak memory, {big_pages}-page dossier", f"{peak:.0f} MB", f"< {GOALS['peak_mb']} MB"),
         ("check, one profile (process start included)", f"{check:.3f} s", f"< {GOALS['check_s']} s"),
+        (
+            "verify, 20-page scan at 200 dpi",
+            f"{verify_whole:.2f} s",
+            f"< {GOALS['verify_20_pages_s']} s (one page × 20: {verify_one * 20:.1f} s)",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'result':>10}  goal")
