@@ -20,9 +20,30 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+source"
 
 if TYPE_CHECKING:
-    from .api import CheckResult, LoadedProfile, Outcome, Paths, build, load, write_report
+    from .api import (
+        CheckResult,
+        LoadedProfile,
+        Outcome,
+        Paths,
+        VerifyResult,
+        build,
+        load,
+        verify,
+        write_report,
+    )
 
-__all__ = ["CheckResult", "LoadedProfile", "Outcome", "__version__", "build", "check", "load", "write_report"]
+__all__ = [
+    "CheckResult",
+    "LoadedProfile",
+    "Outcome",
+    "VerifyResult",
+    "__version__",
+    "build",
+    "check",
+    "load",
+    "verify",
+    "write_report",
+]
 
 # The submodule numdossier.check would take the name `check` from the function below the first time
 # it is imported (the import system sets it on the package); importing it first keeps the function's.
@@ -37,7 +58,7 @@ def check(profiles: Paths, today: _dt.date | None = None) -> list[CheckResult]:
 
 
 def __getattr__(name: str) -> Any:
-    """build, load, write_report and the result types, from numdossier.api on first use (it is heavy)."""
+    """build, load, verify, write_report and the result types, from numdossier.api on first use (it is heavy)."""
     if name in __all__:
         from . import api
 

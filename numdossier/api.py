@@ -11,8 +11,20 @@ from .check import CheckResult, check_profile
 from .pipeline import BuildOptions
 from .profile import LoadedProfile, load_profile
 from .report import write_report
+from .signed.verify import VerifyResult
 
-__all__ = ["CheckResult", "LoadedProfile", "Outcome", "build", "check", "load", "profiles_in", "write_report"]
+__all__ = [
+    "CheckResult",
+    "LoadedProfile",
+    "Outcome",
+    "VerifyResult",
+    "build",
+    "check",
+    "load",
+    "profiles_in",
+    "verify",
+    "write_report",
+]
 
 Paths = str | Path | Iterable[str | Path]
 
@@ -66,3 +78,31 @@ def build(
 
         write_previews(outcomes, Path(out))
     return outcomes
+
+
+def verify(
+    scans: str | Path | Iterable[str | Path],
+    dossier: str | Path,
+    *,
+    seam: bool | None = None,
+    jobs: int | None = None,
+    report: str | Path | None = None,
+    split: str | Path | None = None,
+    force: bool = False,
+) -> VerifyResult:
+    """Verify a signed scan (one PDF, or page images in order) against the dossier folder it was printed
+    from; optionally write the marked-up copy (`report`) and the upload set (`split`, refused while errors
+    remain unless `force`). `result.split` lists the files written."""
+    from .signed.verify import verify_scan
+
+    given = [scans] if isinstance(scans, str | Path) else list(scans)
+    result = verify_scan([Path(s) for s in given], Path(dossier), seam=seam, jobs=jobs)
+    if report is not None:
+        from .signed.report import write_report as write_marked_up
+
+        result.report = write_marked_up(result, Path(report))
+    if split is not None and (result.ok or force):
+        from .signed.split import split_scan
+
+        result.split = split_scan(result, Path(split))
+    return result

@@ -418,19 +418,10 @@ def verify(
     """检查签字盖章后的扫描件：每页对应材料哪一页，缺页、多页、顺序、倒置，公章、签字、日期是否齐全。"""
     if lang is not None:
         os.environ["NUMDOSSIER_LANG"] = lang.value
-    from .signed.verify import verify_scan
+    from . import api
 
-    result = verify_scan(scans, dossier, seam=seam, jobs=jobs)
-    written_report = None
-    if report is not None:
-        from .signed.report import write_report
-
-        written_report = write_report(result, report)
-    files = None
-    if split is not None and (result.ok or force):
-        from .signed.split import split_scan
-
-        files = split_scan(result, split)
+    result = api.verify(scans, dossier, seam=seam, jobs=jobs, report=report, split=split, force=force)
+    written_report, files = result.report, result.split
     from .signed.output import print_result, result_json
 
     if format is OutputFormat.json:

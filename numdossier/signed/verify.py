@@ -196,6 +196,8 @@ class VerifyResult:
     dossier: Dossier
     pages: list[PageResult]
     findings: list[VerifyFinding] = field(default_factory=list)
+    report: Path | None = None  # the marked-up copy, when one was written
+    split: list[Any] | None = None  # the upload files (split.SplitFile), when they were written
 
     @property
     def errors(self) -> int:
