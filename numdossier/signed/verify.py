@@ -30,6 +30,7 @@ Box = tuple[float, float, float, float]
 # The 骑缝章 strip the overlay draws on every page with --seam (pdf/overlay.py: 10 mm wide at the right
 # edge, 42 mm high, centred), in mm from the top-left, with some room for a seal that strays.
 SEAM_BOX_MM: Box = (198.0, 297 / 2 - 26, 210.0, 297 / 2 + 26)
+SEAM_ALLOWED_MM: Box = (180.0, 297 / 2 - 32, 210.0, 297 / 2 + 32)  # where a 骑缝章's part may reach
 SEAM_MIN_AREA = 8.0  # mm² of seal ink on one page's part of a 骑缝章
 # A scan whose pages mostly fail to match is of another dossier; single pages that differ this much
 # (mm² of print, outside the signing places) come from another build.
@@ -232,7 +233,7 @@ def _allowed(d: Dossier, page: int) -> list[Box]:
     boxes += [
         (cx - reach, cy - reach, cx + reach, cy + reach) for (cx, cy), _ in d.placeholders.get(page, [])
     ]
-    boxes.append(SEAM_BOX_MM)
+    boxes.append(SEAM_ALLOWED_MM)
     return boxes
 
 
