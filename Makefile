@@ -24,6 +24,7 @@ system-deps:
 	[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
 	fc-list | grep -q "Liberation Serif" || missing="$$missing fonts-liberation2"; \
 	$(PYTHON) -c "import venv, ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	[ ! -e /usr/lib/libreoffice/program/python ] && ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1 && missing="$$missing python3-uno"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \

@@ -60,10 +60,12 @@ def build(
     jobs: int | None = None,
     listener: Listener | None = None,
     debug: bool = False,
+    converter: str | None = None,
 ) -> list[Outcome]:
     """Check and build every profile into OUT/<name>/; one failing dossier never stops the others.
 
-    `debug`: also write OUT/<name>/build.log (the converter and all it said, personal numbers masked)."""
+    `debug`: also write OUT/<name>/build.log (the converter and all it said, personal numbers masked).
+    `converter`: unoserver://HOST:PORT[,...] (a pool of warm converters); None: one-shot soffice runs."""
     options = BuildOptions(
         out=Path(out),
         today=today or dt.date.today(),
@@ -71,6 +73,7 @@ def build(
         seam=seam,
         watermark=watermark,
         debug=debug,
+        converter=converter,
     )
     outcomes = run_batch(profiles_in(profiles), options, jobs, listener)
     if preview:

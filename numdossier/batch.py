@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 from . import __version__
 from .check import CheckResult, check_profile
-from .convert.libreoffice import Office, RunLog, Runs, convert_grouped, probe
+from .convert.libreoffice import RunLog, Runs, convert_grouped, probe
+from .convert.unoserver import Pool, parse_converters
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
 from .pdf.fonts import cjk_font
 from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, install_file, prepare
@@ -37,6 +38,7 @@ class Outcome:
     error: NumdossierError | None = None
     seconds: float = 0.0
     forced: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a converter of the pool failed, others took over
 
     @property
     def ok(self) -> bool:
@@ -82,7 +84,10 @@ def run_batch(
 
     workdirs: list[Path] = []
     runs = Runs()
-    office: Office | None = None
+    pool_of_converters = Pool(parse_converters(options.converter)) if options.converter else None
+    converter: dict[str, str] | None = None
+    header: str | None = None
+    logs: list[RunLog] = runs.logs
     pool: cf.Executor | None = None
     if jobs > 1 and len(todo) > 1:
         # Created before any thread starts (fork), after the font is loaded, so that workers inherit it.
@@ -91,6 +96,8 @@ def run_batch(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
         )
     dossiers: dict[int, Dossier] = {}
+    if pool_of_converters is not None and pool is None and todo:
+        pool_of_converters.start_probe()  # a single dossier: ask the converters while its forms render
     try:
         # 1. render each dossier's forms, `jobs` dossiers at once
         prepared = {}
@@ -114,15 +121,27 @@ def run_batch(
             staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
             workdirs.append(staging)
             try:
-                office = probe(staging)
-                pdfs = convert_grouped(documents, staging, workers=jobs, runs=runs, office=office)
+                if pool_of_converters is not None:
+                    logs = pool_of_converters.report.logs
+                    header = "converters: " + ", ".join(map(str, pool_of_converters.endpoints))
+                    pdfs = pool_of_converters.convert(documents, staging)
+                    converter = pool_of_converters.report.describe()
+                    header += f" (LibreOffice {converter['version']})"
+                    if pool_of_converters.report.failed:
+                        note = f"转换服务出错，已改由其他转换服务完成：{pool_of_converters.report.failures()}"
+                        for index in dossiers:
+                            outcomes[index].notes.append(note)
+                else:
+                    office = probe(staging)
+                    converter = office.describe()
+                    header = f"converter: LibreOffice {office.version} via soffice ({office.soffice})"
+                    pdfs = convert_grouped(documents, staging, workers=jobs, runs=runs, office=office)
             except EnvironmentProblem as e:
                 for index in dossiers:
                     _fail(outcomes[index], e, todo[index])
                     report(outcomes[index])
-                    _write_log(outcomes[index], options, office, runs.logs, index)
+                    _write_log(outcomes[index], options, header, logs, index)
                 dossiers = {}
-        converter = office.describe() if office is not None else None
 
         # 3. attachments, layout, assembly and publishing, `jobs` dossiers at once
         finishing = {}
@@ -132,7 +151,7 @@ def run_batch(
             if failure is not None:
                 _fail(outcomes[index], failure, todo[index])
                 report(outcomes[index])
-                _write_log(outcomes[index], options, office, runs.logs, index)
+                _write_log(outcomes[index], options, header, logs, index)
                 continue
             converted = {k: v for k, v in results.items() if isinstance(v, Path)}
             finishing[_submit(pool, finish, d, converted, outcomes[index].forced, converter)] = index
@@ -143,11 +162,13 @@ def run_batch(
                 outcomes[index].seconds = time.perf_counter() - todo[index]
             except Exception as e:
                 _fail(outcomes[index], _as_error(e), todo[index])
-            _write_log(outcomes[index], options, office, runs.logs, index)
+            _write_log(outcomes[index], options, header, logs, index)
             report(outcomes[index])
     except BaseException:
         with _signals_held():
             runs.cancel()  # every LibreOffice at once; nothing retried after it
+            if pool_of_converters is not None:
+                pool_of_converters.cancel()
             if isinstance(pool, cf.ProcessPoolExecutor):
                 workers = list((getattr(pool, "_processes", None) or {}).values())
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -193,7 +214,7 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _write_log(
-    outcome: Outcome, options: BuildOptions, office: Office | None, logs: list[RunLog], index: int
+    outcome: Outcome, options: BuildOptions, header: str | None, logs: list[RunLog], index: int
 ) -> None:
     """With --debug: OUT/<name>/build.log, the converter and everything LibreOffice said about this
     dossier's forms, personal numbers masked. Never fails the build."""
@@ -201,8 +222,8 @@ def _write_log(
     if not options.debug or loaded is None:
         return
     lines = [f"numdossier {__version__} build log: {outcome.profile}"]
-    if office is not None:
-        lines.append(f"converter: LibreOffice {office.version} via soffice ({office.soffice})")
+    if header is not None:
+        lines.append(header)
     for log in logs:
         mine = [str(key[1]) for key in log.keys if isinstance(key, tuple) and key[0] == index]
         if mine:

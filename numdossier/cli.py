@@ -342,6 +342,14 @@ def build(
         bool,
         typer.Option("--preview", help="另生成每份材料的缩略总览 preview.png，多份时另有 OUT/preview.html"),
     ] = False,
+    converter: Annotated[
+        str | None,
+        typer.Option(
+            "--converter",
+            help="常驻转换服务 unoserver://主机:端口（逗号分隔为多个，组成转换池）；默认取 NUMDOSSIER_CONVERTER，"
+            "未设置时每批启动一次性的 soffice",
+        ),
+    ] = None,
 ) -> int:
     """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
 
@@ -349,7 +357,11 @@ def build(
     """
     from . import api
     from .batch import batch_exit_code
+    from .convert.unoserver import converter_spec, parse_converters
 
+    spec = converter_spec(converter)
+    if spec is not None:
+        parse_converters(spec)  # a malformed address is a usage error (exit 2) before anything runs
     day = _parse_today(today)
     paths = api.profiles_in(profiles)
     text = format is OutputFormat.text
@@ -365,6 +377,7 @@ def build(
             jobs=jobs,
             listener=listener,
             debug=_state["debug"],
+            converter=spec,
         )
     if report is not None:
         err.print(f"报告：{api.write_report(outcomes, report)}", markup=False)
@@ -385,6 +398,9 @@ def build_json(o: Any) -> dict[str, Any]:
     if o.error is not None:  # why the build failed, as a finding scripts can read
         entry["findings"].append(_build_failure(o.error))
         entry["errors"] += 1
+    for note in getattr(o, "notes", []):  # e.g. a converter of the pool failed and others took over
+        entry["findings"].append(_build_note(note))
+        entry["warnings"] += 1
     return entry
 
 
@@ -439,6 +455,17 @@ def _build_failure(error: NumdossierError) -> dict[str, Any]:
     return {k: (redact(v) if isinstance(v, str) else v) for k, v in failure_finding(error).to_json().items()}
 
 
+def _build_note(note: str) -> dict[str, Any]:
+    return {
+        "severity": "warning",
+        "code": "BUILD-CONVERTER",
+        "field": None,
+        "file": None,
+        "message": note,
+        "hint": "",
+    }
+
+
 @contextlib.contextmanager
 def _progress(total: int, enabled: bool) -> Iterator[Callable[[Any, int, int], None] | None]:
     """A progress bar on a terminal, plain lines when piped; nothing for JSON output."""
@@ -489,7 +516,9 @@ def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
             err.print(f"✗ {o.profile}: {redact(str(o.error))}", markup=False, style="red")
         elif not o.ok:
             err.print(_not_built(o, force), markup=False, style="red")
-        elif o.forced:
+        for note in o.notes:
+            err.print(f"注意：{o.profile}：{note}", markup=False, style="yellow")
+        if o.error is None and o.ok and o.forced:
             err.print(
                 f"注意：{o.profile} 有 {len(o.forced)} 个错误，因 --force 仍已生成",
                 markup=False,
@@ -543,6 +572,79 @@ def _print_observations(outcomes: list[Any]) -> None:
                 ]
                 if notes:  # one line per file, so that a dossier of many scans stays readable
                     out.print(f"  {source['path']}：" + "；".join(notes), markup=False)
+
+
+converter_app = typer.Typer(
+    no_args_is_help=True,
+    help="本机的常驻转换服务（unoserver）：start 启动、stop 停止、status 查看。build 用 --converter 或 NUMDOSSIER_CONVERTER 使用它。",
+)
+app.add_typer(converter_app, name="converter")
+Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="XML-RPC 端口（每个转换服务一个）")]
+
+
+@converter_app.command("start")
+@guarded
+def converter_start(
+    port: Port = 2003,
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址；供其他机器使用时写本机地址（默认只在本机）")
+    ] = "127.0.0.1",
+) -> int:
+    """启动一个常驻转换服务（自己的 LibreOffice 用户配置、pid 文件和日志）。"""
+    from .convert.server import LocalServer
+
+    server = LocalServer(port, host)
+    status = server.start()
+    out.print(
+        f"转换服务已运行：{server.endpoint}（LibreOffice {status.version or '?'}，进程 {status.pid}）",
+        markup=False,
+    )
+    err.print(
+        f"使用：numdossier build … --converter {server.endpoint}，或 export NUMDOSSIER_CONVERTER={server.endpoint}；"
+        f"停止：numdossier converter stop --port {port}",
+        markup=False,
+    )
+    return ExitCode.ok
+
+
+@converter_app.command("stop")
+@guarded
+def converter_stop(port: Port = 2003) -> int:
+    """停止转换服务及其 LibreOffice。"""
+    from .convert.server import LocalServer
+
+    server = LocalServer(port)
+    stopped = server.stop()
+    out.print(
+        f"已停止转换服务（端口 {port}）。" if stopped else f"端口 {port} 上没有由 numdossier 启动的转换服务。"
+    )
+    return ExitCode.ok
+
+
+@converter_app.command("status")
+@guarded
+def converter_status(port: Port = 2003) -> int:
+    """查看转换服务是否在运行（退出码 0 运行中，3 未运行或无应答）。"""
+    from .convert.server import LocalServer
+
+    server = LocalServer(port)
+    status = server.status()
+    if status.answering:
+        out.print(
+            f"运行中：{server.endpoint}（LibreOffice {status.version or '?'}，进程 {status.pid}，"
+            f"文件夹 {server.folder}）",
+            markup=False,
+        )
+        return ExitCode.ok
+    if status.running:
+        out.print(f"进程 {status.pid} 在运行，但 {server.endpoint} 没有应答。", markup=False)
+    elif status.leftover:
+        out.print(
+            f"转换服务已退出，但其 LibreOffice 仍在运行；请运行 numdossier converter stop --port {port}。"
+        )
+    else:
+        out.print(f"未运行（端口 {port}）。启动：numdossier converter start --port {port}")
+    return ExitCode.environment
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:

@@ -1,0 +1,293 @@
+"""A local unoserver for `numdossier converter start|stop|status`: its own LibreOffice profile, HOME and
+TMPDIR in a state folder, a pidfile, a log; detached in its own process group and stopped with the
+whole group, so that no LibreOffice is ever left running without its server.
+
+unoserver's server needs LibreOffice's Python UNO bindings (Debian: python3-uno, for /usr/bin/python3;
+official LibreOffice builds bundle program/python). numdossier's own environment does not: the server
+runs under that Python, with the unoserver package numdossier depends on lent to it by PYTHONPATH.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EnvironmentProblem, UsageError
+from .libreoffice import FONTS_CONF, find_soffice, remove_ipc_pipe
+from .unoserver import Endpoint, UnoClient, _Down
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 2003
+START_TIMEOUT = 90.0  # unoserver itself waits 7 s before it listens; a cold LibreOffice adds a few
+STOP_TIMEOUT = 10.0
+UNO_HINT = (
+    "常驻转换服务需要 LibreOffice 的 Python UNO 组件，例如 Debian/Ubuntu：sudo apt-get install python3-uno；"
+    "或用环境变量 NUMDOSSIER_UNO_PYTHON 指定能 import uno 的 Python。"
+)
+
+
+def state_root() -> Path:
+    override = os.environ.get("NUMDOSSIER_STATE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "numdossier"
+
+
+def find_uno_python() -> str:
+    """A Python that can `import uno`, or EnvironmentProblem (exit 3) naming the package."""
+    override = os.environ.get("NUMDOSSIER_UNO_PYTHON")
+    candidates = [override] if override else []
+    if not override:
+        with contextlib.suppress(EnvironmentProblem):
+            program = Path(os.path.realpath(find_soffice())).parent
+            candidates.append(str(program / "python"))  # bundled with official LibreOffice builds
+        candidates += ["/usr/bin/python3", shutil.which("python3") or ""]
+    for python in dict.fromkeys(c for c in candidates if c):
+        if not os.access(python, os.X_OK):
+            continue
+        try:
+            subprocess.run(
+                [python, "-c", "import uno"], capture_output=True, timeout=30, check=True, env=_clean_env()
+            )
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return python
+    where = (
+        f"NUMDOSSIER_UNO_PYTHON={override} 不能 import uno。"
+        if override
+        else "未找到能 import uno 的 Python。"
+    )
+    raise EnvironmentProblem(where, UNO_HINT)
+
+
+def _clean_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    return env
+
+
+def _unoserver_lib(folder: Path) -> Path:
+    """A folder with only numdossier's unoserver package (and its metadata) in it, for PYTHONPATH."""
+    spec = importlib.util.find_spec("unoserver")
+    if spec is None or not spec.submodule_search_locations:
+        raise EnvironmentProblem(
+            "未安装 unoserver。", "请在 numdossier 所在的环境中运行 pip install 'unoserver>=3.1,<4'。"
+        )
+    package = Path(next(iter(spec.submodule_search_locations)))
+    lib = folder / "lib"
+    shutil.rmtree(lib, ignore_errors=True)
+    lib.mkdir(parents=True)
+    (lib / "unoserver").symlink_to(package, target_is_directory=True)
+    for info in package.parent.glob("unoserver-*.dist-info"):
+        (lib / info.name).symlink_to(info, target_is_directory=True)
+    return lib
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _port_taken(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(1.0)
+        return s.connect_ex((host, port)) == 0
+
+
+def _group_alive(pgid: int, only: str | None = None) -> bool:
+    """Some process of the group (named `only`) still runs; zombies waiting for init do not count."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            head, tail = (proc / "stat").read_text().rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        fields = tail.split()
+        named = only is None or head.split("(", 1)[-1] == only
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X") and named:
+            return True
+    return False
+
+
+@dataclass
+class Status:
+    running: bool  # the server process is alive
+    answering: bool  # and answers like a unoserver
+    pid: int | None = None
+    version: str | None = None
+    leftover: bool = False  # the server is gone but processes of its group (LibreOffice) remain
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """One local unoserver, named by its port; its files live in state_root()/converter-<port>/."""
+
+    port: int = DEFAULT_PORT
+    host: str = DEFAULT_HOST
+    root: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        return (self.root or state_root()) / f"converter-{self.port}"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.folder / "server.pid"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "server.log"
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.host, self.port)
+
+    def _record(self) -> dict[str, object] | None:
+        try:
+            data = json.loads(self.pidfile.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def status(self) -> Status:
+        record = self._record()
+        if record is None:
+            return Status(False, False)
+        pid, pgid = int(str(record["pid"])), int(str(record["pgid"]))
+        running = _pid_alive(pid)
+        if not running:
+            return Status(False, False, pid, leftover=_group_alive(pgid))
+        try:
+            info = UnoClient(Endpoint(str(record.get("host", self.host)), self.port)).info(5.0)
+        except _Down:
+            return Status(True, False, pid)
+        return Status(True, True, pid, str(info.get("libreoffice_version") or "") or None)
+
+    def start(self, timeout: float = START_TIMEOUT) -> Status:
+        """Start the server detached (it outlives this process) and wait until it answers."""
+        current = self.status()
+        if current.running:
+            if current.answering:
+                return current
+            raise EnvironmentProblem(
+                f"转换服务 {self.endpoint} 已在运行（进程 {current.pid}）但没有应答。",
+                f"请先运行 numdossier converter stop --port {self.port}，再重新启动。",
+            )
+        if current.leftover:
+            self.stop()
+        if _port_taken(self.host, self.port):
+            raise UsageError(
+                f"端口 {self.port} 已被其他程序占用。", "请用 --port 选择其他端口，如 --port 2013。"
+            )
+        python = find_uno_python()
+        soffice = find_soffice()
+        folder = self.folder
+        (folder / "tmp").mkdir(parents=True, exist_ok=True)
+        env = _clean_env()
+        env["PYTHONPATH"] = str(_unoserver_lib(folder))
+        env["HOME"] = str(folder)
+        env["TMPDIR"] = str(folder / "tmp")
+        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+        env.pop("SAL_USE_VCLPLUGIN", None)
+        profile = folder / "profile"
+        command = [
+            python,
+            "-m",
+            "unoserver.server",
+            "--interface",
+            self.host,
+            "--port",
+            str(self.port),
+            "--uno-interface",
+            "127.0.0.1",
+            "--uno-port",
+            str(_free_port("127.0.0.1")),
+            "--user-installation",
+            str(profile),
+            "--executable",
+            soffice,
+        ]
+        # Detached through a shell that exits at once: the server's parent becomes init (it is never a
+        # zombie of ours), and its process group, with LibreOffice in it, is the shell's.
+        with self.log.open("ab") as log:
+            launcher = subprocess.Popen(
+                ["/bin/sh", "-c", 'exec "$@" </dev/null >&2 & echo $!', "sh", *command],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                cwd=folder,
+                start_new_session=True,
+            )
+            out, _ = launcher.communicate(timeout=30)
+        pid, pgid = int(out.decode().strip()), launcher.pid
+        record = {"pid": pid, "pgid": pgid, "host": self.host, "port": self.port, "profile": profile.as_uri()}
+        _write_atomic(self.pidfile, json.dumps(record) + "\n")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status()
+            if status.answering:
+                return status
+            if not status.running:
+                break
+            time.sleep(0.25)
+        tail = " / ".join(self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
+        self.stop()
+        raise EnvironmentProblem(
+            f"转换服务 {self.endpoint} 未能启动：{tail or '无输出'}。",
+            f"完整日志见 {self.log}。" + UNO_HINT,
+        )
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> bool:
+        """Stop the server and its LibreOffice (SIGTERM to the group, SIGKILL after `timeout`); True if
+        anything was running. Removes the pidfile, the profile and the temporary folder."""
+        record = self._record()
+        if record is None:
+            return False
+        pgid = int(str(record["pgid"]))
+        was = _group_alive(pgid)
+        if was:
+            # SIGTERM: unoserver and LibreOffice shut down in order; the server exits after LibreOffice.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while _group_alive(pgid, only="soffice.bin") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            # What remains: LibreOffice's launcher (oosplash does not exit on SIGTERM), the server waiting
+            # for it, or a LibreOffice that hangs.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while _group_alive(pgid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        remove_ipc_pipe(str(record.get("profile", "")))
+        for name in ("profile", "tmp", "lib"):
+            shutil.rmtree(self.folder / name, ignore_errors=True)
+        self.pidfile.unlink(missing_ok=True)
+        return was
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)

@@ -1,0 +1,392 @@
+"""Warm converters: running unoserver instances (`unoserver://HOST:PORT`, a comma-separated list is a
+pool). The client speaks unoserver's XML-RPC API 3 directly and needs no UNO bindings; documents go as
+bytes and PDFs come back as bytes, so a converter may be on another machine.
+
+unoserver's own UnoClient is not used: it has no timeout (a hung server would hang the batch) and it
+retries a refused connection for 50 s; a pool needs to know at once that a converter is down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import queue
+import socket
+import threading
+import time
+import xmlrpc.client
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import (
+    ConversionCrashed,
+    ConversionError,
+    ConversionTimeout,
+    ConverterUnavailable,
+    UsageError,
+)
+from .libreoffice import RunLog
+from .normalise import reproducible_pdf
+
+SCHEME = "unoserver"
+API = "3"
+INFO_TIMEOUT = 10.0
+# A form converts in well under a second on a warm LibreOffice; a converter that says nothing for this
+# long is taken as hung, and its documents go to another one.
+CONVERT_TIMEOUT = 60.0
+DOWN_HINT = (
+    "请确认转换服务正在运行（本机可用 numdossier converter start 启动，numdossier converter status 查看），"
+    "或去掉 --converter / NUMDOSSIER_CONVERTER 改用一次性的 soffice 转换。"
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One unoserver: where its XML-RPC interface listens."""
+
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{SCHEME}://{host}:{self.port}"
+
+
+def parse_converters(spec: str) -> list[Endpoint]:
+    """`unoserver://127.0.0.1:2003,unoserver://10.0.0.5:2003` -> endpoints (UsageError if malformed)."""
+    endpoints: list[Endpoint] = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        url = urlsplit(part)
+        try:
+            port = url.port
+        except ValueError:
+            port = None
+        if url.scheme != SCHEME or not url.hostname or port is None or url.path not in ("", "/"):
+            raise UsageError(
+                f"转换服务地址 {part!r} 无法识别。",
+                "应写成 unoserver://主机:端口，多个用逗号分隔，如 unoserver://127.0.0.1:2003,unoserver://127.0.0.1:2005。",
+            )
+        endpoint = Endpoint(url.hostname, port)
+        if endpoint not in endpoints:
+            endpoints.append(endpoint)
+    if not endpoints:
+        raise UsageError("没有给出转换服务地址。", "应写成 unoserver://主机:端口。")
+    return endpoints
+
+
+def converter_spec(option: str | None) -> str | None:
+    """The converters asked for: the option, else NUMDOSSIER_CONVERTER; None means one-shot soffice."""
+    value = option if option is not None else os.environ.get("NUMDOSSIER_CONVERTER")
+    return value.strip() or None if value is not None else None
+
+
+class _Transport(xmlrpc.client.Transport):
+    """HTTP with a timeout, and a handle on the open connection so that an interrupt can close it."""
+
+    def __init__(self, timeout: float, calls: _Calls) -> None:
+        super().__init__()
+        self._timeout = timeout
+        self._calls = calls
+
+    def make_connection(self, host: tuple[str, dict[str, str]] | str) -> http.client.HTTPConnection:
+        conn = super().make_connection(host)
+        conn.timeout = self._timeout
+        self._calls.opened(conn)
+        return conn
+
+
+class _Calls:
+    """Open connections of a job: cancel() closes them all, so blocked client threads return at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conns: set[http.client.HTTPConnection] = set()
+        self.cancelled = False
+
+    def opened(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._conns.add(conn)
+
+    def closed(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._conns.discard(conn)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            conns = list(self._conns)
+        for conn in conns:
+            sock = conn.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Down(Exception):
+    """The converter itself failed (refused, hung, died): retry the document elsewhere."""
+
+    def __init__(self, why: str, timeout: bool = False) -> None:
+        super().__init__(why)
+        self.why = why
+        self.timeout = timeout
+
+
+class UnoClient:
+    """Calls on one unoserver."""
+
+    def __init__(self, endpoint: Endpoint, calls: _Calls | None = None) -> None:
+        self.endpoint = endpoint
+        self.calls = calls or _Calls()
+
+    @contextlib.contextmanager
+    def _proxy(self, timeout: float) -> Iterator[xmlrpc.client.ServerProxy]:
+        host = f"[{self.endpoint.host}]" if ":" in self.endpoint.host else self.endpoint.host
+        transport = _Transport(timeout, self.calls)
+        proxy = xmlrpc.client.ServerProxy(
+            f"http://{host}:{self.endpoint.port}", transport=transport, allow_none=True
+        )
+        try:
+            yield proxy
+        finally:
+            conn = transport._connection[1]
+            if conn is not None:
+                self.calls.closed(conn)
+            transport.close()
+
+    def info(self, timeout: float = INFO_TIMEOUT) -> dict[str, object]:
+        """unoserver's info(): versions (raises _Down if it does not answer like a unoserver)."""
+        try:
+            with self._proxy(timeout) as proxy:
+                info = proxy.info()
+        except TimeoutError:
+            raise _Down(f"{timeout:.0f} 秒内没有应答", timeout=True) from None
+        except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as e:
+            raise _Down(_why(e)) from None
+        except xmlrpc.client.Fault as e:
+            raise _Down(f"不是可用的 unoserver（{e.faultString.strip()[:200]}）") from None
+        if not isinstance(info, dict) or str(info.get("api")) != API:
+            api = info.get("api") if isinstance(info, dict) else None
+            raise _Down(f"unoserver 接口版本 {api} 不受支持（需要 {API}，即 unoserver 3.x）")
+        return info
+
+    def convert(self, data: bytes, timeout: float) -> bytes:
+        """DOCX bytes -> PDF bytes. _Down for converter faults; ConversionError for the document's own."""
+        try:
+            with self._proxy(timeout) as proxy:
+                result = proxy.convert(
+                    None, xmlrpc.client.Binary(data), None, "pdf", "writer_pdf_Export", [], False, None
+                )
+        except TimeoutError:
+            raise _Down(f"{timeout:.0f} 秒内没有完成转换", timeout=True) from None
+        except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as e:
+            raise _Down(_why(e)) from None
+        except xmlrpc.client.Fault as e:
+            # The server answered with an error: either LibreOffice behind it died (then info() fails
+            # too) or this document cannot be converted.
+            text = e.faultString.strip().splitlines()[-1][:300] if e.faultString.strip() else ""
+            try:
+                self.info()
+            except _Down as down:
+                raise _Down(f"LibreOffice 已退出（{text or down.why}）") from None
+            raise ConversionCrashed(
+                f"转换服务 {self.endpoint} 无法转换此表格：{text or '无说明'}。",
+                "请用 --debug 重新生成并查看 build.log；如果用一次性的 soffice 转换（去掉 --converter）也失败，"
+                "请检查模板。",
+            ) from None
+        pdf = result.data if isinstance(result, xmlrpc.client.Binary) else b""
+        if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+            raise _Down(f"返回的 PDF 不完整（{len(pdf)} 字节）")
+        return pdf
+
+
+def _why(e: BaseException) -> str:
+    if isinstance(e, ConnectionRefusedError):
+        return "连接被拒绝（服务未运行？）"
+    if isinstance(e, ConnectionResetError | BrokenPipeError | http.client.RemoteDisconnected):
+        return "转换中连接中断（服务已退出？）"
+    if isinstance(e, socket.gaierror):
+        return f"找不到主机（{e.strerror}）"
+    if isinstance(e, OSError):
+        return e.strerror or type(e).__name__
+    return type(e).__name__
+
+
+@dataclass
+class PoolReport:
+    """What the pool did: versions of the converters that answered, the ones that failed and why."""
+
+    versions: dict[str, str] = field(default_factory=dict)  # endpoint -> LibreOffice version
+    failed: dict[str, str] = field(default_factory=dict)  # endpoint -> why
+    logs: list[RunLog] = field(default_factory=list)
+
+    def describe(self) -> dict[str, str]:
+        versions = sorted(set(self.versions.values()))
+        return {"program": "LibreOffice", "version": ", ".join(versions) or "unknown", "via": "unoserver"}
+
+    def failures(self) -> str:
+        return "；".join(f"{name}：{why}" for name, why in self.failed.items())
+
+
+class Pool:
+    """Spreads documents over unoserver instances, one conversion at a time on each (unoserver runs one
+    at a time anyway); a converter that fails is dropped and its document retried on another."""
+
+    def __init__(self, endpoints: list[Endpoint], timeout: float | None = None) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout or float(os.environ.get("NUMDOSSIER_CONVERT_TIMEOUT") or CONVERT_TIMEOUT)
+        self.calls = _Calls()
+        # The font ids of a warm LibreOffice differ from run to run (see normalise.py); fixing them costs
+        # some CPU per form, so only when reproducible output is asked for.
+        self.reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH"))
+        self.report = PoolReport()
+        self._lock = threading.Lock()
+        self._probing: threading.Thread | None = None
+        self._alive: list[Endpoint] | None = None
+        self._probe_error: BaseException | None = None
+
+    def cancel(self) -> None:
+        self.calls.cancel()
+
+    def _failed(self, endpoint: Endpoint, why: str) -> None:
+        with self._lock:
+            self.report.failed.setdefault(str(endpoint), why)
+
+    def start_probe(self) -> None:
+        """Ask the converters now, in the background (while the forms are rendered); convert() uses it.
+
+        Only without forked workers: a thread running while the process forks could hold a lock."""
+        thread = threading.Thread(target=self._probe_quietly, daemon=True)
+        self._probing = thread
+        thread.start()
+
+    def _probe_quietly(self) -> None:
+        try:
+            self._alive = self.probe()
+        except BaseException as e:  # kept for convert(), which raises it in the caller's thread
+            self._probe_error = e
+
+    def probe(self) -> list[Endpoint]:
+        """The converters that answer now, with their LibreOffice version; ConverterUnavailable if none."""
+        alive: list[Endpoint] = []
+
+        def ask(endpoint: Endpoint) -> None:
+            try:
+                info = UnoClient(endpoint, self.calls).info(min(INFO_TIMEOUT, self.timeout))
+            except _Down as down:
+                self._failed(endpoint, down.why)
+                return
+            with self._lock:
+                self.report.versions[str(endpoint)] = _version(str(info.get("libreoffice_version") or ""))
+                alive.append(endpoint)
+
+        threads = [threading.Thread(target=ask, args=(e,), daemon=True) for e in self.endpoints]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if self.calls.cancelled:
+            raise KeyboardInterrupt
+        if not alive:
+            raise self._unavailable()
+        return [e for e in self.endpoints if e in alive]
+
+    def _unavailable(self) -> ConverterUnavailable:
+        error = ConverterUnavailable(f"转换服务不可用：{self.report.failures()}。", DOWN_HINT)
+        error.converter = ", ".join(self.report.failed)
+        return error
+
+    def convert(
+        self, documents: dict[Hashable, Path], workdir: Path
+    ) -> dict[Hashable, Path | ConversionError]:
+        """Every document to a PDF in `workdir`; a document's own failure stays with it."""
+        if self._probing is not None:
+            while self._probing.is_alive():
+                self._probing.join(0.1)
+            if self._probe_error is not None:
+                raise self._probe_error
+        alive = self._alive if self._alive is not None else self.probe()
+        workdir.mkdir(parents=True, exist_ok=True)
+        todo: queue.Queue[tuple[int, Hashable]] = queue.Queue()
+        for n, key in enumerate(documents):
+            todo.put((n, key))
+        results: dict[Hashable, Path | ConversionError] = {}
+        live = set(alive)
+
+        def work(endpoint: Endpoint) -> None:
+            client = UnoClient(endpoint, self.calls)
+            # Wait while others still convert: a converter that dies puts its document back.
+            while not self.calls.cancelled and len(results) < len(documents):
+                try:
+                    n, key = todo.get(timeout=0.05)
+                except queue.Empty:
+                    continue
+                source = documents[key]
+                log = RunLog([source.name], [key])
+                started = time.perf_counter()
+                try:
+                    pdf = client.convert(source.read_bytes(), self.timeout)
+                except _Down as down:
+                    log.outcome = f"{endpoint}: {down.why}"
+                    self._failed(endpoint, down.why)
+                    with self._lock:
+                        live.discard(endpoint)
+                        if live and not self.calls.cancelled:
+                            todo.put((n, key))  # another converter takes it
+                        else:
+                            results[key] = self._final_error(down)
+                    return
+                except ConversionError as e:
+                    log.outcome = f"{endpoint}: {e.message}"
+                    e.converter = str(endpoint)
+                    results[key] = e
+                    continue
+                finally:
+                    log.seconds = time.perf_counter() - started
+                    log.output = f"converter {endpoint}"
+                    with self._lock:
+                        self.report.logs.append(log)
+                target = workdir / f"{n:05d}.pdf"
+                partial = target.with_suffix(".part")
+                partial.write_bytes(reproducible_pdf(pdf) if self.reproducible else pdf)
+                partial.replace(target)
+                results[key] = target
+
+        threads = [threading.Thread(target=work, args=(e,), daemon=True) for e in alive]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.1)
+        except BaseException:
+            self.cancel()
+            raise
+        if self.calls.cancelled:
+            raise KeyboardInterrupt
+        # When the last converter died, the documents still waiting fail with the pool's report.
+        for key in documents:
+            if key not in results:
+                results[key] = self._unavailable()
+        return results
+
+    def _final_error(self, down: _Down) -> ConversionError:
+        error: ConversionError
+        if down.timeout:
+            error = ConversionTimeout(f"转换服务超时：{self.report.failures()}。", DOWN_HINT)
+        else:
+            error = ConverterUnavailable(f"转换服务不可用：{self.report.failures()}。", DOWN_HINT)
+        error.converter = ", ".join(self.report.failed)
+        return error
+
+
+def _version(text: str) -> str:
+    """ "7.4.7.2" from "7.4.7.2" or "LibreOffice 7.4.7.2 40(Build:2)"."""
+    for word in text.split():
+        if word[:1].isdigit():
+            return word
+    return text or "unknown"

@@ -1,0 +1,335 @@
+"""Warm converters (issue 15): real unoserver instances on 127.0.0.1, started and stopped by
+`numdossier converter`; the same dossier as one-shot soffice; a pool that fails over; faults (down,
+hung, died mid-batch) that end in exit 3 naming the converter, with nothing half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from numdossier.convert.server import LocalServer, _group_alive
+from numdossier.convert.unoserver import Endpoint, parse_converters
+from numdossier.errors import ExitCode, UsageError
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
+N96 = ROOT / "samples" / "n96" / "qinghe-96.toml"
+EPOCH = "1795392000"
+
+pytestmark = pytest.mark.skipif(
+    not any(os.access(p, os.X_OK) for p in ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")),
+    reason="no Python for LibreOffice's UNO bindings",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def numdossier(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "numdossier.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or os.environ.copy(),
+    )
+
+
+class Server:
+    """A real unoserver started through the CLI, in a private state folder."""
+
+    def __init__(self, state: Path) -> None:
+        self.port = free_port()
+        self.env = dict(os.environ, NUMDOSSIER_STATE_DIR=str(state))
+        self.local = LocalServer(self.port, root=state)
+
+    @property
+    def url(self) -> str:
+        return str(Endpoint("127.0.0.1", self.port))
+
+    def start(self) -> None:
+        run = numdossier("converter", "start", "--port", str(self.port), env=self.env, timeout=180)
+        assert run.returncode == 0, run.stderr + run.stdout
+        assert self.url in run.stdout
+
+    @property
+    def pgid(self) -> int:
+        return int(json.loads(self.local.pidfile.read_text())["pgid"])
+
+    def stop(self) -> None:
+        if not self.local.pidfile.exists():
+            return
+        pgid = self.pgid
+        with_signal(pgid, signal.SIGCONT)
+        run = numdossier("converter", "stop", "--port", str(self.port), env=self.env, timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert not _group_alive(pgid), "a process of the converter outlived `converter stop`"
+        assert not self.local.pidfile.exists()
+
+
+def with_signal(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signum)
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    """Two running converters for the module, started at once."""
+    state = tmp_path_factory.mktemp("converters")
+    servers = [Server(state), Server(state)]
+    try:
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "numdossier.cli", "converter", "start", "--port", str(s.port)],
+                env=s.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for s in servers
+        ]
+        for proc in procs:
+            _, stderr = proc.communicate(timeout=180)
+            assert proc.returncode == 0, stderr
+        yield servers
+    finally:
+        for s in servers:
+            s.stop()
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Iterator[Server]:
+    """A third converter, for the tests that hang or kill it."""
+    server = Server(tmp_path / "victim-state")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def clients(tmp_path: Path, count: int) -> list[Path]:
+    profiles = []
+    for i in range(count):
+        sample = SAMPLES[i % len(SAMPLES)]
+        folder = tmp_path / "clients" / f"c{i}"
+        shutil.copytree(sample.parent, folder)
+        for other in folder.glob("*.toml"):
+            if other.name != sample.name:
+                other.unlink()
+        profile = folder / sample.name
+        text = profile.read_text(encoding="utf-8")
+        name = sample.stem
+        profile.write_text(text.replace(f'name = "{name}"', f'name = "{name}-{i}"', 1), encoding="utf-8")
+        profiles.append(profile)
+    return profiles
+
+
+def pages_text(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+
+
+# --- no server needed --------------------------------------------------------------------------------
+
+
+def test_converter_addresses() -> None:
+    assert parse_converters("unoserver://127.0.0.1:2003, unoserver://localhost:2005") == [
+        Endpoint("127.0.0.1", 2003),
+        Endpoint("localhost", 2005),
+    ]
+    assert str(parse_converters("unoserver://[::1]:2003")[0]) == "unoserver://[::1]:2003"
+    for bad in (
+        "http://127.0.0.1:2003",
+        "unoserver://127.0.0.1",
+        "unoserver://:2003",
+        "unoserver://h:99999",
+        ",",
+    ):
+        with pytest.raises(UsageError):
+            parse_converters(bad)
+
+
+def test_malformed_converter_is_a_usage_error(tmp_path: Path) -> None:
+    run = numdossier("build", str(N96), "-o", str(tmp_path / "out"), "--converter", "soffice://x")
+    assert run.returncode == ExitCode.usage, run.stderr
+    assert "unoserver://" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_converter_that_is_down_is_exit_3_naming_it(tmp_path: Path) -> None:
+    down = f"unoserver://127.0.0.1:{free_port()}"
+    out = tmp_path / "out"
+    env = dict(os.environ, NUMDOSSIER_CONVERTER=down)
+    run = numdossier("build", str(N96), "-o", str(out), "--today", "2026-11-23", env=env)
+    assert run.returncode == ExitCode.environment, run.stderr
+    assert down in run.stderr and "converter start" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists() or not list(out.rglob("*"))
+
+
+def test_status_of_a_converter_not_running(tmp_path: Path) -> None:
+    env = dict(os.environ, NUMDOSSIER_STATE_DIR=str(tmp_path))
+    run = numdossier("converter", "status", "--port", str(free_port()), env=env)
+    assert run.returncode == ExitCode.environment and "未运行" in run.stdout
+    run = numdossier("converter", "stop", "--port", "2999", env=env)
+    assert run.returncode == 0
+
+
+# --- real servers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_status_and_a_second_start(pair: list[Server]) -> None:
+    server = pair[0]
+    run = numdossier("converter", "status", "--port", str(server.port), env=server.env)
+    assert run.returncode == 0 and server.url in run.stdout and "LibreOffice 7" in run.stdout
+    server.start()  # already running: says so, starts nothing
+    profile = server.local.folder / "profile"
+    assert profile.is_dir() and str(profile) in (server.local.folder / "server.log").read_text()
+
+
+@pytest.mark.e2e
+def test_same_dossiers_as_one_shot_soffice_and_reproducible(pair: list[Server], tmp_path: Path) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    pool = ",".join(s.url for s in pair)
+    common = ["--today", "2026-11-23", "--format", "json"]
+    runs = {
+        "soffice": numdossier("build", *map(str, SAMPLES), "-o", str(tmp_path / "soffice"), *common, env=env),
+        "warm": numdossier(
+            "build", *map(str, SAMPLES), "-o", str(tmp_path / "warm"), *common, "--converter", pool, env=env
+        ),
+        "again": numdossier(
+            "build", str(N96), "-o", str(tmp_path / "again"), *common, "--converter", pair[1].url, env=env
+        ),
+    }
+    for name, run in runs.items():
+        assert run.returncode == 0, (name, run.stderr)
+    for sample in SAMPLES:
+        name = json.loads(runs["soffice"].stdout)[SAMPLES.index(sample)]["output"].rsplit("/", 1)[-1]
+        one_shot, warm = tmp_path / "soffice" / name, tmp_path / "warm" / name
+        assert pages_text(one_shot / "dossier.pdf") == pages_text(warm / "dossier.pdf"), sample
+        cold_manifest = json.loads((one_shot / "manifest.json").read_text(encoding="utf-8"))
+        warm_manifest = json.loads((warm / "manifest.json").read_text(encoding="utf-8"))
+        assert cold_manifest["pages"] == warm_manifest["pages"]
+        assert (
+            cold_manifest["converter"]["via"] == "soffice"
+            and warm_manifest["converter"]["via"] == "unoserver"
+        )
+        assert cold_manifest["converter"]["version"] == warm_manifest["converter"]["version"]
+    n96 = "qinghe-96"
+    assert (tmp_path / "warm" / n96 / "dossier.pdf").read_bytes() == (
+        tmp_path / "again" / n96 / "dossier.pdf"
+    ).read_bytes()
+
+
+@pytest.mark.e2e
+def test_pool_with_a_converter_down_fails_over_and_names_it(pair: list[Server], tmp_path: Path) -> None:
+    down = f"unoserver://127.0.0.1:{free_port()}"
+    run = numdossier(
+        "build",
+        str(N96),
+        "-o",
+        str(tmp_path / "out"),
+        "--today",
+        "2026-11-23",
+        "--format",
+        "json",
+        "--converter",
+        f"{down},{pair[0].url}",
+    )
+    assert run.returncode == 0, run.stderr
+    [entry] = json.loads(run.stdout)
+    notes = [f for f in entry["findings"] if f["code"] == "BUILD-CONVERTER"]
+    assert notes and down in notes[0]["message"]
+    assert (tmp_path / "out" / "qinghe-96" / "dossier.pdf").is_file()
+
+
+@pytest.mark.e2e
+def test_hung_converter_times_out_and_fails_over(pair: list[Server], victim: Server, tmp_path: Path) -> None:
+    os.killpg(victim.pgid, signal.SIGSTOP)  # accepts connections (the kernel does), answers nothing
+    env = dict(os.environ, NUMDOSSIER_CONVERT_TIMEOUT="3")
+    alone = numdossier("build", str(N96), "-o", str(tmp_path / "alone"), "--converter", victim.url, env=env)
+    assert alone.returncode == ExitCode.environment, alone.stderr
+    assert victim.url in alone.stderr and not (tmp_path / "alone").exists()
+    pooled = numdossier(
+        "build",
+        str(N96),
+        "-o",
+        str(tmp_path / "pooled"),
+        "--converter",
+        f"{victim.url},{pair[1].url}",
+        env=env,
+    )
+    assert pooled.returncode == 0, pooled.stderr
+    assert victim.url in pooled.stderr  # the note: which converter failed
+    assert (tmp_path / "pooled" / "qinghe-96" / "dossier.pdf").is_file()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("with_spare", [True, False])
+def test_converter_dying_mid_batch(
+    pair: list[Server], victim: Server, tmp_path: Path, with_spare: bool
+) -> None:
+    profiles = clients(tmp_path, 8)
+    out = tmp_path / "out"
+    spec = f"{victim.url},{pair[0].url}" if with_spare else victim.url
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "numdossier.cli",
+            "build",
+            *map(str, profiles),
+            "-o",
+            str(out),
+            "--force",
+            "--format",
+            "json",
+            "-j",
+            "2",
+            "--converter",
+            spec,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = victim.local.folder / "server.log"
+    deadline = time.monotonic() + 300
+    while log.read_text(errors="replace").count("POST /RPC2") < 3 and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    os.killpg(victim.pgid, signal.SIGKILL)  # LibreOffice and its server die mid-batch
+    stdout, stderr = proc.communicate(timeout=300)
+    results = json.loads(stdout)
+    if with_spare:
+        assert proc.returncode == 0, stderr
+        assert all(r["ok"] for r in results)
+        notes = [f["message"] for r in results for f in r["findings"] if f["code"] == "BUILD-CONVERTER"]
+        assert notes and all(victim.url in n for n in notes)
+        assert len(list(out.glob("*/dossier.pdf"))) == len(profiles)
+    else:
+        assert proc.returncode == ExitCode.environment, stderr
+        assert "Traceback" not in stderr
+        failed = [r for r in results if not r["ok"]]
+        assert failed and all(victim.url in f["findings"][-1]["message"] for f in failed)
+        built = {Path(r["output"]).name for r in results if r["ok"]}
+        # nothing half-written: each folder in OUT is a whole dossier, nothing hidden or partial
+        assert {p.name for p in out.iterdir()} == built if out.exists() else not built
+        for name in built:
+            assert sorted(p.name for p in (out / name).iterdir()) == ["dossier.pdf", "forms", "manifest.json"]
