@@ -34,6 +34,14 @@ ENVIRONMENT = {
     "SOURCE_DATE_EPOCH": "可重复生成：PDF 和 DOCX 中的时间戳取这个 Unix 时间，相同输入得到逐字节相同的 "
     "`dossier.pdf` 和 `manifest.json`。",
     "TMPDIR": "临时工作文件夹（LibreOffice 的独立用户配置也在其中）；结束或中断时清除。",
+    "NUMDOSSIER_CONVERTER": "常驻转换服务 `unoserver://主机:端口`，逗号分隔为多个（转换池）；`--converter` 优先；"
+    "未设置时每批启动一次性的 soffice。",
+    "NUMDOSSIER_CONVERT_TIMEOUT": "常驻转换服务转换一份表格的最长秒数（默认 60），超过即视为无应答，改由池中其他服务转换。",
+    "NUMDOSSIER_STATE_DIR": "`numdossier converter` 的状态文件夹（每个端口一个子文件夹：LibreOffice 用户配置、pid 文件、日志）；"
+    "默认 `$XDG_STATE_HOME/numdossier`。",
+    "XDG_STATE_HOME": "未设置 `NUMDOSSIER_STATE_DIR` 时状态文件夹的上级（默认 `~/.local/state`）。",
+    "NUMDOSSIER_UNO_PYTHON": "运行常驻转换服务的 Python（须能 `import uno`）；默认依次尝试 LibreOffice 自带的 python 和 "
+    "`/usr/bin/python3`（Debian：`apt-get install python3-uno`）。",
 }
 
 
