@@ -9,6 +9,11 @@
 Also: the output size against its inputs, the peak memory of a 300-page dossier, `check` time, and
 `verify` of a simulated signed 20-page scan at 200 dpi (split into the fixed cost, measured with a one-page
 scan, and the cost per page x 20: it grows linearly). `--only verify` runs just that row.
+
+Warm converters (two local unoserver instances started here and always stopped): one dossier warm
+against one-shot soffice (best of 3 each); the batch over the 2 instances against the grouped soffice
+runs of 1.; the time per dossier with them at 10, 20, 40, 80 dossiers; the exit time after Ctrl-C while
+LibreOffice converts and what is left in TMPDIR. `--only warm` runs 1. and these rows.
 Results are printed as a table and written to bench/results.json.
 """
 
@@ -20,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +49,9 @@ GOALS = {
     "peak_mb": 300,
     "check_s": 0.5,
     "verify_20_pages_s": 10.0,
+    "warm_single_ratio": 0.25,
+    "warm_batch_speedup": 1.3,
+    "interrupt_s": 2.0,
 }
 
 
@@ -129,26 +138,89 @@ def render_forms(profiles: list[Path], work: Path) -> list[list[Path]]:
     return forms
 
 
-def run_numdossier(profiles: list[Path], out: Path, jobs: int) -> float:
+def run_numdossier(profiles: list[Path], out: Path, jobs: int, converter: str | None = None) -> float:
+    extra = ["--converter", converter] if converter else []
     start = time.perf_counter()
-    subprocess.run(
-        [
-            str(BIN / "numdossier"),
-            "build",
-            *map(str, profiles),
-            "-o",
-            str(out),
-            "-j",
-            str(jobs),
-            "--format",
-            "json",
-            "--force",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=3600,
-    )
+    subprocess.run([str(BIN / "numdossier"), "build", *map(str, profiles), "-o", str(out), "-j", str(jobs),
+                    "--format", "json", "--force", *extra], check=True, capture_output=True, timeout=3600)
     return time.perf_counter() - start
+
+
+def single_seconds(profile: Path, out: Path, converter: str | None, tries: int = 3) -> float:
+    """Best of `tries` builds of one dossier, process start included (what a user waits for)."""
+    return min(run_numdossier([profile], out / f"try-{n}", 1, converter) for n in range(tries))
+
+
+def interrupt_seconds(profiles: list[Path], work: Path) -> tuple[float, list[str]]:
+    """SIGINT while LibreOffice converts: seconds until the process has exited, and what TMPDIR holds."""
+    tmpdir = work / "interrupt-tmp"
+    tmpdir.mkdir()
+    proc = subprocess.Popen([str(BIN / "numdossier"), "build", *map(str, profiles), "-o", str(work / "interrupt-out"),
+                             "-j", "2", "--force"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, TMPDIR=str(tmpdir)))
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and not _converting(tmpdir):
+        time.sleep(0.02)
+    time.sleep(0.5)
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=120)
+    return time.perf_counter() - start, sorted(os.listdir(tmpdir))
+
+
+def _converting(tmpdir: Path) -> bool:
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"--convert-to" in cmdline and str(tmpdir).encode() in cmdline:
+                return True
+    return False
+
+
+def warm(work: Path, profiles: list[Path], grouped: float, jobs: int) -> tuple[dict, list[tuple[str, str, str]]]:
+    """Rows 4-7, with two local unoserver instances started here and always stopped."""
+    from numdossier.convert.server import LocalServer, _free_port
+
+    servers = [LocalServer(_free_port("127.0.0.1"), root=work / "converters") for _ in range(2)]
+    try:
+        threads = [threading.Thread(target=s.start) for s in servers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        pool = ",".join(str(s.endpoint) for s in servers)
+        one = profiles[0]
+        cold = single_seconds(one, work / "single-cold", None)
+        hot = single_seconds(one, work / "single-warm", str(servers[0].endpoint))
+        pooled = run_numdossier(profiles, work / "pooled", jobs, pool)
+        many = make_batch(work / "src-80", 80)
+        scale = {count: run_numdossier(many[:count], work / f"scale-{count}", jobs, pool) / count
+                 for count in (10, 20, 40, 80)}
+    finally:
+        for s in servers:
+            s.stop()
+    stop_s, left = interrupt_seconds(profiles[:6], work)
+    n = len(profiles)
+    results = {
+        "single_one_shot_s": cold, "single_warm_s": hot, "warm_single_ratio": hot / cold,
+        "batch_grouped_s": grouped, "batch_pooled_s": pooled, "warm_batch_speedup": grouped / pooled,
+        "per_dossier_pooled_s": scale, "interrupt_s": stop_s, "interrupt_left_in_tmpdir": left,
+    }
+    rows = [
+        ("one dossier, one-shot soffice", f"{cold:.2f} s", ""),
+        ("one dossier, warm unoserver", f"{hot:.2f} s", ""),
+        ("warm / one-shot (single dossier)", f"{hot / cold:.2f}×", f"<= {GOALS['warm_single_ratio']}×"),
+        (f"{n} dossiers, grouped soffice (-j {jobs})", f"{grouped:.1f} s", ""),
+        (f"{n} dossiers, 2 unoserver instances (-j {jobs})", f"{pooled:.1f} s", ""),
+        ("speed-up of the pool vs grouped soffice", f"{grouped / pooled:.2f}×", f">= {GOALS['warm_batch_speedup']}×"),
+        *[(f"per dossier at {count} (pool of 2)", f"{sec:.3f} s", "flat") for count, sec in scale.items()],
+        ("exit after Ctrl-C while converting", f"{stop_s:.2f} s", f"< {GOALS['interrupt_s']} s"),
+        ("files left in TMPDIR after the interrupt", str(len(left)), "0"),
+    ]
+    return results, rows
 
 
 def run_naive(profiles: list[Path], work: Path) -> float:
@@ -298,7 +370,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
-    parser.add_argument("--only", choices=["verify"], help="run only this row")
+    parser.add_argument("--only", choices=["verify", "warm"], help="run only these rows (warm: with the batch)")
     args = parser.parse_args()
     if args.only == "verify":
         with tempfile.TemporaryDirectory(prefix="numdossier-bench-") as tmp:
@@ -308,6 +380,16 @@ def main() -> int:
             f"verify, 20-page scan at 200 dpi (-j {args.jobs}): {whole:.2f} s (goal < 10 s) = "
             f"fixed {one - per_page:.2f} s (start, rendering the dossier) + {per_page:.3f} s/page × 20"
         )
+        return 0
+    if args.only == "warm":
+        with tempfile.TemporaryDirectory(prefix="numdossier-bench-") as tmp:
+            work = Path(tmp)
+            profiles = make_batch(work / "src", args.dossiers)
+            ours = run_numdossier(profiles, work / "ours", args.jobs)
+            _, rows = warm(work, profiles, ours, args.jobs)
+        width = max(len(r[0]) for r in rows)
+        for name, value, goal in rows:
+            print(f"{name.ljust(width)}  {value:>10}  {goal}")
         return 0
     with tempfile.TemporaryDirectory(prefix="numdossier-bench-") as tmp:
         work = Path(tmp)
@@ -320,6 +402,7 @@ def main() -> int:
         peak, big_pages = peak_memory_mb(work, args.pages)
         check = check_seconds()
         verify_whole, verify_one = verify_seconds(work, args.jobs)
+        warm_results, warm_rows = warm(work, profiles, ours, args.jobs)
     n = args.dossiers
     results = {
         "dossiers": n,
@@ -335,6 +418,7 @@ def main() -> int:
         "verify_20_pages_s": verify_whole,
         "verify_per_page_s": (verify_whole - verify_one) / 19,
         "verify_fixed_s": verify_one - (verify_whole - verify_one) / 19,
+        "warm": warm_results,
         "goals": GOALS,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -354,6 +438,7 @@ def main() -> int:
             f"< {GOALS['verify_20_pages_s']} s (fixed {verify_one - (verify_whole - verify_one) / 19:.1f} s"
             f" + {(verify_whole - verify_one) / 19:.2f} s/page × 20)",
         ),
+        *warm_rows,
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'result':>10}  goal")
