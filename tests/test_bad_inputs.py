@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
 REALWORLD = ROOT / "tests" / "resources" / "realworld"

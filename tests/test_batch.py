@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from numdossier.convert.libreoffice import convert_grouped
 from numdossier.errors import ConversionError, ExitCode
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 TINY_PDF = ROOT / "tests" / "resources" / "realworld" / "001-minimal-document.pdf"
 

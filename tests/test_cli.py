@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import ROOT
 from typer.testing import CliRunner
 
 from numdossier.cli import app
 from numdossier.errors import ExitCode
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
 runner = CliRunner()

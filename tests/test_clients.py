@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from support import ROOT
 from typer.testing import CliRunner
 
 from numdossier import cli
@@ -23,7 +24,6 @@ from numdossier.pipeline import Built
 from numdossier.profile import load_profile
 from numdossier.profile.find import find_profiles
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 TINY_PDF = ROOT / "tests" / "resources" / "realworld" / "001-minimal-document.pdf"
 runner = CliRunner()

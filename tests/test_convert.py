@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from numdossier.convert import Converter, find_soffice
 from numdossier.convert.libreoffice import Runs, _probe, ipc_pipe_paths, private_folder
@@ -21,7 +22,6 @@ from numdossier.errors import (
     ExitCode,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
 
 

@@ -18,12 +18,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support import ROOT
 
 from numdossier import pipeline
 from numdossier.errors import ExitCode, OutputError, TemplateError
 from numdossier.render.docx import render_docx
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import ROOT
 from typer.testing import CliRunner
 
 from numdossier.cli import app
 from numdossier.errors import AttachmentError
 from numdossier.pdf.attachments import attachment_to_pdf
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
 EXAMPLES = int(os.environ.get("NUMDOSSIER_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(

@@ -12,6 +12,7 @@ import pytest
 import test_kind_registry
 from openpyxl import load_workbook
 from sheet_support import fill
+from support import ROOT
 from typer.testing import CliRunner
 
 from numdossier.cli import app
@@ -22,7 +23,6 @@ from numdossier.profile import load_profile
 from numdossier.sheets import HEADER_ROWS, MAIN_SHEET, layout, write_template
 
 demo = test_kind_registry.demo  # the throw-away kind, as a fixture here too
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
 TODAY = dt.date(2026, 11, 23)

@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from support import ROOT
 
 from numdossier.errors import AttachmentError
 from numdossier.pdf.attachments import attachment_to_pdf, survey
 from numdossier.pdf.attachments.images import heif_available
 from numdossier.rules.attachments import AttachmentRef, inspect_file
 
-ROOT = Path(__file__).resolve().parents[1]
 REALWORLD = ROOT / "tests" / "resources" / "realworld"
 REFUSED = {"005-libreoffice-writer-password.pdf", "017-unreadablemetadata.pdf"}  # encrypted, unreadable
 CORPUS = sorted(p.name for p in REALWORLD.iterdir() if p.name != "files.json" and p.name not in REFUSED)

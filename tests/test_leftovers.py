@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from numdossier.convert.libreoffice import ipc_pipe_paths
 from numdossier.errors import ExitCode
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 ID_NUMBER = "11010519491231002X"  # fictitious, valid check digit
 

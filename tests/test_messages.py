@@ -10,13 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import ROOT
 from typer.testing import CliRunner
 
 from numdossier.cli import app
 from numdossier.errors import ProfileError
 from numdossier.profile import load_profile
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
 N400 = next((ROOT / "samples" / "n400").glob("*.toml"))

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from support import ROOT
 
 from numdossier.check import check_profile
 from numdossier.rules import plausibility
 from numdossier.rules.messages import catalogue
 
-ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
 SAMPLES = {kind: next((ROOT / "samples" / kind).glob("*.toml")) for kind in ("n96", "n95", "n400", "ucc")}
 

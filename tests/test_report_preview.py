@@ -14,13 +14,13 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
+from support import ROOT
 from typer.testing import CliRunner
 
 import numdossier
 from numdossier import preview
 from numdossier.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "samples" / "n96"
 SAMPLE = SAMPLE_DIR / "qinghe-96.toml"
 BAD_ID = "330106198503120037"  # the sample's legal representative with a wrong check digit

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from support import ROOT
 
 from numdossier.check import check_loaded, inspect
 from numdossier.kinds import registry
@@ -27,7 +28,6 @@ from numdossier.rules.findings import Finding
 from numdossier.rules.messages import catalogue
 from numdossier.rules.settings import Settings, settings
 
-ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
 KINDS = registry.names()
 REALWORLD = ROOT / "tests" / "resources" / "realworld"
@@ -400,12 +400,32 @@ def test_catalogue_has_every_spec_code() -> None:
     assert set(catalogue()["findings"]) - {"_common"} >= SPEC_CODES
 
 
-def test_spec_codes_match_the_spec() -> None:
+SPEC_COPY = ROOT / "tests" / "resources" / "spec" / "rule-codes.txt"
+
+
+def spec_codes(markdown: str) -> set[str]:
+    """The `CODE`s of the section "Rules for `check`" of spec/dossiers.md."""
+    rules = markdown.split("## Rules for `check`", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"`([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)`", rules))
+
+
+def test_spec_codes_match_the_committed_copy_of_the_spec() -> None:
+    """Runs on every clone: the copy of the spec's code list (tests/resources/spec/) = SPEC_CODES, and
+    every one of them has a catalogue message and a line in the generated docs/rules.md or docs/kinds.md."""
+    lines = SPEC_COPY.read_text(encoding="utf-8").splitlines()
+    copy = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    assert copy == SPEC_CODES
+    assert not copy - set(catalogue()["findings"])
+    documented = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    documented += (ROOT / "docs" / "kinds.md").read_text(encoding="utf-8")
+    assert {code for code in copy if f"`{code}`" not in documented} == set()
+
+
+def test_committed_copy_matches_the_spec_beside_the_repository() -> None:
     spec = ROOT.parent / "shared" / "spec" / "dossiers.md"
     if not spec.is_file():
-        pytest.skip("spec/dossiers.md is not beside the repository")
-    rules = spec.read_text(encoding="utf-8").split("## Rules for `check`", 1)[1].split("\n## ", 1)[0]
-    assert set(re.findall(r"`([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)`", rules)) == SPEC_CODES
+        pytest.skip("spec/dossiers.md is not beside the repository (the committed copy is checked above)")
+    assert spec_codes(spec.read_text(encoding="utf-8")) == SPEC_CODES
 
 
 def test_english_messages(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator
+from support import ROOT
 from typer.testing import CliRunner
 
 from numdossier.cli import app
 from numdossier.kinds import registry
 from numdossier.schema import json_schema, schema_filename
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
 runner = CliRunner()
 

@@ -14,8 +14,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops, ImageDraw
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*/*.toml"))
 DPI = 100
 PX = DPI / 25.4  # pixels per mm

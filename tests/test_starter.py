@@ -9,11 +9,11 @@ from types import ModuleType
 
 import pytest
 from PIL import Image
+from support import ROOT
 
 from numdossier.kinds.n96.profile import N96Profile
 from numdossier.profile import load_profile
 
-ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "templates" / "n96" / "starter.toml"
 CHECKLIST = ROOT / "templates" / "n96" / "checklist.toml"
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
