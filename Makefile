@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 OUT ?= out
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all demo test lint format bench fuzz system-deps clean
+.PHONY: all demo test test-fast lint format bench fuzz system-deps clean
 
 all: test
 
@@ -48,6 +48,10 @@ demo: system-deps $(STAMP)
 
 test: system-deps $(STAMP)
 	$(BIN)/pytest -q
+
+# Everything but the e2e tests (they start LibreOffice) and the slow ones, on 2 processes: the lane to run while editing.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not e2e and not slow" -n 2
 
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -1,14 +1,70 @@
-"""Fixtures shared by the test modules: each kind's sample dossier, built once per session."""
+"""Fixtures shared by the test modules: each kind's sample dossier, built once per session; and a guard
+that fails any test starting the real LibreOffice without the `e2e` marker (`make test-fast` leaves
+those out, so a slow test without the marker would make the fast lane slow)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support import run_cli, sample_of
+
+from numdossier.convert import find_soffice
+from numdossier.errors import EnvironmentProblem
+
+# Stands in for soffice in the tests without the e2e marker: notes the call, then runs the real one.
+SOFFICE_GUARD = """#!/bin/sh
+echo "$*" >> "$NUMDOSSIER_TEST_SOFFICE_LOG"
+exec "$NUMDOSSIER_TEST_SOFFICE_REAL" "$@"
+"""
+
+
+@pytest.fixture(scope="session")
+def soffice_guard(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str] | None:
+    """(the guard script, the real soffice), or None where LibreOffice is not installed."""
+    try:
+        real = find_soffice()
+    except EnvironmentProblem:
+        return None
+    script = tmp_path_factory.mktemp("soffice-guard") / "soffice"
+    script.write_text(SOFFICE_GUARD, encoding="utf-8")
+    script.chmod(0o755)
+    return script, real
+
+
+@pytest.fixture(autouse=True)
+def _libreoffice_only_in_e2e(
+    request: pytest.FixtureRequest,
+    soffice_guard: tuple[Path, str] | None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """A test without the e2e marker that starts LibreOffice (itself or through a CLI subprocess) fails.
+    Tests that put their own fake soffice in NUMDOSSIER_SOFFICE are left alone."""
+    if (
+        soffice_guard is None
+        or request.node.get_closest_marker("e2e")
+        or os.environ.get("NUMDOSSIER_SOFFICE")
+    ):
+        yield
+        return
+    script, real = soffice_guard
+    log = tmp_path_factory.mktemp("soffice-calls") / "calls.log"
+    monkeypatch.setenv("NUMDOSSIER_SOFFICE", str(script))
+    monkeypatch.setenv("NUMDOSSIER_TEST_SOFFICE_REAL", real)
+    monkeypatch.setenv("NUMDOSSIER_TEST_SOFFICE_LOG", str(log))
+    yield
+    if log.exists():
+        calls = log.read_text(encoding="utf-8").splitlines()
+        pytest.fail(
+            f"{request.node.nodeid} starts LibreOffice ({len(calls)}×, first: soffice {calls[0]}) but has no "
+            "@pytest.mark.e2e: mark it, or give it a fake NUMDOSSIER_SOFFICE",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -98,6 +98,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "mutate", "code", "needle"), PROFILE_CASES, ids=[c[0] for c in PROFILE_CASES]
 )
@@ -122,6 +123,7 @@ def test_bad_profile(
     assert tree_hashes(folder) == before
 
 
+@pytest.mark.slow
 def test_missing_profile_and_directory(tmp_path: Path) -> None:
     result = run("check", str(tmp_path / "nope.toml"))
     assert result.returncode == 1 and "不存在" in result.stdout and "Traceback" not in result.stderr

@@ -118,6 +118,7 @@ def test_a_failing_document_fails_only_itself(tmp_path: Path, monkeypatch: pytes
     assert len({results[i] for i in results if i != 4}) == 6
 
 
+@pytest.mark.slow
 def test_folder_of_profiles_and_quoted_glob(tmp_path: Path) -> None:
     profiles = clients(tmp_path, 2)
     run = numdossier("check", "--format", "json", *map(str, profiles))

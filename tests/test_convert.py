@@ -80,6 +80,7 @@ def test_probe_reads_the_version(tmp_path: Path) -> None:
     assert not (tmp_path / "scratch").exists() or not any((tmp_path / "scratch").iterdir())
 
 
+@pytest.mark.e2e
 def test_real_probe(tmp_path: Path) -> None:
     office = _probe(find_soffice(), tmp_path)
     assert office.version[0].isdigit(), office
@@ -136,6 +137,7 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.slow
 def test_build_without_libreoffice_exits_3(tmp_path: Path) -> None:
     env = dict(os.environ, NUMDOSSIER_SOFFICE=str(tmp_path / "missing-soffice"))
     run = subprocess.run(

@@ -37,6 +37,7 @@ def build(*args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.e2e
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("not a folder")

@@ -145,6 +145,7 @@ def photo(fmt: str, size: tuple[int, int], orientation: int, dpi: tuple[int, int
     orientation=st.integers(1, 8),
     dpi=st.sampled_from(DPIS),
 )
+@pytest.mark.slow
 def test_check_dpi_is_the_dpi_of_the_built_page(
     tmp_path: Path, fmt: str, width: int, height: int, orientation: int, dpi: tuple[int, int] | None
 ) -> None:

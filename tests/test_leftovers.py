@@ -93,6 +93,7 @@ def test_success_and_failure_leave_nothing_outside_out(tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "broken").iterdir()) == ["build.log"]
 
 
+@pytest.mark.slow
 def test_failed_conversion_leaves_nothing_and_logs_masked(tmp_path: Path) -> None:
     """A LibreOffice that writes into TMPDIR and HOME, prints an ID number and crashes."""
     fake = tmp_path / "soffice"

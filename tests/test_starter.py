@@ -72,6 +72,7 @@ def load_generator() -> ModuleType:
 
 
 @pytest.mark.skipif(not FONT.is_file(), reason="需要 fonts-wqy-zenhei")
+@pytest.mark.slow
 def test_generator_is_deterministic_and_complete(tmp_path: Path) -> None:
     generator = load_generator()
     outputs = []
