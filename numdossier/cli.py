@@ -438,15 +438,61 @@ def verify(
 
     result = api.verify(scans, dossier, seam=seam, jobs=jobs, report=report, split=split, force=force)
     written_report, files = result.report, result.split
-    from .signed.output import print_result, result_json
+    from .signed.output import result_json
 
     if format is OutputFormat.json:
         print(json.dumps([result_json(result, written_report, files)], ensure_ascii=False, indent=2))
     else:
-        print_result(
+        _print_verify(
             out, err, result, written_report, files, split_refused=split is not None and files is None
         )
     return ExitCode.ok if result.ok else ExitCode.input_error
+
+
+def _print_verify(
+    out: Console,
+    err: Console,
+    result: Any,
+    report: Path | None,
+    files: list[Any] | None,
+    split_refused: bool = False,
+) -> None:
+    from .rules.messages import text as ui
+    from .signed.output import human_size, where
+    from .signed.verify import text
+
+    scan = ", ".join(result.scan)
+    if result.findings:
+        table = Table(title=f"{scan} → {result.dossier.folder}", title_justify="left")
+        for column in ("severity", "code", "where", "message", "hint"):
+            table.add_column(ui(f"ui.{column}"), overflow="fold")
+        for f in result.findings:
+            level = (
+                f"[red]{ui('ui.error')}[/red]"
+                if f.severity == "error"
+                else f"[yellow]{ui('ui.warning')}[/yellow]"
+            )
+            table.add_row(level, f.code, where(f), escape(redact(f.message)), escape(redact(f.hint)))
+        out.print(table)
+    summary = text(
+        "result",
+        scan=scan,
+        dossier=result.dossier.folder,
+        pages=len(result.pages),
+        errors=result.errors,
+        warnings=result.warnings,
+    )
+    out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + escape(summary))
+    if report is not None:
+        out.print(escape(text("report_written", path=report)))
+    if split_refused:
+        err.print(text("split_refused"), markup=False, style="red")
+    if files is not None and files:
+        out.print(escape(text("split_done", folder=files[0].path.parent)))
+        for file in files:
+            note = text("reencoded", dpi=file.dpi) if file.dpi else ""
+            size = human_size(file.bytes)
+            out.print(escape(text("split_line", name=file.path.name, pages=file.pages, size=size, note=note)))
 
 
 def _build_failure(error: NumdossierError) -> dict[str, Any]:

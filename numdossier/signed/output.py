@@ -1,16 +1,13 @@
-"""verify's output: the findings table and summary on a terminal, or one JSON object per verified scan."""
+"""verify's output as data: where a finding is, file sizes, and one JSON object per verified scan.
+
+The terminal table is cli.py's (only the CLI imports rich)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
 from ..redact import redact
-from ..rules.messages import text as ui
 from .split import SplitFile
 from .verify import VerifyFinding, VerifyResult, text
 
@@ -27,48 +24,6 @@ def where(f: VerifyFinding) -> str:
 
 def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
-
-
-def print_result(
-    out: Console,
-    err: Console,
-    result: VerifyResult,
-    report: Path | None,
-    files: list[SplitFile] | None,
-    split_refused: bool = False,
-) -> None:
-    scan = ", ".join(result.scan)
-    if result.findings:
-        table = Table(title=f"{scan} → {result.dossier.folder}", title_justify="left")
-        for column in ("severity", "code", "where", "message", "hint"):
-            table.add_column(ui(f"ui.{column}"), overflow="fold")
-        for f in result.findings:
-            level = (
-                f"[red]{ui('ui.error')}[/red]"
-                if f.severity == "error"
-                else f"[yellow]{ui('ui.warning')}[/yellow]"
-            )
-            table.add_row(level, f.code, where(f), escape(redact(f.message)), escape(redact(f.hint)))
-        out.print(table)
-    summary = text(
-        "result",
-        scan=scan,
-        dossier=result.dossier.folder,
-        pages=len(result.pages),
-        errors=result.errors,
-        warnings=result.warnings,
-    )
-    out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + escape(summary))
-    if report is not None:
-        out.print(escape(text("report_written", path=report)))
-    if split_refused:
-        err.print(text("split_refused"), markup=False, style="red")
-    if files is not None and files:
-        out.print(escape(text("split_done", folder=files[0].path.parent)))
-        for file in files:
-            note = text("reencoded", dpi=file.dpi) if file.dpi else ""
-            size = human_size(file.bytes)
-            out.print(escape(text("split_line", name=file.path.name, pages=file.pages, size=size, note=note)))
 
 
 def result_json(result: VerifyResult, report: Path | None, files: list[SplitFile] | None) -> dict[str, Any]:
