@@ -42,10 +42,15 @@ def profiles_in(paths: Paths) -> list[Path]:
     return find_profiles([Path(p) for p in given])
 
 
-def check(profiles: Paths, today: dt.date | None = None) -> list[CheckResult]:
-    """Check every profile (files, folders or globs); no LibreOffice needed."""
+def check(
+    profiles: Paths, today: dt.date | None = None, templates: str | Path | None = None
+) -> list[CheckResult]:
+    """Check every profile (files, folders or globs); no LibreOffice needed.
+
+    `templates`: an agency folder of own templates, DIR/<kind>/<item>.docx and DIR/<kind>/checklist.toml."""
     day = today or dt.date.today()
-    return [check_profile(p, day) for p in profiles_in(profiles)]
+    agency = Path(templates) if templates is not None else None
+    return [check_profile(p, day, agency) for p in profiles_in(profiles)]
 
 
 def build(
@@ -57,6 +62,7 @@ def build(
     seam: bool = False,
     watermark: str | None = None,
     preview: bool = False,
+    templates: str | Path | None = None,
     jobs: int | None = None,
     listener: Listener | None = None,
     debug: bool = False,
@@ -74,6 +80,7 @@ def build(
         watermark=watermark,
         debug=debug,
         converter=converter,
+        templates=Path(templates) if templates is not None else None,
     )
     outcomes = run_batch(profiles_in(profiles), options, jobs, listener)
     if preview:

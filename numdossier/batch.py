@@ -64,7 +64,7 @@ def run_batch(
 ) -> list[Outcome]:
     """Build every profile; outcomes in the order given."""
     jobs = jobs or default_jobs()
-    outcomes = [Outcome(str(p), check_profile(p, options.today)) for p in profiles]
+    outcomes = [Outcome(str(p), check_profile(p, options.today, options.templates)) for p in profiles]
     done = 0
 
     def report(outcome: Outcome) -> None:

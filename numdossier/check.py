@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ProfileError
-from .kinds import load_checklist, registry
+from .errors import ProfileError, TemplateError
+from .kinds import Checklist, registry
+from .kinds.overrides import checklist_for
 from .profile import LoadedProfile, load_profile
 from .rules import attachments, formats, plausibility
 from .rules.context import RuleContext
 from .rules.findings import Finding, error
+from .rules.messages import error as problem
+from .rules.messages import warning
 from .rules.summary import summarise
 
 
@@ -51,9 +54,47 @@ def _without_repeats(attachment: list[Finding], kind: list[Finding]) -> list[Fin
     return [f for f in attachment if not (f.code == "ATTACH-MISSING" and f.field in fields)]
 
 
-def inspect(loaded: LoadedProfile, today: dt.date) -> tuple[list[Finding], dict[str, Any]]:
-    """Every finding of a loaded profile, and its summary (fee, signatures, seal)."""
-    checklist = load_checklist(loaded.kind)
+def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path | None) -> list[Finding]:
+    """The profile's own templates ([templates]) and the agency's: known items, present, acceptable."""
+    from .kinds.overrides import template_for, unknown_overrides
+    from .render.template import prepare
+
+    overrides = dict(loaded.model.templates)
+    found = [
+        problem(
+            f"TEMPLATE-OVERRIDE.{'close' if close else 'unknown'}", f"templates.{key}", key=key, close=close
+        )
+        for key, close in unknown_overrides(checklist, overrides)
+    ]
+    for item in checklist.items:
+        if item.source != "form" or not item.applies(loaded.model.model_dump(mode="python")):
+            continue
+        field = f"templates.{item.id}"
+        try:
+            choice = template_for(loaded.kind, item, loaded.folder, overrides, agency)
+            if choice.origin == "built-in":
+                continue
+            prepared = prepare(choice.path)
+        except TemplateError as e:
+            found.append(
+                problem("TEMPLATE-OVERRIDE.refused", field, None, problem=e.message, hint=e.hint or "")
+            )
+            continue
+        found += [warning("TEMPLATE-OVERRIDE.stripped", field, None, what=s) for s in prepared.stripped]
+        found += [problem("TEMPLATE-OVERRIDE.broken", field, None, text=t[:80]) for t in prepared.broken]
+    return found
+
+
+def inspect(
+    loaded: LoadedProfile, today: dt.date, templates: Path | None = None
+) -> tuple[list[Finding], dict[str, Any]]:
+    """Every finding of a loaded profile, and its summary (fee, signatures, seal).
+
+    `templates`: the agency folder of --templates (its checklist variant and DOCX templates)."""
+    try:
+        checklist = checklist_for(loaded.kind, templates)
+    except TemplateError as e:
+        return [problem("TEMPLATE-OVERRIDE.refused", None, None, problem=e.message, hint=e.hint or "")], {}
     profile = loaded.model.model_dump(mode="python")
     survey = attachments.survey(loaded, checklist, RuleContext(today, profile).setting("min_dpi"))
     ctx = RuleContext(today=today, profile=profile, pages=survey.pages)
@@ -61,15 +102,16 @@ def inspect(loaded: LoadedProfile, today: dt.date) -> tuple[list[Finding], dict[
     own += plausibility.rules(profile, ctx, {f.field for f in own if f.code == "FIELD-MISSING" and f.field})
     specific = kind_rules(loaded.kind, profile, ctx)
     findings = own + specific + _without_repeats(survey.findings, specific)
+    findings += template_findings(loaded, checklist, templates)
     titles = {item.id: item.title for item in checklist.items}
     return findings, summarise(profile, ctx, titles, survey.checklist_pages)
 
 
-def check_loaded(loaded: LoadedProfile, today: dt.date) -> list[Finding]:
-    return inspect(loaded, today)[0]
+def check_loaded(loaded: LoadedProfile, today: dt.date, templates: Path | None = None) -> list[Finding]:
+    return inspect(loaded, today, templates)[0]
 
 
-def check_profile(path: str | Path, today: dt.date) -> CheckResult:
+def check_profile(path: str | Path, today: dt.date, templates: Path | None = None) -> CheckResult:
     """Check one profile; a profile that cannot be loaded yields its load problems as findings."""
     try:
         loaded = load_profile(path)
@@ -79,7 +121,7 @@ def check_profile(path: str | Path, today: dt.date) -> CheckResult:
             for problem, own in zip(e.problems, e.hints, strict=True)
         ]
         return CheckResult(str(path), None, findings)
-    findings, summary = inspect(loaded, today)
+    findings, summary = inspect(loaded, today, templates)
     return CheckResult(str(path), loaded.kind, findings, loaded, summary)
 
 

@@ -83,6 +83,14 @@ def _kind_help() -> str:
 
 Format = Annotated[OutputFormat, typer.Option("--format", help="输出格式：text 或 json")]
 Today = Annotated[str | None, typer.Option("--today", help="“今天”的日期（用于日期规则），如 2026-11-23")]
+Templates = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        envvar="NUMDOSSIER_TEMPLATES",
+        help="自带模板文件夹：DIR/<类型>/<项目>.docx 替换内置模板，DIR/<类型>/checklist.toml 替换材料清单",
+    ),
+]
 Profiles = Annotated[
     list[Path],
     typer.Argument(
@@ -296,6 +304,7 @@ def check(
         Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
     ] = None,
     report: Report = None,
+    templates: Templates = None,
 ) -> int:
     """检查配置和附件（不需要 LibreOffice），列出所有问题。
 
@@ -306,7 +315,7 @@ def check(
     from . import api
 
     day = _parse_today(today)
-    results = api.check(profiles, day)
+    results = api.check(profiles, day, templates)
     if report is not None:
         err.print(f"报告：{api.write_report(results, report)}", markup=False)
     if format is OutputFormat.json:
@@ -350,6 +359,7 @@ def build(
             "未设置时每批启动一次性的 soffice",
         ),
     ] = None,
+    templates: Templates = None,
 ) -> int:
     """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
 
@@ -374,6 +384,7 @@ def build(
             seam=seam,
             watermark=watermark,
             preview=preview,
+            templates=templates,
             jobs=jobs,
             listener=listener,
             debug=_state["debug"],
@@ -691,6 +702,102 @@ def converter_status(port: Port = 2003) -> int:
     else:
         out.print(f"未运行（端口 {port}）。启动：numdossier converter start --port {port}")
     return ExitCode.environment
+
+
+template_app = typer.Typer(
+    no_args_is_help=True, help="自带模板：导出内置模板、列出可用变量、检查模板（见 README“自带模板”）。"
+)
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("export")
+@guarded
+def template_export(
+    kind: Annotated[str, typer.Argument(help=_kind_help())],
+    item: Annotated[str, typer.Argument(help="表格项目 id，如 security_agreement")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写出的 .docx 文件")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+) -> int:
+    """写出内置模板，作为自带模板的起点。"""
+    from .render.authoring import export
+
+    err.print(f"已写入 {export(kind, item, output, force)}", markup=False)
+    return ExitCode.ok
+
+
+@template_app.command("vars")
+@guarded
+def template_vars(
+    kind: Annotated[str, typer.Argument(help=_kind_help())],
+    format: Format = OutputFormat.text,
+) -> int:
+    """列出该类型模板可以使用的全部变量（路径、类型、说明、示例配置中的值）。"""
+    from .kinds import registry
+    from .render.authoring import variables
+
+    registry.get(kind)
+    found = variables(kind)
+    if format is OutputFormat.json:
+        print(json.dumps([v.__dict__ for v in found], ensure_ascii=False, indent=2))
+        return ExitCode.ok
+    table = Table(
+        title=f"{kind} 模板变量（写作 {{{{ 路径 }}}}，列表用 {{% for x in 列表 %}}）", title_justify="left"
+    )
+    for column in ("变量", "类型", "说明", "示例值"):
+        table.add_column(column, overflow="fold")
+    for v in found:
+        table.add_row(escape(v.path), v.type, escape(v.description), escape(v.sample))
+    out.print(table)
+    return ExitCode.ok
+
+
+@template_app.command("check")
+@guarded
+def template_check(
+    template: Annotated[Path, typer.Argument(help="要检查的 .docx 模板")],
+    kind: Annotated[str, typer.Option("--kind", help=_kind_help())],
+    item: Annotated[str | None, typer.Option("--item", help="该模板替换的表格项目 id")] = None,
+    preview: Annotated[
+        Path | None, typer.Option("--preview", help="用示例配置填写并经 LibreOffice 转成此 PDF")
+    ] = None,
+    format: Format = OutputFormat.text,
+) -> int:
+    """检查模板：标签语法、未知变量、被拆开的标签、外部链接，以及盖章、签字位置。退出码同 check。"""
+    from .kinds import registry
+    from .render.authoring import check_template
+    from .render.authoring import preview as render_preview
+
+    registry.get(kind)
+    report = check_template(template, kind, item)
+    if preview is not None and report.ok:
+        render_preview(template, kind, preview)
+    if format is OutputFormat.json:
+        data = {k: v for k, v in report.__dict__.items() if k != "roots"} | {"ok": report.ok}
+        data["roots"] = sorted(report.roots)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for e in report.errors:
+            out.print(f"[red]错误[/red] {escape(e)}")
+        for w in report.warnings:
+            out.print(f"[yellow]警告[/yellow] {escape(w)}")
+        if report.joined:
+            out.print(f"已合并 {report.joined} 个被拆成多段格式的标签（生成时同样处理）。")
+        out.print(f"变量（{len(report.variables)}）：{escape('、'.join(report.variables)) or '无'}")
+        for title, places in (
+            ("申请单位盖章处", report.seals),
+            ("对方（乙方）盖章处，不放公章占位", report.other_party),
+            ("签字处", report.signatures),
+        ):
+            out.print(f"{title}（{len(places)}）：")
+            for place in places:
+                out.print(f"  · {escape(place)}")
+        if preview is not None and report.ok:
+            out.print(f"预览：{preview}")
+        mark = "[green]✓[/green]" if report.ok else "[red]✗[/red]"
+        out.print(
+            f"{mark} {escape(str(template))}：{len(report.errors)} 个错误，{len(report.warnings)} 个警告"
+        )
+    return ExitCode.ok if report.ok else ExitCode.input_error
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:

@@ -19,7 +19,8 @@ from typing import Any
 
 from . import __version__
 from .errors import AttachmentError, OutputError, TemplateError
-from .kinds import Checklist, Item, load_checklist, registry
+from .kinds import Checklist, Item, registry
+from .kinds.overrides import checklist_for, template_for
 from .pdf import pages as gen
 from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, assemble
 from .pdf.overlay import OverlayPage, draw_overlay
@@ -43,6 +44,7 @@ class BuildOptions:
     watermark: str | None = None
     debug: bool = False  # write OUT/<name>/build.log
     converter: str | None = None  # unoserver://HOST:PORT[,...]; None: one-shot soffice runs
+    templates: Path | None = None  # the agency folder (--templates, NUMDOSSIER_TEMPLATES)
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Source:
     card_part: int | None = None
     card_pages: tuple[int, ...] = ()
     observations: list[dict[str, Any]] = field(default_factory=list)  # what build did to an attachment
+    template: dict[str, Any] | None = None  # a form's template: origin, path, sha256, what was stripped
 
     def to_json(self, part_starts: list[int] | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "pages": self.pages}
@@ -66,6 +69,8 @@ class Source:
             data["as_card_on_pages"] = [part_starts[self.card_part] + k for k in self.card_pages]
         if self.observations:
             data["observations"] = self.observations
+        if self.template is not None:
+            data["template"] = self.template
         return data
 
 
@@ -94,6 +99,7 @@ class Dossier:
     options: BuildOptions
     work: Path
     forms: dict[str, Path] = field(default_factory=dict)  # item id -> rendered DOCX
+    templates: dict[str, dict[str, Any]] = field(default_factory=dict)  # item id -> template origin
     sections: list[Section] = field(default_factory=list)
     profile: dict[str, Any] = field(init=False)  # the model as plain data, for checklist expressions
     items: list[tuple[int, Item]] = field(init=False)  # (number, item) in this dossier
@@ -136,8 +142,18 @@ def render_forms(d: Dossier) -> None:
         if not item.template:
             raise TemplateError(f"清单项目 {item.id} 缺少 template。", "请检查 checklist.toml。")
         out = folder / form_filename(no, item)
-        template = kind.folder / item.template
-        render_docx(template, lambda tpl: kind.build_context(d.loaded, tpl), out)
+        choice = template_for(
+            kind.name, item, d.loaded.folder, dict(d.loaded.model.templates), d.options.templates
+        )
+        prepared = render_docx(choice.path, lambda tpl: kind.build_context(d.loaded, tpl), out)
+        shown = choice.path.relative_to(kind.folder.parent) if choice.origin == "built-in" else choice.path
+        if choice.origin == "profile":
+            shown = Path(d.loaded.model.templates[item.id])
+        d.templates[item.id] = {
+            "origin": choice.origin,
+            "path": shown.as_posix(),
+            "sha256": sha256_file(choice.path),
+        } | ({"stripped": prepared.stripped} if prepared.stripped else {})
         d.forms[item.id] = out
 
 
@@ -178,7 +194,9 @@ def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None
             pdf, pages = converted[item.id]
             section.parts.append(Part(pdf, pages, form=True))
             docx = d.forms[item.id]
-            section.sources.append(Source(f"forms/{docx.name}", sha256_file(docx), pages))
+            section.sources.append(
+                Source(f"forms/{docx.name}", sha256_file(docx), pages, template=d.templates.get(item.id))
+            )
         if item.source == "branches":
             # the branch 目录: a segment of the generated pages, laid out by paginate()
             section.parts.append(Part(d.work / "generated.pdf", 0))
@@ -555,7 +573,7 @@ class Built:
 
 def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier:
     """First stage: the dossier's plan and its filled DOCX forms in `work`."""
-    d = Dossier(loaded, load_checklist(loaded.kind), options, work)
+    d = Dossier(loaded, checklist_for(loaded.kind, options.templates), options, work)
     render_forms(d)
     return d
 

@@ -116,6 +116,8 @@ class ProfileBase(Strict):
     number_contact: Contact
     signing: Signing = Field(default_factory=Signing)
     attachments: dict[str, list[Path]] = Field(default_factory=dict)
+    # 自带模板: form item id -> a DOCX relative to the profile (numdossier.kinds.overrides)
+    templates: dict[str, Path] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _name_is_a_folder_name(self) -> ProfileBase:

@@ -15,6 +15,7 @@ from docxtpl import DocxTemplate
 
 from ..errors import TemplateError
 from .engine import environment
+from .template import Prepared, prepare
 
 ContextBuilder = Callable[[DocxTemplate], dict[str, Any]]
 
@@ -40,29 +41,16 @@ def reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-MAX_TEMPLATE_BYTES = 100 * 1024 * 1024  # unpacked; a form template is well under 1 MB
-
-
-def _check_size(template: Path) -> None:
-    """Refuse zip bombs before python-docx unpacks the template into memory."""
-    with zipfile.ZipFile(template) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_TEMPLATE_BYTES:
-        raise TemplateError(
-            f"模板 {template.name} 解压后过大（{unpacked // (1024 * 1024)} MB）。",
-            "请检查模板文件是否正确；表格模板通常小于 1 MB。",
-        )
-
-
-def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> None:
+def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Prepared:
     """Render `template` into `out`; every template problem becomes a TemplateError naming the template.
 
-    python-docx parses the XML with resolve_entities=False, so external entities are never loaded.
+    The template is first refused, sanitised and normalised (render.template.prepare: macros, external
+    links, file-reading fields, DTDs, tags split over runs); what was stripped is returned.
     """
     env = environment()
+    prepared = prepare(template)
     try:
-        _check_size(template)
-        tpl = DocxTemplate(str(template))
+        tpl = DocxTemplate(io.BytesIO(prepared.data))
         context = build_context(tpl)
         undeclared = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
         if undeclared:
@@ -76,8 +64,10 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Non
     except TemplateError:
         raise
     except jinja2.TemplateSyntaxError as e:
+        where = f"；未闭合的标签在段落“{prepared.broken[0][:60]}”" if prepared.broken else ""
         raise TemplateError(
-            f"模板 {template.name} 语法错误（第 {e.lineno} 行）：{e.message}", "请修正模板。"
+            f"模板 {template.name} 语法错误：{e.message}{where}",
+            "请在 Word 中重新输入该段的 {{ … }} 标签，或运行 numdossier template check 查看详情。",
         ) from e
     except jinja2.UndefinedError as e:
         raise TemplateError(
@@ -92,3 +82,4 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Non
             f"模板 {template.name} 不是有效的 DOCX 文件：{e}", "请用 Word 或 LibreOffice 重新保存模板。"
         ) from e
     out.write_bytes(reproducible_zip(buffer.getvalue()))
+    return prepared

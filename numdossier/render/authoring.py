@@ -1,0 +1,347 @@
+"""What a template author needs: a kind's variables, a template's check, the built-in templates exported.
+
+`template check` reads every paragraph a template has (body, tables, headers, footers, foot/endnotes,
+text boxes) after the same preparation `build` applies (render.template.prepare), and lays the tags of
+paragraph N on line N of one jinja source per part: a syntax error's line is the paragraph to fix.
+
+The marker words are a contract with the placement (pdf/placement.py): a line with 盖章 is where the
+applicant's seal placeholder goes, unless 乙方 is before it on that line or on the line just above it
+(the other party's block: the placement looks about two lines up, so keep 乙方 away from the applicant's
+盖章); 签字 marks a signature place, labelled by the words in front of it (法定代表人（签字）：).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from lxml import etree
+
+from ..errors import TemplateError
+from ..redact import redact
+from .engine import environment
+from .template import TAG, TEXT_PARTS, W, paragraph_texts, paragraphs, prepare
+
+SEAL_WORD, SIGN_WORD, OTHER_PARTY = "盖章", "签字", "乙方"
+_DOCXTPL_PREFIX = re.compile(r"(\{[{%])(p|tr|tc|r)\s")  # docxtpl's {%p if %}, {%tr for %}, {{r x }}
+TYPE_NAMES = {
+    "str": "文本",
+    "int": "整数",
+    "float": "数字",
+    "bool": "是/否",
+    "date": "日期",
+    "list": "列表",
+    "dict": "表",
+    "NoneType": "空",
+    "Listing": "多行文本",
+    "InlineImage": "图片",
+}
+
+
+@dataclass(frozen=True)
+class Variable:
+    path: str  # company.name, branches[].city
+    type: str
+    description: str
+    sample: str
+
+
+@dataclass
+class Report:
+    """What `template check` found in one template."""
+
+    template: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)  # dotted paths the template reads
+    roots: set[str] = field(default_factory=set)  # their first names, as docxtpl lists them
+    seals: list[str] = field(default_factory=list)  # the applicant's 盖章 places (paragraph texts)
+    other_party: list[str] = field(default_factory=list)  # 乙方's 盖章 places
+    signatures: list[str] = field(default_factory=list)
+    stripped: list[str] = field(default_factory=list)
+    joined: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --------------------------------------------------------------------------- the variables of a kind
+
+
+def sample_context(kind: str) -> dict[str, Any]:
+    """The context the kind's sample profile gives its templates."""
+    from docxtpl import DocxTemplate
+
+    from ..kinds import load_checklist, registry
+    from ..profile import load_profile
+
+    entry = registry.get(kind)
+    samples = sorted((entry.folder.parents[1] / "samples" / kind).glob("*.toml"))
+    if not samples:  # an installed wheel has no samples: the starter stands in
+        samples = [entry.folder / "starter.toml"]
+    loaded = load_profile(samples[0])
+    form = next((i for i in load_checklist(kind).items if i.source == "form" and i.template), None)
+    tpl = DocxTemplate(str(entry.folder / form.template)) if form and form.template else None
+    return entry.build_context(loaded, tpl)
+
+
+def variables(kind: str) -> list[Variable]:
+    """Every variable a template of `kind` can use: the profile model's fields and what the context adds."""
+    from ..kinds import registry
+    from ..schema import descriptions
+
+    texts = descriptions(kind)
+    model_fields = set(registry.get(kind).model.model_fields)
+    found: list[Variable] = []
+
+    def walk(value: Any, path: str, computed: bool) -> None:
+        plain = re.sub(r"\[\]", "", path)
+        text = texts.get(plain, "") or ("由程序根据配置计算" if computed else "")
+        found.append(
+            Variable(path, TYPE_NAMES.get(type(value).__name__, type(value).__name__), text, _shown(value))
+        )
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, f"{path}.{key}", computed)
+        elif isinstance(value, list | tuple) and value and isinstance(value[0], dict):
+            for key, child in value[0].items():
+                walk(child, f"{path}[].{key}", computed)
+
+    for key, value in sample_context(kind).items():
+        walk(value, key, key not in model_fields)
+    return found
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict) or type(value).__name__ == "InlineImage":
+        return ""
+    if isinstance(value, list | tuple):
+        return f"{len(value)} 项"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = redact(
+        str(getattr(value, "xml", value)) if type(value).__name__ != "Listing" else str(value)
+    ).replace("\n", " ")
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
+# --------------------------------------------------------------------------- template check
+
+
+def _part_sources(data: bytes) -> list[tuple[str, list[str], list[str]]]:
+    """(part, paragraph texts, tag lines) of every text part: line i holds the tags of paragraph i."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(archive.namelist(), key=lambda n: (not n.endswith("document.xml"), n)):
+            if not TEXT_PARTS.match(name):
+                continue
+            root = etree.fromstring(archive.read(name))
+            texts, lines = [], []
+            for p in paragraphs(root):
+                text = "".join(t.text or "" for t in paragraph_texts(p))
+                texts.append(text)
+                lines.append("".join(_DOCXTPL_PREFIX.sub(r"\1 ", m.group(0)) for m in TAG.finditer(text)))
+            out.append((name, texts, lines))
+    return out
+
+
+def _paths(tree: nodes.Template) -> list[str]:
+    """Dotted paths read by the template, loop variables resolved (for b in branches: b.city -> branches[].city)."""
+    aliases: dict[str, str] = {}
+    found: list[str] = []
+
+    def dotted(node: nodes.Node) -> str | None:
+        if isinstance(node, nodes.Name):
+            return aliases.get(node.name, node.name)
+        if isinstance(node, nodes.Getattr):
+            base = dotted(node.node)
+            return f"{base}.{node.attr}" if base else None
+        if (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+        ):
+            base = dotted(node.node)
+            return f"{base}.{node.arg.value}" if base else None
+        return None
+
+    def visit(node: nodes.Node) -> None:
+        if isinstance(node, nodes.For):
+            visit(node.iter)
+            source = dotted(node.iter)
+            if isinstance(node.target, nodes.Name) and source:
+                aliases[node.target.name] = f"{source}[]"
+            for child in node.body + node.else_:
+                visit(child)
+            if node.test is not None:
+                visit(node.test)
+            return
+        if isinstance(node, nodes.Assign | nodes.AssignBlock) and isinstance(node.target, nodes.Name):
+            aliases[node.target.name] = ""
+        if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem) and node.ctx == "load":
+            path = dotted(node)
+            if path:
+                found.append(path)
+                if isinstance(node, nodes.Getitem):
+                    visit(node.arg)
+                return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return [p for p in found if p and not p.startswith(".")]
+
+
+def check_template(path: Path, kind: str, item: str | None = None) -> Report:
+    """Every problem of a template for `kind`, and where its seal and signature places are."""
+    from docxtpl import DocxTemplate
+
+    report = Report(path.name)
+    try:
+        prepared = prepare(path)
+    except TemplateError as e:
+        report.errors.append(e.message)
+        return report
+    report.stripped, report.joined = prepared.stripped, prepared.joined
+    report.warnings += prepared.stripped
+    known = {v.path for v in variables(kind)}
+    env = environment()
+    globals_ = set(env.globals) | {"loop", "super", "self", "varargs", "kwargs"}
+    for part, texts, lines in _part_sources(prepared.data):
+        where = "正文" if part.endswith("document.xml") else part.removeprefix("word/").removesuffix(".xml")
+        for n, text in enumerate(texts):
+            rest = TAG.sub("", text)
+            if any(o in rest for o in ("{{", "{%", "{#")) or any(c in rest for c in ("}}", "%}", "#}")):
+                report.errors.append(
+                    f"{where}第 {n + 1} 段有未闭合的标签，请在一段之内重新输入：“{text.strip()[:80]}”"
+                )
+                lines[n] = ""
+        try:
+            tree = env.parse("\n".join(lines))
+        except jinja2.TemplateSyntaxError as e:
+            line = (e.lineno or 1) - 1
+            shown = texts[line].strip()[:80] if 0 <= line < len(texts) else ""
+            report.errors.append(f"{where}第 {line + 1} 段语法错误：{e.message}：“{shown}”")
+            continue
+        for used in _paths(tree):
+            root = used.split(".")[0].removesuffix("[]")
+            if root in globals_ or used in report.variables:
+                continue
+            report.variables.append(used)
+            report.roots.add(root)
+            if not _known(used, known):
+                close = difflib.get_close_matches(used, sorted(known), n=1, cutoff=0.6)
+                hint = f"，您是否想写 {close[0]}？" if close else "（numdossier template vars 列出所有变量）"
+                report.errors.append(f"{where}：未知的变量 {used}{hint}")
+        _places(report, texts)
+    try:  # what docxtpl itself will ask of the context, to be sure both readings agree
+        roots = DocxTemplate(io.BytesIO(prepared.data)).get_undeclared_template_variables(jinja_env=env)
+        report.roots |= {r for r in roots if r not in globals_}
+    except jinja2.TemplateSyntaxError:
+        pass
+    if not report.seals:
+        report.warnings.append(
+            f"模板中没有申请单位的“{SEAL_WORD}”字样：公章占位将放在该页最空白的位置。"
+            f"如需指定位置，请写“申请单位（{SEAL_WORD}）：”。"
+        )
+    if item is not None:
+        from ..kinds import load_checklist
+
+        forms = [i.id for i in load_checklist(kind).items if i.source == "form"]
+        if item not in forms:
+            close = difflib.get_close_matches(item, forms, n=1, cutoff=0.5)
+            report.errors.append(
+                f"{item} 不是 {kind} 的表格项目"
+                + (f"，您是否想写 {close[0]}？" if close else f"（可用：{'、'.join(forms)}）")
+            )
+    return report
+
+
+def _known(path: str, known: set[str]) -> bool:
+    """A known path, a loop over a known list, or a method of a known value (company.name.strip)."""
+    if path in known or (path.endswith("[]") and path[:-2] in known):
+        return True
+    parent = path.rpartition(".")[0]
+    if not parent:
+        return False
+    value = parent[:-2] if parent.endswith("[]") else parent
+    return (parent in known or value in known) and not _is_table(parent, known)
+
+
+def _is_table(path: str, known: set[str]) -> bool:
+    return any(k.startswith(path + ".") or k.startswith(path + "[].") for k in known)
+
+
+def _places(report: Report, texts: list[str]) -> None:
+    for n, text in enumerate(texts):
+        shown = text.strip()[:60]
+        if SEAL_WORD in text:
+            before = text[: text.index(SEAL_WORD)]
+            above = next(
+                (t for t in reversed(texts[:n]) if t.strip()), ""
+            )  # an empty paragraph prints no line
+            other = OTHER_PARTY in before or OTHER_PARTY in above
+            (report.other_party if other else report.seals).append(shown)
+        if SIGN_WORD in text:
+            report.signatures.append(shown)
+
+
+def preview(path: Path, kind: str, out: Path) -> Path:
+    """The template rendered with the kind's sample profile and converted by LibreOffice into `out`."""
+    import shutil
+    import tempfile
+
+    from docxtpl import DocxTemplate  # noqa: F401  (loaded before the context needs it)
+
+    from ..convert import convert_all
+    from ..kinds import registry
+    from ..profile import load_profile
+    from .docx import render_docx
+
+    entry = registry.get(kind)
+    samples = sorted((entry.folder.parents[1] / "samples" / kind).glob("*.toml")) or [
+        entry.folder / "starter.toml"
+    ]
+    loaded = load_profile(samples[0])
+    with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
+        docx = Path(work) / f"{path.stem}.docx"
+        render_docx(path, lambda tpl: entry.build_context(loaded, tpl), docx)
+        (pdf,) = convert_all([docx], Path(work) / "pdf")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, out)
+    return out
+
+
+def export(kind: str, item: str, out: Path, force: bool = False) -> Path:
+    """Write the built-in template of `item` to `out` as a starting point for an own template."""
+    import shutil
+
+    from ..errors import InputError, UsageError
+    from ..kinds import load_checklist, registry
+
+    forms = {i.id: i for i in load_checklist(kind).items if i.source == "form" and i.template}
+    if item not in forms:
+        close = difflib.get_close_matches(item, list(forms), n=1, cutoff=0.5)
+        raise UsageError(
+            f"{item!r} 不是 {kind} 的表格项目",
+            f"您是否想写 {close[0]}？" if close else f"可用：{'、'.join(forms)}",
+        )
+    if out.exists() and not force:
+        raise InputError(f"{out} 已存在，未覆盖。", "如需覆盖，请加 --force。")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    template = forms[item].template
+    assert template is not None
+    shutil.copyfile(registry.get(kind).folder / template, out)
+    return out
+
+
+__all__ = ["Report", "Variable", "W", "check_template", "export", "preview", "variables"]

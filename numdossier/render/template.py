@@ -1,0 +1,264 @@
+"""A DOCX template as untrusted input: refused, sanitised and normalised before docxtpl sees it.
+
+Any template may come from a carrier or an agency (spec: "自带模板"), so every one, built-in or not, goes
+through `prepare`:
+
+- refused (TemplateError): not a zip, no word/document.xml, a macro-enabled document (.docm, .dotm,
+  vbaProject.bin, a macroEnabled content type), too many entries or too many bytes unpacked, any XML part
+  with a DOCTYPE (no entity can be expanded: nothing is declared);
+- stripped, with a finding naming the template: relationships with TargetMode="External" (linked
+  images, hyperlinks, attached templates, subdocuments: LibreOffice fetches linked images while
+  converting) and the attributes that point at them; field codes that make LibreOffice read files or
+  URLs (INCLUDETEXT, INCLUDEPICTURE, LINK, DDE, DDEAUTO, IMPORT), in both forms (w:fldSimple and
+  w:fldChar/w:instrText): the field goes, its last shown result stays as plain text;
+- normalised: a {{ }}, {% %} or {# #} tag that Word split over several runs (spell-check marks, rsid
+  attributes, a bolded half, even between the two braces) is joined into the run where it starts, so it
+  renders; a tag not closed in its paragraph is left for `template check` to name.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import TemplateError
+
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a form template is well under 1 MB
+MAX_ENTRIES = 1000  # a Word document has a few dozen parts
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+W = f"{{{W_NS}}}"
+TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+# Field instructions that read another file or a URL while LibreOffice (or Word) updates fields.
+HOSTILE_FIELDS = re.compile(r"^\s*(INCLUDETEXT|INCLUDEPICTURE|LINK|DDEAUTO|DDE|IMPORT)\b", re.I)
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+OPENERS = ("{{", "{%", "{#")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@dataclass
+class Prepared:
+    """The template ready for docxtpl, and what had to be done to it."""
+
+    data: bytes
+    stripped: list[str] = field(default_factory=list)  # one sentence per removed link or field
+    joined: int = 0  # tags joined from several runs
+    broken: list[str] = field(default_factory=list)  # paragraphs with a tag not closed in the paragraph
+
+
+def _refuse(
+    name: str, why: str, hint: str = "请用 Word、WPS 或 LibreOffice 另存为 .docx（Word 文档）后再用。"
+) -> TemplateError:
+    return TemplateError(f"模板 {name} {why}", hint)
+
+
+def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
+    """Check, sanitise and normalise a template; `name` is how findings and errors call it."""
+    if isinstance(source, Path):
+        name = name or source.name
+        if source.suffix.lower() in (".docm", ".dotm"):
+            raise _refuse(name, "是启用宏的文档，不能作为模板。")
+        try:
+            data = source.read_bytes()
+        except OSError as e:
+            raise _refuse(name, f"无法读取：{e.strerror or e}", "请检查模板路径。") from e
+    else:
+        data = source
+    name = name or "template.docx"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise _refuse(name, "不是 DOCX 文件（不是 zip 格式）。") from e
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise _refuse(
+                name, f"包含 {len(infos)} 个部件，超过上限 {MAX_ENTRIES}。", "请检查模板文件是否正确。"
+            )
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _refuse(
+                name,
+                f"解压后过大（{unpacked // (1024 * 1024)} MB）。",
+                "请检查模板文件是否正确；表格模板通常小于 1 MB。",
+            )
+        names = [i.filename for i in infos]
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            raise _refuse(name, "含有宏（vbaProject.bin），不能作为模板。")
+        if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+            raise _refuse(name, "不是 Word 文档（缺少 word/document.xml）。")
+        try:
+            parts = {i.filename: archive.read(i) for i in infos}
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as e:
+            raise _refuse(name, f"已损坏：{e}") from e
+    if b"macroEnabled" in parts["[Content_Types].xml"]:
+        raise _refuse(name, "是启用宏的文档，不能作为模板。")
+    prepared = Prepared(b"")
+    trees: dict[str, etree._Element] = {}
+    for part_name, content in parts.items():
+        if part_name.endswith((".xml", ".rels")):
+            if b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content.upper():
+                raise _refuse(name, f"的 {part_name} 含有 DTD 或实体声明，不能作为模板。")
+            try:
+                trees[part_name] = etree.fromstring(content, _PARSER)
+            except etree.XMLSyntaxError as e:
+                raise _refuse(name, f"的 {part_name} 不是有效的 XML：{e}") from e
+    external = _strip_external(trees, prepared, name)
+    for part_name, root in trees.items():
+        if external.get(part_name):
+            _drop_references(root, external[part_name])
+        if TEXT_PARTS.match(part_name):
+            _strip_fields(root, prepared, name)
+            _join_split_tags(root, prepared)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in infos:
+            if info.filename in trees:
+                content = etree.tostring(
+                    trees[info.filename], xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+            else:
+                content = parts[info.filename]
+            target.writestr(info.filename, content)
+    prepared.data = out.getvalue()
+    return prepared
+
+
+def _strip_external(trees: dict[str, etree._Element], prepared: Prepared, name: str) -> dict[str, set[str]]:
+    """Remove external relationships; returns, per part, the ids removed (its attributes still point there)."""
+    removed: dict[str, set[str]] = {}
+    for rels_name, root in trees.items():
+        if not rels_name.endswith(".rels"):
+            continue
+        folder, _, file = rels_name.rpartition("_rels/")
+        owner = folder + file.removesuffix(".rels")
+        for rel in list(root):
+            if rel.get("TargetMode", "").lower() == "external":
+                kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                prepared.stripped.append(f"模板 {name}：已去除外部链接（{kind}）{rel.get('Target', '')}")
+                removed.setdefault(owner, set()).add(rel.get("Id", ""))
+                root.remove(rel)
+    return removed
+
+
+def _drop_references(root: etree._Element, ids: set[str]) -> None:
+    """Attributes in the relationships namespace (r:id, r:link, r:embed) that name a removed relationship."""
+    for element in root.iter():
+        for attribute in [a for a in element.attrib if a.startswith(f"{{{R_NS}}}")]:
+            if element.get(attribute) in ids:
+                del element.attrib[attribute]
+
+
+def _strip_fields(root: etree._Element, prepared: Prepared, name: str) -> None:
+    for simple in list(root.iter(f"{W}fldSimple")):
+        instruction = simple.get(f"{W}instr", "")
+        if HOSTILE_FIELDS.match(instruction):
+            prepared.stripped.append(f"模板 {name}：已去除域代码 {instruction.strip().split()[0].upper()}")
+            parent = simple.getparent()
+            if parent is not None:
+                index = parent.index(simple)
+                for child in list(simple):  # the shown result stays
+                    parent.insert(index, child)
+                    index += 1
+                parent.remove(simple)
+    stack: list[dict[str, object]] = []
+    for element in list(root.iter(f"{W}fldChar", f"{W}instrText")):
+        if element.tag == f"{W}fldChar":
+            kind = element.get(f"{W}fldCharType")
+            if kind == "begin":
+                stack.append({"instr": "", "nodes": [element]})
+            elif stack:
+                nodes = stack[-1]["nodes"]
+                assert isinstance(nodes, list)
+                nodes.append(element)
+                if kind == "end":
+                    done = stack.pop()
+                    instruction = str(done["instr"])
+                    if HOSTILE_FIELDS.match(instruction):
+                        word = instruction.strip().split()[0].upper()
+                        prepared.stripped.append(f"模板 {name}：已去除域代码 {word}")
+                        for node in done["nodes"]:  # type: ignore[attr-defined]
+                            parent = node.getparent()
+                            if parent is not None:
+                                parent.remove(node)
+        elif stack:
+            stack[-1]["instr"] = str(stack[-1]["instr"]) + (element.text or "")
+            nodes = stack[-1]["nodes"]
+            assert isinstance(nodes, list)
+            nodes.append(element)
+
+
+def paragraphs(root: etree._Element) -> list[etree._Element]:
+    """Every paragraph of a part: body, tables, text boxes (w:txbxContent) alike."""
+    return list(root.iter(f"{W}p"))
+
+
+def paragraph_texts(p: etree._Element) -> list[etree._Element]:
+    """The w:t of a paragraph's own runs (not of a text box or paragraph nested in it)."""
+    return [t for t in p.iter(f"{W}t") if _owner(t) is p]
+
+
+def _owner(t: etree._Element) -> etree._Element | None:
+    node = t.getparent()
+    while node is not None and node.tag != f"{W}p":
+        node = node.getparent()
+    return node
+
+
+def _join_split_tags(root: etree._Element, prepared: Prepared) -> None:
+    for p in paragraphs(root):
+        texts = paragraph_texts(p)
+        if len(texts) < 2:
+            continue
+        joined = "".join(t.text or "" for t in texts)
+        if not any(o in joined for o in OPENERS):
+            continue
+        while True:
+            starts, at = [], 0
+            for t in texts:
+                starts.append(at)
+                at += len(t.text or "")
+            joined = "".join(t.text or "" for t in texts)
+            split = None
+            for match in TAG.finditer(joined):
+                first = _index(starts, match.start())
+                last = _index(starts, match.end() - 1)
+                if first != last:
+                    split = (match, first, last)
+                    break
+            if split is None:
+                break
+            match, first, last = split
+            head, tail = texts[first], texts[last]
+            keep = (head.text or "")[: match.start() - starts[first]]
+            rest = (tail.text or "")[match.end() - starts[last] :]
+            head.text = keep + match.group(0)
+            for t in texts[first + 1 : last]:
+                t.text = ""
+            tail.text = rest
+            for t in (head, tail):
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            prepared.joined += 1
+        text = "".join(t.text or "" for t in texts)
+        if _unclosed(text):
+            prepared.broken.append(text.strip())
+
+
+def _index(starts: list[int], position: int) -> int:
+    """The w:t holding character `position` of the paragraph (the last one starting at or before it)."""
+    found = 0
+    for i, start in enumerate(starts):
+        if start <= position:
+            found = i
+    return found
+
+
+def _unclosed(text: str) -> bool:
+    rest = TAG.sub("", text)
+    return any(o in rest for o in OPENERS) or any(c in rest for c in ("}}", "%}", "#}"))
