@@ -1,4 +1,8 @@
-"""Build the n96 form templates (占用申请表, 电话接入号码使用承诺书) as DOCX with one run per jinja tag."""
+"""Build the n96 form templates (占用申请表, 电话接入号码使用承诺书) as DOCX with one run per jinja tag.
+
+An optional helper, not a source of truth: the DOCX files in templates/ are, and may be edited in Word,
+WPS or LibreOffice. Running this writes fresh copies to --out (required), overwriting such edits there.
+"""
 
 from __future__ import annotations
 
@@ -652,7 +656,7 @@ def commitment(path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: templates/n96)")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/n96)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     application_form(args.out / "application_form.docx")

@@ -1,6 +1,9 @@
 """Build the n400 form templates as DOCX, one run per jinja tag.
 
-    python tools/make_templates_n400.py [--out templates/n400]
+An optional helper, not a source of truth: the DOCX files in templates/ are, and may be edited in Word,
+WPS or LibreOffice. Running this writes fresh copies to --out (required), overwriting such edits there.
+
+    python tools/make_templates_n400.py --out templates/n400
 
 The four forms (400业务经办授权委托书, 业务需求单, 企业400业务安全服务协议, 400电话业务信息安全承诺书) are
 written in the project's own words: they cover the points, fields, obligations and signature places of a
@@ -491,7 +494,7 @@ def security_commitment(path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: templates/n400)")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/n400)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, build in (

@@ -1,6 +1,9 @@
 """Build the n95 form templates (码号资源申请表, 电话接入号码使用承诺书) as DOCX with one run per jinja tag.
 
-    python tools/make_templates_n95.py [--out templates/n95]
+An optional helper, not a source of truth: the DOCX files in templates/ are, and may be edited in Word,
+WPS or LibreOffice. Running this writes fresh copies to --out (required), overwriting such edits there.
+
+    python tools/make_templates_n95.py --out templates/n95
 
 The layout helpers (page, fonts, bordered grid, signature block) are the n96 builder's, imported from
 tools/make_templates.py, so that both kinds print alike. The form covers seed 001's material list
@@ -440,7 +443,7 @@ def commitment(path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: templates/n95)")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/n95)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     application_form(args.out / "application_form.docx")

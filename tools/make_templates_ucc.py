@@ -1,6 +1,9 @@
 """Build the ucc form templates (业务协议书, 防诈骗承诺函, 目的码实名制承诺书) as DOCX, one run per jinja tag.
 
-    python tools/make_templates_ucc.py [--out templates/ucc]
+An optional helper, not a source of truth: the DOCX files in templates/ are, and may be edited in Word,
+WPS or LibreOffice. Running this writes fresh copies to --out (required), overwriting such edits there.
+
+    python tools/make_templates_ucc.py --out templates/ucc
 
 The wording is the project's own: it covers the points, fields, obligations and signature places of a
 provider's paperwork (seeds/004) without reproducing it. Page set-up, fonts and tables come from the n96
@@ -453,7 +456,7 @@ FORMS = {
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: templates/ucc)")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/ucc)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, build in FORMS.items():

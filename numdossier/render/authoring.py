@@ -32,6 +32,7 @@ from .template import TAG, TEXT_PARTS, W, paragraph_texts, paragraphs, prepare
 
 SEAL_WORD, SIGN_WORD, OTHER_PARTY = "盖章", "签字", "乙方"
 _DOCXTPL_PREFIX = re.compile(r"(\{[{%])(p|tr|tc|r)\s")  # docxtpl's {%p if %}, {%tr for %}, {{r x }}
+_DOCXTPL_TAGS = re.compile(r"\{%\s*(cellbg|colspan|hm|vm)\b.*?%\}")  # docxtpl turns these into XML itself
 TYPE_NAMES = {
     "str": "文本",
     "int": "整数",
@@ -149,7 +150,8 @@ def _part_sources(data: bytes) -> list[tuple[str, list[str], list[str]]]:
             for p in paragraphs(root):
                 text = "".join(t.text or "" for t in paragraph_texts(p))
                 texts.append(text)
-                lines.append("".join(_DOCXTPL_PREFIX.sub(r"\1 ", m.group(0)) for m in TAG.finditer(text)))
+                tags = (_DOCXTPL_PREFIX.sub(r"\1 ", m.group(0)) for m in TAG.finditer(text))
+                lines.append("".join(_DOCXTPL_TAGS.sub("", tag) for tag in tags))
             out.append((name, texts, lines))
     return out
 
@@ -215,6 +217,7 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
     report.warnings += prepared.stripped
     known = {v.path for v in variables(kind)}
     env = environment()
+    unknown: list[str] = []
     globals_ = set(env.globals) | {"loop", "super", "self", "varargs", "kwargs"}
     for part, texts, lines in _part_sources(prepared.data):
         where = "正文" if part.endswith("document.xml") else part.removeprefix("word/").removesuffix(".xml")
@@ -238,7 +241,10 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
                 continue
             report.variables.append(used)
             report.roots.add(root)
-            if not _known(used, known):
+            if not _known(used, known) and not any(
+                used.startswith(u + ".") or used.startswith(u + "[]") for u in unknown
+            ):
+                unknown.append(used)
                 close = difflib.get_close_matches(used, sorted(known), n=1, cutoff=0.6)
                 hint = f"，您是否想写 {close[0]}？" if close else "（numdossier template vars 列出所有变量）"
                 report.errors.append(f"{where}：未知的变量 {used}{hint}")
@@ -289,7 +295,7 @@ def _places(report: Report, texts: list[str]) -> None:
             above = next(
                 (t for t in reversed(texts[:n]) if t.strip()), ""
             )  # an empty paragraph prints no line
-            other = OTHER_PARTY in before or OTHER_PARTY in above
+            other = OTHER_PARTY in before or above.strip().startswith(OTHER_PARTY)
             (report.other_party if other else report.seals).append(shown)
         if SIGN_WORD in text:
             report.signatures.append(shown)

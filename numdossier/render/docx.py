@@ -49,6 +49,11 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     """
     env = environment()
     prepared = prepare(template)
+    if prepared.broken:
+        raise TemplateError(
+            f"模板 {template.name} 有未在一段之内闭合的标签：“{prepared.broken[0][:60]}”",
+            "请在 Word 中把该段的 {{ … }} 标签删除后在同一段内重新输入（numdossier template check 列出所有这样的段落）。",
+        )
     try:
         tpl = DocxTemplate(io.BytesIO(prepared.data))
         context = build_context(tpl)
@@ -64,9 +69,8 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     except TemplateError:
         raise
     except jinja2.TemplateSyntaxError as e:
-        where = f"；未闭合的标签在段落“{prepared.broken[0][:60]}”" if prepared.broken else ""
         raise TemplateError(
-            f"模板 {template.name} 语法错误：{e.message}{where}",
+            f"模板 {template.name} 语法错误：{e.message}",
             "请在 Word 中重新输入该段的 {{ … }} 标签，或运行 numdossier template check 查看详情。",
         ) from e
     except jinja2.UndefinedError as e:

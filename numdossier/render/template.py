@@ -214,12 +214,10 @@ def _owner(t: etree._Element) -> etree._Element | None:
 def _join_split_tags(root: etree._Element, prepared: Prepared) -> None:
     for p in paragraphs(root):
         texts = paragraph_texts(p)
-        if len(texts) < 2:
-            continue
         joined = "".join(t.text or "" for t in texts)
-        if not any(o in joined for o in OPENERS):
+        if not any(mark in joined for mark in ("{", "}")):
             continue
-        while True:
+        while len(texts) > 1:
             starts, at = [], 0
             for t in texts:
                 starts.append(at)

@@ -1,0 +1,473 @@
+"""Bring your own template: split runs, hostile templates, overrides, `template check|vars|export`."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from support import run_cli, sample_of, text
+
+from numdossier.check import check_profile
+from numdossier.errors import TemplateError
+from numdossier.kinds import registry
+from numdossier.profile import load_profile
+from numdossier.render import template as untrusted
+from numdossier.render.authoring import check_template
+from numdossier.render.docx import render_docx
+
+AGREEMENT = registry.get("n400").folder / "security_agreement.docx" if registry.find("n400") else Path()
+TODAY = "2026-11-23"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def n400() -> Any:
+    return load_profile(sample_of("n400"))
+
+
+def render_with_sample(template: Path, tmp_path: Path) -> tuple[bytes, untrusted.Prepared]:
+    loaded = n400()
+    out = tmp_path / "out.docx"
+    prepared = render_docx(template, lambda tpl: registry.get("n400").build_context(loaded, tpl), out)
+    return out.read_bytes(), prepared
+
+
+def docx_with_body(tmp_path: Path, body: str, rels: str = "", name: str = "t.docx") -> Path:
+    """A minimal DOCX whose document.xml body is `body` (raw WordprocessingML) and extra relationships."""
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                xml = re.sub(r"<w:body>.*</w:body>", lambda _: f"<w:body>{body}</w:body>", xml, flags=re.S)
+                data = xml.encode("utf-8")
+            if info.filename == "word/_rels/document.xml.rels" and rels:
+                data = data.replace(b"</Relationships>", rels.encode("utf-8") + b"</Relationships>")
+            out.writestr(info, data)
+    return path
+
+
+def run(text_: str, bold: bool = False) -> str:
+    props = "<w:rPr><w:b/></w:rPr>" if bold else '<w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr>'
+    return f'<w:r w:rsidR="00A1B2C3">{props}<w:t xml:space="preserve">{text_}</w:t></w:r>'
+
+
+# --------------------------------------------------------------------------- split runs
+
+
+def test_a_tag_split_over_runs_and_between_its_braces_still_renders(tmp_path: Path) -> None:
+    body = (
+        f"<w:p>{run('申请单位：{')}{run('{ company.', bold=True)}"
+        f'<w:proofErr w:type="spellStart"/>{run("name")}<w:proofErr w:type="spellEnd"/>{run(" }")}{run("}。")}</w:p>'
+        f"<w:p>{run('号码：{% if n400.number %}{{ n400.')}{run('number }}{% endif %}', bold=True)}</w:p>"
+    )
+    template = docx_with_body(tmp_path, body)
+    rendered, prepared = render_with_sample(template, tmp_path)
+    assert prepared.joined == 2 and prepared.broken == []
+    body_text = text(rendered)
+    assert f"申请单位：{n400().model.company.name}。" in body_text
+    assert f"号码：{n400().model.n400.number}" in body_text
+
+
+def test_a_tag_broken_over_paragraphs_is_named_by_check_and_build(tmp_path: Path) -> None:
+    template = docx_with_body(
+        tmp_path, f"<w:p>{run('甲方：{{ company.')}</w:p><w:p>{run('name }}（盖章）')}</w:p>"
+    )
+    report = check_template(template, "n400")
+    assert not report.ok
+    assert any("第 1 段" in e and "甲方：{{ company." in e for e in report.errors), report.errors
+    with pytest.raises(TemplateError, match="甲方：{{ company."):
+        render_with_sample(template, tmp_path)
+
+
+# --------------------------------------------------------------------------- hostile templates
+
+
+def test_a_macro_enabled_document_is_refused(tmp_path: Path) -> None:
+    docm = tmp_path / "协议.docm"
+    shutil.copyfile(AGREEMENT, docm)
+    with pytest.raises(TemplateError, match="协议.docm.*宏"):
+        untrusted.prepare(docm)
+    with_vba = tmp_path / "vba.docx"
+    shutil.copyfile(AGREEMENT, with_vba)
+    with zipfile.ZipFile(with_vba, "a") as z:
+        z.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\0" * 64)
+    with pytest.raises(TemplateError, match="vba.docx.*vbaProject.bin"):
+        untrusted.prepare(with_vba)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"%PDF-1.7\n", b"{\\rtf1 not a docx}", b"PK\x03\x04broken"],
+    ids=["pdf", "rtf", "broken-zip"],
+)
+def test_anything_but_a_docx_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "carrier.docx"
+    path.write_bytes(content)
+    with pytest.raises(TemplateError, match="carrier.docx"):
+        untrusted.prepare(path)
+    odt = tmp_path / "odt.docx"
+    with zipfile.ZipFile(odt, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(TemplateError, match="word/document.xml"):
+        untrusted.prepare(odt)
+
+
+def test_entities_are_never_expanded(tmp_path: Path) -> None:
+    bomb = '<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    path = tmp_path / "bomb.docx"
+    shutil.copyfile(AGREEMENT, path)
+    data = {}
+    with zipfile.ZipFile(path) as z:
+        data = {i.filename: z.read(i) for i in z.infolist()}
+    xml = data["word/document.xml"].decode("utf-8")
+    head, _, rest = xml.partition("?>")
+    data["word/document.xml"] = (head + "?>" + bomb + rest.replace("甲方", "&b;", 1)).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+    with pytest.raises(TemplateError, match="bomb.docx.*DTD"):
+        untrusted.prepare(path)
+
+
+def test_zip_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many = tmp_path / "many.docx"
+    shutil.copyfile(AGREEMENT, many)
+    with zipfile.ZipFile(many, "a") as z:
+        for i in range(untrusted.MAX_ENTRIES):
+            z.writestr(f"customXml/extra{i}.xml", "<a/>")
+    with pytest.raises(TemplateError, match="many.docx.*部件"):
+        untrusted.prepare(many)
+    monkeypatch.setattr(untrusted, "MAX_UNPACKED_BYTES", 10_000)
+    big = tmp_path / "big.docx"
+    shutil.copyfile(AGREEMENT, big)
+    with zipfile.ZipFile(big, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/media/zeros.bin", b"\0" * 50_000)
+    with pytest.raises(TemplateError, match="big.docx.*过大"):
+        untrusted.prepare(big)
+
+
+def hostile_body(url: str) -> tuple[str, str]:
+    """A linked (not embedded) picture, an external hyperlink, INCLUDETEXT and INCLUDEPICTURE fields."""
+    picture = (
+        '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        '<wp:extent cx="914400" cy="914400"/><wp:docPr id="1" name="p"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip xmlns:r="{R_NS}" r:link="rIdX1"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm>'
+        '<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+    )
+    body = (
+        f"<w:p>{run('甲方：{{ company.name }}（盖章）')}</w:p>"
+        f"<w:p>{picture}</w:p>"
+        f'<w:p><w:hyperlink xmlns:r="{R_NS}" r:id="rIdX2">{run("运营商网站")}</w:hyperlink></w:p>'
+        f'<w:p><w:fldSimple w:instr=" INCLUDETEXT &quot;{url}/text.docx&quot; ">{run("条款正文")}</w:fldSimple></w:p>'
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE '
+        f'"{url}/seal.png" \\d </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'{run("图片")}<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{run("1")}<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+    rels = (
+        '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        f'Target="{url}/logo.png" TargetMode="External"/>'
+        '<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+        f'Target="{url}/" TargetMode="External"/>'
+    )
+    return body, rels
+
+
+def test_external_links_and_file_reading_fields_are_stripped_with_findings(tmp_path: Path) -> None:
+    body, rels = hostile_body("http://127.0.0.1:9")
+    template = docx_with_body(tmp_path, body, rels, name="运营商协议.docx")
+    prepared = untrusted.prepare(template)
+    assert len(prepared.stripped) == 4, prepared.stripped
+    assert all(s.startswith("模板 运营商协议.docx") for s in prepared.stripped)
+    joined = " ".join(prepared.stripped)
+    for word in ("image", "hyperlink", "INCLUDETEXT", "INCLUDEPICTURE"):
+        assert word in joined
+    with zipfile.ZipFile(io.BytesIO(prepared.data)) as z:
+        everything = b"".join(z.read(n) for n in z.namelist())
+    assert b"127.0.0.1" not in everything and b"External" not in everything
+    assert b"PAGE" in everything  # harmless fields stay
+    rendered, _ = render_with_sample(template, tmp_path)
+    shown = text(rendered)
+    assert "条款正文" in shown and "图片" in shown and "运营商网站" in shown  # the shown results stay
+    report = check_template(template, "n400", "security_agreement")
+    assert report.ok and len(report.stripped) == 4 and len(report.warnings) == 4
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def _any(self) -> None:
+        self.seen.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD = do_OPTIONS = do_PROPFIND = _any
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server on 127.0.0.1 only, recording every request; stopped after the test."""
+    seen: list[str] = []
+    handler = type("Recorder", (_Recorder,), {"seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.timeout = 1
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.e2e
+def test_no_request_leaves_the_conversion(tmp_path: Path, loopback: tuple[str, list[str]]) -> None:
+    from urllib.request import urlopen
+
+    from numdossier.convert import convert_all
+
+    url, seen = loopback
+    body, rels = hostile_body(url)
+    template = docx_with_body(tmp_path, body, rels)
+    loaded = n400()
+    docx = tmp_path / "form.docx"
+    render_docx(template, lambda tpl: registry.get("n400").build_context(loaded, tpl), docx)
+    (pdf,) = convert_all([docx], tmp_path / "pdf")
+    assert pdf.is_file()
+    assert seen == []
+    with urlopen(f"{url}/control", timeout=5):  # the server did listen
+        pass
+    assert seen == ["GET /control"]
+
+
+# --------------------------------------------------------------------------- overrides and checks
+
+
+def own_agreement(path: Path, wording: str) -> Path:
+    document = Document()
+    document.add_heading("企业 400 业务安全协议（运营商文本）", level=1)
+    document.add_paragraph(f"甲方：{{{{ company.name }}}}。{wording}")
+    document.add_paragraph("号码：{{ n400.number }}；乙方：{{ n400.carrier.name }}")
+    for _ in range(3):
+        document.add_paragraph("")
+    document.add_paragraph("甲方（盖章）：")
+    document.add_paragraph("日期：{{ sign_date }}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def client(tmp_path: Path, override: str | None) -> Path:
+    folder = tmp_path / "client"
+    shutil.copytree(sample_of("n400").parent, folder, dirs_exist_ok=True)
+    profile = folder / sample_of("n400").name
+    if override is not None:
+        profile.write_text(
+            profile.read_text(encoding="utf-8") + f'\n[templates]\nsecurity_agreement = "{override}"\n',
+            encoding="utf-8",
+        )
+    return profile
+
+
+def test_check_names_unknown_and_missing_overrides(tmp_path: Path) -> None:
+    import datetime as dt
+
+    profile = client(tmp_path, "carrier/无此文件.docx")
+    text_ = profile.read_text(encoding="utf-8").replace("security_agreement =", "security_agreemnt =")
+    profile.write_text(text_ + 'security_agreement = "carrier/无此文件.docx"\n', encoding="utf-8")
+    findings = check_profile(profile, dt.date(2026, 11, 23)).findings
+    codes = {(f.code, f.field) for f in findings}
+    assert ("TEMPLATE-OVERRIDE", "templates.security_agreemnt") in codes
+    assert ("TEMPLATE-OVERRIDE", "templates.security_agreement") in codes
+    close = next(f for f in findings if f.field == "templates.security_agreemnt")
+    assert "security_agreement" in close.hint
+
+
+def test_an_agency_checklist_variant_is_validated(tmp_path: Path) -> None:
+    import datetime as dt
+
+    agency = tmp_path / "agency" / "n400"
+    agency.mkdir(parents=True)
+    source = (registry.get("n400").folder / "checklist.toml").read_text(encoding="utf-8")
+    (agency / "checklist.toml").write_text(
+        source.replace('template = "request_form.docx"', 'template = "需求单.docx"'), encoding="utf-8"
+    )
+    result = check_profile(sample_of("n400"), dt.date(2026, 11, 23), tmp_path / "agency")
+    assert [f.code for f in result.findings] == ["TEMPLATE-OVERRIDE"]
+    assert "request_form" in result.findings[0].message and "需求单.docx" in result.findings[0].message
+    # dropping an item: the variant is used as it is
+    dropped = re.sub(r'\[\[items\]\]\nid = "request_form".*?\n\n', "", source, flags=re.S)
+    (agency / "checklist.toml").write_text(dropped, encoding="utf-8")
+    result = check_profile(sample_of("n400"), dt.date(2026, 11, 23), tmp_path / "agency")
+    assert result.ok, [f.message for f in result.findings]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("how", ["profile", "agency"])
+def test_an_own_agreement_replaces_the_built_in_one(tmp_path: Path, how: str) -> None:
+    wording = "本协议为运营商专用文本 XH-2026-07。"
+    if how == "profile":
+        template = own_agreement(tmp_path / "client" / "carrier" / "电信-安全协议.docx", wording)
+        profile = client(tmp_path, "carrier/电信-安全协议.docx")
+        extra: list[str] = []
+    else:
+        template = own_agreement(tmp_path / "agency" / "n400" / "security_agreement.docx", wording)
+        profile = client(tmp_path, None)
+        extra = ["--templates", str(tmp_path / "agency")]
+    out = tmp_path / "out"
+    result = run_cli("build", str(profile), "-o", str(out), "--format", "json", "--today", TODAY, *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (entry,) = json.loads(result.stdout)
+    manifest = json.loads((Path(entry["output"]) / "manifest.json").read_text(encoding="utf-8"))
+    item = next(i for i in manifest["items"] if i["id"] == "security_agreement")
+    origin = item["sources"][0]["template"]
+    assert origin["origin"] == how
+    import hashlib
+
+    assert origin["sha256"] == hashlib.sha256(template.read_bytes()).hexdigest()
+    from pypdf import PdfReader
+
+    reader = PdfReader(Path(entry["output"]) / "dossier.pdf")
+    page = "".join((reader.pages[item["first_page"] - 1].extract_text() or "").split())
+    assert "XH-2026-07" in page and "此处加盖公章" in page
+    seals = [p for p in manifest["placeholders"] if p["page"] == item["first_page"]]
+    assert seals and seals[0]["at_label"] is True  # at the template's 盖章, not the page's empty corner
+
+
+def test_template_cli(tmp_path: Path) -> None:
+    exported = tmp_path / "start.docx"
+    result = run_cli("template", "export", "n400", "security_agreement", "-o", str(exported))
+    assert result.returncode == 0 and exported.read_bytes() == AGREEMENT.read_bytes()
+    assert (
+        run_cli("template", "export", "n400", "security_agreemnt", "-o", str(tmp_path / "x.docx")).returncode
+        == 2
+    )
+    checked = run_cli("template", "check", str(exported), "--kind", "n400", "--format", "json")
+    data = json.loads(checked.stdout)
+    assert checked.returncode == 0 and data["ok"] and data["seals"] and data["other_party"]
+    typo = docx_with_body(tmp_path, f"<w:p>{run('{{ company.nmae }}（盖章）')}</w:p>")
+    bad = run_cli("template", "check", str(typo), "--kind", "n400")
+    assert bad.returncode == 1 and "company.name" in bad.stdout
+    listing = json.loads(run_cli("template", "vars", "n400", "--format", "json").stdout)
+    by_path = {v["path"]: v for v in listing}
+    assert by_path["company.name"]["description"] and by_path["sign_date"]["description"]
+    assert "*" in by_path["legal_rep.id_number"]["sample"]  # ID numbers masked
+    assert by_path["n400.carrier.name"]["type"] == "文本"
+
+
+def test_check_lists_variables_as_docxtpl_reads_them() -> None:
+    """For every built-in template: the roots check reports are the ones docxtpl asks the context for."""
+    from docxtpl import DocxTemplate
+
+    from numdossier.kinds import load_checklist
+    from numdossier.render.engine import environment
+
+    for kind in registry.names():
+        for item in load_checklist(kind).items:
+            if item.source != "form" or not item.template:
+                continue
+            path = registry.get(kind).folder / item.template
+            report = check_template(path, kind, item.id)
+            assert report.ok, (kind, item.id, report.errors)
+            env = environment()
+            expected = DocxTemplate(str(path)).get_undeclared_template_variables(jinja_env=env) - set(
+                env.globals
+            )
+            mine = {v.split(".")[0].removesuffix("[]") for v in report.variables}
+            assert mine == expected, (kind, item.id)
+
+
+@pytest.mark.skipif(not Path("/work/shared/corpus/docx").is_dir(), reason="no DOCX corpus on this machine")
+def test_check_never_crashes_on_real_world_documents() -> None:
+    for path in sorted(Path("/work/shared/corpus/docx").glob("*.docx")):
+        report = check_template(path, "n400")
+        assert isinstance(report.errors, list), path
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.e2e
+def test_a_template_written_in_libreoffice(tmp_path: Path) -> None:
+    """Authored in LibreOffice (not python-docx): a tag split by bold formatting, between its braces too."""
+    fodt = tmp_path / "carrier.fodt"
+    fodt.write_text(CARRIER_FODT, encoding="utf-8")
+    profile_dir = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile_dir}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(tmp_path),
+            str(fodt),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+        env=dict(os.environ, TMPDIR=str(tmp_path), HOME=str(tmp_path)),  # nothing left in /tmp
+    )
+    docx = tmp_path / "carrier.docx"
+    with zipfile.ZipFile(docx) as z:
+        assert "{{ company.</w:t>" in z.read("word/document.xml").decode("utf-8")  # split by the bold
+    report = check_template(docx, "n400", "security_agreement")
+    assert report.ok and report.joined >= 2 and report.seals == ["甲方（盖章）："]
+    rendered, _ = render_with_sample(docx, tmp_path)
+    assert f"号码 {n400().model.n400.number} 仅用于" in text(rendered)
+
+
+CARRIER_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:automatic-styles>
+  <style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+ </office:automatic-styles>
+ <office:body><office:text>
+  <text:p>星河电信 400 业务信息安全协议（运营商版）</text:p>
+  <text:p>甲方：{{ company.<text:span text:style-name="B">name</text:span> }}</text:p>
+  <text:p>乙方：{{ n400.carrier.name }}</text:p>
+  <text:p>一、甲方承诺其号码 {<text:span text:style-name="B">{</text:span> n400.number }} 仅用于合法经营。本条款为运营商专用文本 XH-2026-07。</text:p>
+  <text:p>二、双方的其他权利义务以号码服务合同为准。</text:p>
+  <text:p/>
+  <text:p/>
+  <text:p>甲方（盖章）：</text:p>
+  <text:p>法定代表人或授权代表（签字）：</text:p>
+  <text:p>日期：{{ sign_date }}</text:p>
+  <text:p/>
+  <text:p/>
+  <text:p>乙方（盖章）：</text:p>
+ </office:text></office:body>
+</office:document>
+"""
