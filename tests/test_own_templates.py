@@ -253,7 +253,7 @@ def loopback() -> Iterator[tuple[str, list[str]]]:
 def test_no_request_leaves_the_conversion(tmp_path: Path, loopback: tuple[str, list[str]]) -> None:
     from urllib.request import urlopen
 
-    from numdossier.convert import convert_all
+    from numdossier.convert import Converter, find_soffice
 
     url, seen = loopback
     body, rels = hostile_body(url)
@@ -261,7 +261,7 @@ def test_no_request_leaves_the_conversion(tmp_path: Path, loopback: tuple[str, l
     loaded = n400()
     docx = tmp_path / "form.docx"
     render_docx(template, lambda tpl: registry.get("n400").build_context(loaded, tpl), docx)
-    (pdf,) = convert_all([docx], tmp_path / "pdf")
+    (pdf,) = Converter(find_soffice()).convert([docx], tmp_path / "pdf")
     assert pdf.is_file()
     assert seen == []
     with urlopen(f"{url}/control", timeout=5):  # the server did listen

@@ -308,7 +308,7 @@ def preview(path: Path, kind: str, out: Path) -> Path:
 
     from docxtpl import DocxTemplate  # noqa: F401  (loaded before the context needs it)
 
-    from ..convert import convert_all
+    from ..convert import Converter, find_soffice
     from ..kinds import registry
     from ..profile import load_profile
     from .docx import render_docx
@@ -321,7 +321,7 @@ def preview(path: Path, kind: str, out: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
         docx = Path(work) / f"{path.stem}.docx"
         render_docx(path, lambda tpl: entry.build_context(loaded, tpl), docx)
-        (pdf,) = convert_all([docx], Path(work) / "pdf")
+        (pdf,) = Converter(find_soffice()).convert([docx], Path(work) / "pdf")
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, out)
     return out
