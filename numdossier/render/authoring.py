@@ -182,6 +182,12 @@ def _paths(tree: nodes.Template) -> list[str]:
             source = dotted(node.iter)
             if isinstance(node.target, nodes.Name) and source:
                 aliases[node.target.name] = f"{source}[]"
+            else:  # over a call's result, or `for k, v in ...`: local names of unknown shape, not checked
+                targets = (
+                    [node.target] if isinstance(node.target, nodes.Name) else node.target.find_all(nodes.Name)
+                )
+                for name in targets:
+                    aliases[name.name] = ""
             for child in node.body + node.else_:
                 visit(child)
             if node.test is not None:
