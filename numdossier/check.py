@@ -14,31 +14,19 @@ from .kinds.overrides import checklist_for
 from .profile import LoadedProfile, load_profile
 from .rules import attachments, formats, plausibility
 from .rules.context import RuleContext
-from .rules.findings import Finding, error
+from .rules.findings import Finding, Tally, error
 from .rules.messages import error as problem
 from .rules.messages import warning
 from .rules.summary import summarise
 
 
 @dataclass
-class CheckResult:
+class CheckResult(Tally):
     profile: str  # as given
     kind: str | None
     findings: list[Finding] = field(default_factory=list)
     loaded: LoadedProfile | None = None
     summary: dict[str, Any] | None = None  # the fee and the signature/seal summary (rules.summary)
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0
 
 
 def kind_rules(kind: str, profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ExitCode, NumdossierError, OutputError
 from .redact import redact
-from .rules.findings import Finding
+from .rules.findings import Finding, Tally
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -30,7 +29,7 @@ def failure_finding(error: NumdossierError) -> Finding:
 
 
 @dataclass(frozen=True)
-class ReportRow:
+class ReportRow(Tally):
     """One profile of the report."""
 
     name: str
@@ -40,14 +39,6 @@ class ReportRow:
     findings: list[Finding]
     pages: int | None = None
     output: str | None = None
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
 
 
 def _name(check: CheckResult) -> str:
@@ -144,12 +135,6 @@ def write_report(results: Sequence[CheckResult | Outcome], target: str | Path) -
                 )
     for sheet in (summary, findings):
         sheet.auto_filter.ref = sheet.dimensions
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        book.save(temp)
-        os.replace(temp, target)
-    except OSError as e:
-        temp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入报告 {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
-    return target
+    from .sheets import save_workbook
+
+    return save_workbook(book, target, "报告")

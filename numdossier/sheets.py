@@ -248,6 +248,11 @@ def write_template(kind: str, target: Path, force: bool = False) -> Path:
     _fill_sheet(main, kind, shape.columns, "")
     for table in shape.lists:
         _fill_sheet(book.create_sheet(table.sheet), kind, table.columns, table.path)
+    return save_workbook(book, target)
+
+
+def save_workbook(book: Any, target: Path, what: str = "") -> Path:
+    """Save an openpyxl workbook through a temporary name beside it: never a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
@@ -255,7 +260,7 @@ def write_template(kind: str, target: Path, force: bool = False) -> Path:
         os.replace(temp, target)
     except OSError as e:
         temp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
+        raise OutputError(f"无法写入{what} {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
     return target
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..rules.findings import Tally
 from ..rules.messages import language
 from . import ink
 from .register import Match, Original, features, grey_of, locate, render_dossier
@@ -192,25 +193,13 @@ class PageResult:
 
 
 @dataclass
-class VerifyResult:
+class VerifyResult(Tally):
     scan: list[str]
     dossier: Dossier
     pages: list[PageResult]
     findings: list[VerifyFinding] = field(default_factory=list)
     report: Path | None = None  # the marked-up copy, when one was written
     split: list[Any] | None = None  # the upload files (split.SplitFile), when they were written
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0
 
     def kept(self) -> dict[int, PageResult]:
         """Dossier page -> the scanned page that stands for it."""
