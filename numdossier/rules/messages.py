@@ -1,10 +1,22 @@
-"""The message catalogue (rules/data/messages.toml): findings and summary texts in Chinese and English."""
+"""The message catalogue: every user-facing sentence in Chinese (zh, the default) and English (en).
+
+One catalogue, several files: rules/data/messages.toml (findings, field names, the report's words) and
+one file an area in rules/data/messages/<area>.toml (cli.toml, pdf.toml, ...), whose top-level sections
+must not repeat another file's; each kind's templates/<kind>/messages.toml is merged into the sections.
+
+The language is chosen by the caller and passed down: `with using("en"): ...` around a command's work
+(the CLI does it from --lang; worker processes receive it in their options). Without one, the
+NUMDOSSIER_LANG environment variable decides (library users), else Chinese.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,20 +24,45 @@ from typing import Any
 from .findings import Finding, Severity
 
 DATA = Path(__file__).resolve().parent / "data" / "messages.toml"
+AREAS = Path(__file__).resolve().parent / "data" / "messages"
 LANGUAGES = ("zh", "en")
+
+_LANGUAGE: ContextVar[str | None] = ContextVar("numdossier_language", default=None)
+
+
+def normalise(lang: str | None) -> str | None:
+    """'en', 'en_US.UTF-8', 'EN' -> 'en'; 'zh', 'zh_CN' -> 'zh'; None or '' -> None."""
+    if not lang:
+        return None
+    return "en" if lang.lower().startswith("en") else "zh"
 
 
 def language() -> str:
-    """'en' when NUMDOSSIER_LANG asks for English (en, en_US.UTF-8, ...), else 'zh'."""
-    return "en" if os.environ.get("NUMDOSSIER_LANG", "").lower().startswith("en") else "zh"
+    """The language of the work in progress: the one passed down by `using`, else NUMDOSSIER_LANG, else zh."""
+    return _LANGUAGE.get() or normalise(os.environ.get("NUMDOSSIER_LANG")) or "zh"
+
+
+@contextlib.contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """Speak `lang` (zh/en; None keeps the current one) inside the block."""
+    token = _LANGUAGE.set(normalise(lang) or language())
+    try:
+        yield language()
+    finally:
+        _LANGUAGE.reset(token)
 
 
 @cache
 def catalogue() -> dict[str, Any]:
-    """The shared catalogue with every registered kind's messages.toml merged into its sections."""
+    """The one catalogue: messages.toml, the area files, every registered kind's messages.toml merged."""
     from ..kinds import registry
 
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    for path in sorted(AREAS.glob("*.toml")):
+        for section, entries in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            if section in data:
+                raise ValueError(f"{path.name}: section [{section}] is already in another catalogue file")
+            data[section] = entries
     for name in registry.names():
         path = registry.get(name).folder / "messages.toml"
         if path.is_file():
@@ -34,11 +71,21 @@ def catalogue() -> dict[str, Any]:
     return data
 
 
+def entry(key: str) -> dict[str, Any]:
+    """The catalogue entry at `key`: "ui.errors", "cli.build.done" (nested tables), "fields.company.name"."""
+    node: Any = catalogue()
+    section, _, rest = key.partition(".")
+    node = node[section]
+    # A dotted name may itself be a key ("fields" has "company.name"); else walk the nested tables.
+    while rest and rest not in node:
+        head, _, rest = rest.partition(".")
+        node = node[head]
+    return dict(node[rest]) if rest else dict(node)
+
+
 def text(key: str, /, **values: Any) -> str:
-    """A UI text ("ui.errors") or a field label ("fields.legal_rep.id_number") in the current language."""
-    section, _, name = key.partition(".")
-    entry = catalogue()[section][name]
-    return str(entry[language()]).format(**values)
+    """The sentence at `key` in the current language, its {names} filled from `values`."""
+    return str(entry(key)[language()]).format(**values)
 
 
 def label(field: str) -> str:
