@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib as _importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("numdossier")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
-
 if TYPE_CHECKING:
+    __version__: str
+
     from .api import (
         CheckResult,
         LoadedProfile,
@@ -57,8 +53,23 @@ def check(profiles: Paths, today: _dt.date | None = None) -> list[CheckResult]:
     return run(profiles, today)
 
 
+def _version() -> str:
+    # importlib.metadata costs tens of milliseconds at start-up (it imports email, zipfile...): asked for
+    # only by --version, the manifest and the build log.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("numdossier")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+source"
+
+
 def __getattr__(name: str) -> Any:
-    """build, load, verify, write_report and the result types, from numdossier.api on first use (it is heavy)."""
+    """__version__ (read once), and build, load, verify, write_report and the result types, from
+    numdossier.api on first use (it is heavy)."""
+    if name == "__version__":
+        found = globals()["__version__"] = _version()
+        return found
     if name in __all__:
         from . import api
 

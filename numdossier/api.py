@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .batch import Listener, Outcome, run_batch
 from .check import CheckResult, check_profile
-from .pipeline import BuildOptions
 from .profile import LoadedProfile, load_profile
-from .report import write_report
-from .signed.verify import VerifyResult
+
+if TYPE_CHECKING:
+    from .batch import Listener, Outcome
+    from .report import write_report
+    from .signed.verify import VerifyResult
 
 __all__ = [
     "CheckResult",
@@ -27,6 +29,23 @@ __all__ = [
 ]
 
 Paths = str | Path | Iterable[str | Path]
+
+# Building, reporting and verifying pull in the PDF, DOCX and imaging libraries: `check` needs none of
+# them, so they are imported on first use (a `check` starts in a fraction of the time).
+_LAZY = {
+    "Outcome": "batch",
+    "write_report": "report",
+    "VerifyResult": "signed.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Outcome, write_report and VerifyResult, from their modules on first use."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load(path: str | Path) -> LoadedProfile:
@@ -72,6 +91,9 @@ def build(
 
     `debug`: also write OUT/<name>/build.log (the converter and all it said, personal numbers masked).
     `converter`: unoserver://HOST:PORT[,...] (a pool of warm converters); None: one-shot soffice runs."""
+    from .batch import run_batch
+    from .pipeline import BuildOptions
+
     options = BuildOptions(
         out=Path(out),
         today=today or dt.date.today(),

@@ -45,7 +45,6 @@ def _without_repeats(attachment: list[Finding], kind: list[Finding]) -> list[Fin
 def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path | None) -> list[Finding]:
     """The profile's own templates ([templates]) and the agency's: known items, present, acceptable."""
     from .kinds.overrides import template_for, unknown_overrides
-    from .render.template import prepare
 
     overrides = dict(loaded.model.templates)
     found = [
@@ -62,6 +61,8 @@ def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path 
             choice = template_for(loaded.kind, item, loaded.folder, overrides, agency)
             if choice.origin == "built-in":
                 continue
+            from .render.template import prepare  # lxml: only for a profile's or agency's own template
+
             prepared = prepare(choice.path)
         except TemplateError as e:
             found.append(

@@ -20,7 +20,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__
 from .check import CheckResult
 from .errors import ExitCode, NumdossierError
 from .redact import redact
@@ -38,6 +37,8 @@ _state = {"debug": False}
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         print(f"numdossier {__version__}")
         raise typer.Exit()
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from pikepdf import Dictionary, Name
 from PIL import Image, ImageFilter
+
+if TYPE_CHECKING:  # pdfium is imported where a card is searched: `check` only asks card_shaped()
+    import pypdfium2 as pdfium
 
 MM = 72 / 25.4
 A4 = (595.2756, 841.8898)
@@ -74,6 +76,8 @@ def card_shaped(box: Box) -> bool:
 
 def find_card(page: pdfium.PdfPage) -> Box | None:
     """The card on a page: a card-shaped picture, or a card lying on an otherwise blank flatbed scan."""
+    import pypdfium2.raw as pdfium_c
+
     pictures = [_on_page(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4)]
     cards = [b for b in pictures if card_shaped(b)]
     if cards:
@@ -157,6 +161,8 @@ def _largest_region(cells: set[tuple[int, int]]) -> set[tuple[int, int]]:
 
 def find_cards(pdf: Path) -> list[Box | None]:
     """The card on every page of a normalised attachment PDF (None where there is none)."""
+    import pypdfium2 as pdfium
+
     document = pdfium.PdfDocument(str(pdf))
     try:
         found = []

@@ -8,9 +8,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-import img2pdf
 import pikepdf
-import pypdfium2 as pdfium
 from pikepdf import Dictionary, Name
 
 from . import ghostscript
@@ -147,6 +145,9 @@ def _replace_pages(
 
 def _rasterised(path: Path, index: int, out: Path) -> Path:
     """Page `index` of `path` as one RASTER_DPI image on an A4 page (text is then no longer text)."""
+    import img2pdf  # the last resort only: `check` and most builds never come here
+    import pypdfium2 as pdfium
+
     document = pdfium.PdfDocument(str(path))
     try:
         bitmap = document[index].render(scale=RASTER_DPI / 72, may_draw_forms=True)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-import img2pdf
 import pikepdf
 from pikepdf import Name
 from PIL import Image
@@ -127,6 +126,8 @@ def _reencode_reason(frame: Frame) -> str | None:
 def _img2pdf(payload: bytes, kind: str) -> bytes:
     # img2pdf only encodes: the page it makes is thrown away (we place the image ourselves), so
     # give it a fixed page, which also keeps it from adding /UserUnit for images over 200 inches.
+    import img2pdf  # building only: `check` surveys images with Pillow alone
+
     with pillow_quietly():
         return img2pdf.convert(
             payload,

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Matrix, Name
 
 from numdossier.errors import AttachmentError
@@ -124,6 +123,8 @@ def prove_repair(src: Path, display: str, found: FileSurvey) -> None:
         raise refuse(
             display, "pdf_pages_lost", recovered=recovered, declared=declared if declared else "未知的"
         )
+    import pypdfium2 as pdfium  # only for a repaired file: `check` of sound files never loads it
+
     try:
         document = pdfium.PdfDocument(str(src))
     except pdfium.PdfiumError as e:
