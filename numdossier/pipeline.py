@@ -12,7 +12,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,12 @@ from .errors import AttachmentError, OutputError, TemplateError
 from .kinds import Checklist, Item, registry
 from .kinds.overrides import checklist_for, template_for
 from .pdf import pages as gen
-from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, assemble
-from .pdf.overlay import OverlayPage, draw_overlay
+from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, Stamps, assemble, find_stamps
+from .pdf.overlay import draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
 from .render.engine import date_cn, environment
-from .rules.attachments import id_holders, resolve
+from .rules.attachments import id_holders, is_outside, resolve
 from .rules.findings import Finding
 from .rules.messages import catalogue
 from .rules.settings import settings
@@ -47,8 +47,10 @@ class BuildOptions:
     templates: Path | None = None  # the agency folder (--templates, NUMDOSSIER_TEMPLATES)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
+    """Where the pages of a part come from, as the manifest lists it."""
+
     path: str | None
     sha256: str | None
     pages: int
@@ -57,10 +59,10 @@ class Source:
     # and the pages of that part where this file's sides are.
     card_part: int | None = None
     card_pages: tuple[int, ...] = ()
-    observations: list[dict[str, Any]] = field(default_factory=list)  # what build did to an attachment
+    observations: tuple[dict[str, Any], ...] = ()  # what build did to an attachment
     template: dict[str, Any] | None = None  # a form's template: origin, path, sha256, what was stripped
 
-    def to_json(self, part_starts: list[int] | None = None) -> dict[str, Any]:
+    def to_json(self, part_starts: Sequence[int] | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "pages": self.pages}
         if self.generated:
             data["generated"] = self.generated
@@ -68,53 +70,98 @@ class Source:
             # the file's `pages` are its sides; these are the dossier pages they are printed on
             data["as_card_on_pages"] = [part_starts[self.card_part] + k for k in self.card_pages]
         if self.observations:
-            data["observations"] = self.observations
+            data["observations"] = list(self.observations)
         if self.template is not None:
             data["template"] = self.template
         return data
 
 
-@dataclass
-class Section:
-    """A checklist item laid out: its parts in order and, for branches, child bookmarks."""
-
-    no: int
-    item: Item
-    parts: list[Part] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    children: list[tuple[str, int]] = field(default_factory=list)  # (title, index into parts)
-    first_page: int = 0  # 1-based, set by the layout
-
-    @property
-    def pages(self) -> int:
-        return sum(p.pages for p in self.parts)
-
-
-@dataclass
+@dataclass(frozen=True)
 class Dossier:
-    """Everything the stages share."""
+    """What the first stage prepared, for the last ones (it crosses to worker processes as it is)."""
 
     loaded: LoadedProfile
     checklist: Checklist
     options: BuildOptions
     work: Path
-    forms: dict[str, Path] = field(default_factory=dict)  # item id -> rendered DOCX
-    templates: dict[str, dict[str, Any]] = field(default_factory=dict)  # item id -> template origin
-    sections: list[Section] = field(default_factory=list)
-    profile: dict[str, Any] = field(init=False)  # the model as plain data, for checklist expressions
-    items: list[tuple[int, Item]] = field(init=False)  # (number, item) in this dossier
-    generated_pages: Callable[[], list[list[Any]]] = field(init=False)  # final cover/目录 stories
+    profile: dict[str, Any]  # the model as plain data, for checklist expressions
+    items: tuple[tuple[int, Item], ...]  # (number, item) in this dossier
+    forms: dict[str, Path]  # item id -> rendered DOCX
+    templates: dict[str, dict[str, Any]]  # item id -> the template it was rendered from
 
-    def __post_init__(self) -> None:
-        self.profile = self.loaded.model.model_dump(mode="python")
-        # An item whose condition fails, or an optional one with nothing to show, is left out, and the
-        # numbers close up: the printed list is the one that applies to this applicant.
-        present = [
-            item
-            for item in self.checklist.applicable(self.profile)
-            if item.source in ("form", "branches") or item.file_refs(self.profile)
-        ]
-        self.items = list(enumerate(present, 1))
+    @property
+    def title(self) -> str:
+        return self.checklist.title + self.checklist.subtitle
+
+
+@dataclass(frozen=True)
+class Material:
+    """One checklist item's own pages, not yet numbered: its form or its normalised attachments."""
+
+    no: int
+    item: Item
+    parts: tuple[Part, ...]
+    sources: tuple[Source, ...]
+    children: tuple[tuple[str, int], ...] = ()  # bookmarks below the item: (title, index into parts)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A checklist item laid out: its parts in order (a branch 目录 first), from its first page on."""
+
+    no: int
+    item: Item
+    parts: tuple[Part, ...]
+    sources: tuple[Source, ...]
+    children: tuple[tuple[str, int], ...]  # (title, index into parts)
+    first_page: int  # 1-based
+
+    @property
+    def pages(self) -> int:
+        return sum(p.pages for p in self.parts)
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + self.pages - 1
+
+    @property
+    def starts(self) -> list[int]:
+        """The first page of each part."""
+        starts, page = [], self.first_page
+        for part in self.parts:
+            starts.append(page)
+            page += part.pages
+        return starts
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Every page of the dossier numbered, before any of numdossier's own pages is written.
+
+    The cover, the 目录 and the branch 目录s are segments of one generated PDF (`generated`, written
+    by `generate`); `draft` holds them as laid out with placeholder numbers, where their seal places
+    are found (the numbers do not move anything: see `lay_out`).
+    """
+
+    generated: Path
+    cover: Part
+    toc: Part
+    sections: tuple[Section, ...]
+    draft: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def parts(self) -> list[Part]:
+        return [self.cover, self.toc] + [p for s in self.sections for p in s.parts]
+
+    @property
+    def total(self) -> int:
+        return self.cover.pages + self.toc.pages + sum(s.pages for s in self.sections)
+
+    @property
+    def counts(self) -> list[int]:
+        """Pages of each generated segment: cover, 目录, then each branch 目录."""
+        branches = [s.parts[0].pages for s in self.sections if s.item.source == "branches"]
+        return [self.cover.pages, self.toc.pages, *branches]
 
 
 def sha256_file(path: Path) -> str:
@@ -129,103 +176,122 @@ def form_filename(no: int, item: Item) -> str:
     return f"{no:02d}-{item.title}.docx"
 
 
-# --- stages ---------------------------------------------------------------------------------------
+# --- 1. prepare: the plan and the filled DOCX forms ---------------------------------------------
 
 
-def render_forms(d: Dossier) -> None:
-    kind = registry.get(d.loaded.kind)
-    folder = d.work / "forms"
+def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier:
+    """First stage: the dossier's items and its filled DOCX forms in `work` (converted by the caller)."""
+    checklist = checklist_for(loaded.kind, options.templates)
+    profile = loaded.model.model_dump(mode="python")
+    # An item whose condition fails, or an optional one with nothing to show, is left out, and the
+    # numbers close up: the printed list is the one that applies to this applicant.
+    present = [
+        item
+        for item in checklist.applicable(profile)
+        if item.source in ("form", "branches") or item.file_refs(profile)
+    ]
+    items = tuple(enumerate(present, 1))
+    forms, templates = render_forms(loaded, items, work / "forms", options.templates)
+    return Dossier(loaded, checklist, options, work, profile, items, forms, templates)
+
+
+def render_forms(
+    loaded: LoadedProfile, items: Sequence[tuple[int, Item]], folder: Path, agency: Path | None
+) -> tuple[dict[str, Path], dict[str, dict[str, Any]]]:
+    """Each form item's DOCX filled in `folder`, and the template each was filled from."""
+    kind = registry.get(loaded.kind)
     folder.mkdir()
-    for no, item in d.items:
+    forms: dict[str, Path] = {}
+    templates: dict[str, dict[str, Any]] = {}
+    for no, item in items:
         if item.source != "form":
             continue
         if not item.template:
             raise TemplateError(f"清单项目 {item.id} 缺少 template。", "请检查 checklist.toml。")
         out = folder / form_filename(no, item)
-        choice = template_for(
-            kind.name, item, d.loaded.folder, dict(d.loaded.model.templates), d.options.templates
-        )
-        prepared = render_docx(choice.path, lambda tpl: kind.build_context(d.loaded, tpl), out)
+        choice = template_for(kind.name, item, loaded.folder, dict(loaded.model.templates), agency)
+        prepared = render_docx(choice.path, lambda tpl: kind.build_context(loaded, tpl), out)
         shown = choice.path.relative_to(kind.folder.parent) if choice.origin == "built-in" else choice.path
         if choice.origin == "profile":
-            shown = Path(d.loaded.model.templates[item.id])
-        d.templates[item.id] = {
+            shown = Path(loaded.model.templates[item.id])
+        templates[item.id] = {
             "origin": choice.origin,
             "path": shown.as_posix(),
             "sha256": sha256_file(choice.path),
         } | ({"stripped": prepared.stripped} if prepared.stripped else {})
-        d.forms[item.id] = out
+        forms[item.id] = out
+    return forms, templates
 
 
-def count_pages(pdfs: dict[str, Path]) -> dict[str, tuple[Path, int]]:
+# --- 2. normalise: every item's pages as PDFs ------------------------------------------------------
+
+
+def normalise(d: Dossier, converted: Mapping[str, Path]) -> tuple[Material, ...]:
+    """The converted forms counted, the user's files turned into A4 PDFs (the step most likely to
+    fail: it reads what the user handed in), ID documents put on card sheets."""
     import pikepdf
 
-    result = {}
-    for item_id, pdf in pdfs.items():
-        with pikepdf.open(pdf) as doc:
-            result[item_id] = (pdf, len(doc.pages))
-    return result
-
-
-def normalise_attachment(d: Dossier, written: str, index: int) -> tuple[Part, Source]:
-    from .pdf.attachments import attachment_to_pdf
-
-    src = resolve(d.loaded, written)
-    if not src.is_relative_to(d.loaded.folder):
-        raise AttachmentError(
-            written, "路径离开了配置文件所在的文件夹", "请把扫描件放到配置文件所在文件夹内。"
-        )
-    if not src.exists():
-        raise AttachmentError(written, "文件不存在", "请检查文件名和路径（相对于配置文件所在文件夹）。")
-    out = d.work / "attachments" / f"{index:03d}.pdf"
-    out.parent.mkdir(exist_ok=True)
-    done = attachment_to_pdf(src, written, out)
-    observations = [o.to_json() for o in done.observations]
-    return Part(out, done.pages, attachment=True), Source(
-        written, sha256_file(src), done.pages, observations=observations
-    )
-
-
-def lay_out_sections(d: Dossier, converted: dict[str, tuple[Path, int]]) -> None:
+    materials = []
     counter = 0
     for no, item in d.items:
-        section = Section(no, item)
+        parts: list[Part] = []
+        sources: list[Source] = []
+        children: list[tuple[str, int]] = []
         if item.source == "form":
-            pdf, pages = converted[item.id]
-            section.parts.append(Part(pdf, pages, form=True))
+            with pikepdf.open(converted[item.id]) as doc:
+                pages = len(doc.pages)
+            parts.append(Part(converted[item.id], pages, form=True))
             docx = d.forms[item.id]
-            section.sources.append(
+            sources.append(
                 Source(f"forms/{docx.name}", sha256_file(docx), pages, template=d.templates.get(item.id))
             )
-        if item.source == "branches":
-            # the branch 目录: a segment of the generated pages, laid out by paginate()
-            section.parts.append(Part(d.work / "generated.pdf", 0))
-            section.sources.append(Source(None, None, 0, generated="分支机构目录"))
         group: object = None
         holder: list[tuple[Part, Source]] = []  # the files of one person's ID document
         for ref in item.file_refs(d.profile):
             if ref.group != group and holder:
-                _add_id_copies(d, section, str(group), holder)
+                _add_id_copies(d, parts, sources, str(group), holder)
                 holder = []
             if item.source == "branches" and ref.group != group:
                 branch = d.profile["branches"][ref.group]
-                section.children.append((f"{branch['city']} · {branch['name']}", len(section.parts)))
+                children.append((f"{branch['city']} · {branch['name']}", len(parts)))
             elif ref.group != group and (label := item.group_label(d.profile, ref.group)):
-                section.children.append((label, len(section.parts)))
+                children.append((label, len(parts)))
             group = ref.group
             counter += 1
             part, source = normalise_attachment(d, ref.path, counter)
             if item.sides:
                 holder.append((part, source))
                 continue
-            section.parts.append(part)
-            section.sources.append(source)
+            parts.append(part)
+            sources.append(source)
         if holder:
-            _add_id_copies(d, section, str(group), holder)
-        d.sections.append(section)
+            _add_id_copies(d, parts, sources, str(group), holder)
+        materials.append(Material(no, item, tuple(parts), tuple(sources), tuple(children)))
+    return tuple(materials)
 
 
-def _add_id_copies(d: Dossier, section: Section, key: str, files: list[tuple[Part, Source]]) -> None:
+def normalise_attachment(d: Dossier, written: str, index: int) -> tuple[Part, Source]:
+    from .pdf.attachments import attachment_to_pdf
+
+    if is_outside(d.loaded, written):
+        raise AttachmentError(
+            written, "路径离开了配置文件所在的文件夹", "请把扫描件放到配置文件所在文件夹内。"
+        )
+    src = resolve(d.loaded, written)
+    if not src.exists():
+        raise AttachmentError(written, "文件不存在", "请检查文件名和路径（相对于配置文件所在文件夹）。")
+    out = d.work / "attachments" / f"{index:03d}.pdf"
+    out.parent.mkdir(exist_ok=True)
+    done = attachment_to_pdf(src, written, out)
+    observations = tuple(o.to_json() for o in done.observations)
+    return Part(out, done.pages, attachment=True), Source(
+        written, sha256_file(src), done.pages, observations=observations
+    )
+
+
+def _add_id_copies(
+    d: Dossier, parts: list[Part], sources: list[Source], key: str, files: list[tuple[Part, Source]]
+) -> None:
     """One person's ID document: its sides at true card size, front above back on one page, when
     every page shows a card; otherwise (a passport page, a photo of something else) page by page."""
     from .pdf.cards import Side, find_cards, write_sheets
@@ -236,8 +302,8 @@ def _add_id_copies(d: Dossier, section: Section, key: str, files: list[tuple[Par
     for n, (part, _) in enumerate(files):
         for page, card in enumerate(find_cards(part.pdf)):
             if card is None:
-                section.parts += [p for p, _ in files]
-                section.sources += [s for _, s in files]
+                parts += [p for p, _ in files]
+                sources += [s for _, s in files]
                 return
             sides.append(Side(part.pdf, page, card, next(labels)))
             owners.append(n)
@@ -245,10 +311,10 @@ def _add_id_copies(d: Dossier, section: Section, key: str, files: list[tuple[Par
     sheets = [sides[i : i + per_page] for i in range(0, len(sides), per_page)]
     out = files[0][0].pdf.with_name(files[0][0].pdf.stem + "-cards.pdf")
     slots = write_sheets(sheets, out)
-    section.parts.append(Part(out, len(sheets), attachment=True, cards=slots))
+    parts.append(Part(out, len(sheets), attachment=True, cards=tuple(tuple(page) for page in slots)))
     for n, (_, source) in enumerate(files):
         pages = tuple(sorted({i // per_page for i, owner in enumerate(owners) if owner == n}))
-        section.sources.append(replace(source, card_part=len(section.parts) - 1, card_pages=pages))
+        sources.append(replace(source, card_part=len(parts) - 1, card_pages=pages))
 
 
 def _side_labels(d: Dossier, key: str) -> Iterator[str]:
@@ -267,8 +333,61 @@ def _side_labels(d: Dossier, key: str) -> Iterator[str]:
         n += 1
 
 
+# --- 3. lay out: every page numbered ---------------------------------------------------------------
+
+
+def lay_out(d: Dossier, materials: Sequence[Material]) -> Layout:
+    """Number every page before numdossier writes its own.
+
+    How many pages the cover, the 目录 and each branch 目录 take is learnt from a draft laid out in
+    memory with placeholder numbers as wide as any real one ("999–999"): the real numbers are never
+    wider, so they change no line break, no page count and no seal place (the generated pages keep
+    their seal zones free of text, and the cover's 盖章 line does not move with its page total).
+    """
+    draft = _arrange(d.work, materials, None)
+    counts, pdf = gen.draft_pages(_segments(d, draft, final=False), d.title)
+    return replace(_arrange(d.work, materials, counts), draft=pdf)
+
+
+def _arrange(work: Path, materials: Sequence[Material], counts: Sequence[int] | None) -> Layout:
+    """The layout for these page counts of the generated segments (None: not known yet, all 0)."""
+    branches = sum(1 for m in materials if m.item.source == "branches")
+    counts = list(counts) if counts is not None else [0] * (2 + branches)
+    generated = work / "generated.pdf"
+    cover = Part(generated, counts[0], form=True)
+    toc = Part(generated, counts[1], start=counts[0])
+    start = counts[0] + counts[1]  # the next branch 目录 in the generated PDF
+    page = start + 1
+    lengths = iter(counts[2:])
+    sections = []
+    for m in materials:
+        parts, sources, children = m.parts, m.sources, m.children
+        if m.item.source == "branches":
+            pages = next(lengths)
+            parts = (Part(generated, pages, start=start), *parts)
+            sources = (Source(None, None, pages, generated="分支机构目录"), *sources)
+            children = tuple((title, index + 1) for title, index in children)
+            start += pages
+        section = Section(m.no, m.item, parts, sources, children, page)
+        page += section.pages
+        sections.append(section)
+    return Layout(generated, cover, toc, tuple(sections))
+
+
+def _segments(d: Dossier, layout: Layout, final: bool) -> list[list[Any]]:
+    """The stories of the generated segments; with `final` False, placeholders for the page numbers."""
+    return [
+        gen.cover_story(_cover(d, layout.total if final else 999)),
+        gen.toc_story(_toc_rows(layout, final), d.checklist.notes),
+    ] + [
+        gen.branch_story(s.item.title, _branch_rows(d, s, final))
+        for s in layout.sections
+        if s.item.source == "branches"
+    ]
+
+
 def _branch_rows(d: Dossier, section: Section, final: bool) -> list[gen.BranchRow]:
-    starts = _part_starts(section)
+    starts = section.starts
     firsts = iter(starts[i] for _, i in section.children)
     rows = []
     for n, branch in enumerate(d.profile.get("branches") or [], 1):
@@ -288,25 +407,16 @@ def _branch_rows(d: Dossier, section: Section, final: bool) -> list[gen.BranchRo
     return rows
 
 
-def _part_starts(section: Section) -> list[int]:
-    starts, page = [], section.first_page
-    for part in section.parts:
-        starts.append(page)
-        page += part.pages
-    return starts
-
-
-def _toc_rows(d: Dossier, final: bool) -> list[gen.TocRow]:
+def _toc_rows(layout: Layout, final: bool) -> list[gen.TocRow]:
     rows = []
-    for s in d.sections:
+    for s in layout.sections:
         if final:
-            last = s.first_page + s.pages - 1
-            pages = str(s.first_page) if last == s.first_page else f"{s.first_page}–{last}"
+            pages = str(s.first_page) if s.last_page == s.first_page else f"{s.first_page}–{s.last_page}"
         else:
             pages = PLACEHOLDER_PAGES
         rows.append(gen.TocRow(str(s.no), s.item.title, pages))
         if s.children:
-            starts = _part_starts(s)
+            starts = s.starts
             for title, part_index in s.children:
                 rows.append(gen.TocRow("", title, str(starts[part_index]) if final else "999", level=1))
     return rows
@@ -333,92 +443,64 @@ def _cover(d: Dossier, total: int) -> gen.CoverData:
     )
 
 
-def paginate(d: Dossier) -> tuple[Part, Part]:
-    """Two passes: lay out with placeholder numbers to learn page counts, then write the real pages.
-
-    The cover, the 目录 and every branch 目录 are segments of one generated PDF (one font subset).
-    """
-    generated = d.work / "generated.pdf"
-    branch_sections = [s for s in d.sections if s.item.source == "branches"]
-    title = d.checklist.title + d.checklist.subtitle
-
-    def segments(total: int, final: bool) -> list[list[Any]]:
-        return [gen.cover_story(_cover(d, total)), gen.toc_story(_toc_rows(d, final), d.checklist.notes)] + [
-            gen.branch_story(s.item.title, _branch_rows(d, s, final)) for s in branch_sections
-        ]
-
-    counts = gen.write_pages(generated, segments(999, False), title)
-    for s, pages in zip(branch_sections, counts[2:], strict=True):
-        s.parts[0].pages = s.sources[0].pages = pages
-    page = counts[0] + counts[1] + 1
-    for s in d.sections:
-        s.first_page = page
-        page += s.pages
-    d.generated_pages = lambda: segments(page - 1, True)
-    if gen.write_pages(generated, d.generated_pages(), title) != counts:
-        raise AssertionError("generated pages changed length between layout passes")
-    start = counts[0] + counts[1]
-    for s, pages in zip(branch_sections, counts[2:], strict=True):
-        s.parts[0] = Part(generated, pages, start=start)
-        start += pages
-    return Part(generated, counts[0], form=True), Part(generated, counts[1], start=counts[0])
+# --- 4. generate: the cover, the 目录s and every page's stamp, once ---------------------------------
 
 
-def assemble_dossier(d: Dossier, cover: Part, toc: Part) -> tuple[Path, Marks]:
-    parts = [cover, toc] + [p for s in d.sections for p in s.parts]
-    bookmarks = []
-    for s in d.sections:
-        mark = Bookmark(f"{s.no}. {s.item.title}", s.first_page - 1)
-        starts = _part_starts(s)
-        mark.children = [Bookmark(title, starts[i] - 1) for title, i in s.children]
-        bookmarks.append(mark)
-    out = d.work / "dossier.pdf"
-    title = f"{d.loaded.model.company.name} {d.checklist.title}{d.checklist.subtitle}"
-    generated = d.work / "generated.pdf"
-
-    def write_stamps(pages: list[OverlayPage]) -> tuple[Path, int]:
-        """The overlay pages go after our generated pages, in the same document (one font subset)."""
-        counts = gen.write_pages(
-            generated,
-            d.generated_pages(),
-            title,
-            after=lambda canvas: draw_overlay(canvas, pages, d.options.seam, d.options.watermark),
-        )
-        return generated, sum(counts)
-
-    marks = assemble(
-        parts,
-        bookmarks,
-        out,
-        d.work,
-        title,
-        seam=d.options.seam,
-        watermark=d.options.watermark,
-        write_stamps=write_stamps,
+def generate(d: Dossier, layout: Layout, stamps: Stamps) -> Path:
+    """Write numdossier's own pages with their final numbers, and after them the stamp of every
+    dossier page, into one PDF (one embedded subset of the CJK font for everything numdossier draws)."""
+    counts = gen.write_pages(
+        layout.generated,
+        _segments(d, layout, final=True),
+        _dossier_title(d),
+        after=lambda canvas: draw_overlay(canvas, stamps.pages, d.options.seam, d.options.watermark),
     )
-    return out, marks
+    if counts != layout.counts:
+        raise AssertionError(f"generated pages {counts} differ from the layout's {layout.counts}")
+    return layout.generated
+
+
+def _dossier_title(d: Dossier) -> str:
+    return f"{d.loaded.model.company.name} {d.title}"
+
+
+# --- 5. assemble -----------------------------------------------------------------------------------
+
+
+def assemble_dossier(d: Dossier, layout: Layout) -> Path:
+    bookmarks = []
+    for s in layout.sections:
+        starts = s.starts
+        children = [Bookmark(title, starts[i] - 1) for title, i in s.children]
+        bookmarks.append(Bookmark(f"{s.no}. {s.item.title}", s.first_page - 1, children))
+    out = d.work / "dossier.pdf"
+    stamps_from = sum(layout.counts)  # the stamps follow the generated pages in their file
+    assemble(layout.parts, bookmarks, out, _dossier_title(d), layout.generated, stamps_from)
+    return out
+
+
+# --- 6. manifest and 7. publish --------------------------------------------------------------------
 
 
 def manifest(
     d: Dossier,
-    pdf: Path,
+    layout: Layout,
     marks: Marks,
+    pdf: Path,
     forced: list[Finding],
-    total: int,
     converter: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    items = []
-    for s in d.sections:
-        items.append(
-            {
-                "no": s.no,
-                "id": s.item.id,
-                "title": s.item.title,
-                "first_page": s.first_page,
-                "last_page": s.first_page + s.pages - 1,
-                "sources": [src.to_json(_part_starts(s)) for src in s.sources],
-            }
-        )
+    items = [
+        {
+            "no": s.no,
+            "id": s.item.id,
+            "title": s.item.title,
+            "first_page": s.first_page,
+            "last_page": s.last_page,
+            "sources": [src.to_json(s.starts) for src in s.sources],
+        }
+        for s in layout.sections
+    ]
     data: dict[str, Any] = {
         "numdossier": __version__,
         "kind": d.loaded.kind,
@@ -432,7 +514,7 @@ def manifest(
         # codes and fields only: messages may quote personal data
         data["forced_errors"] = [{"code": f.code, "field": f.field, "file": f.file} for f in forced]
     data |= {
-        "pages": total,
+        "pages": layout.total,
         "items": items,
         "page_size_mm": [round(A4_WIDTH / MM, 1), round(A4_HEIGHT / MM, 1)],
         "seam": d.options.seam,
@@ -442,20 +524,20 @@ def manifest(
     return data
 
 
-def publish(d: Dossier, pdf: Path, data: dict[str, Any]) -> Path:
-    """Replace OUT/<name>/ by the finished dossier as a whole: nothing of an earlier build survives.
+def publish(target: Path, forms: Iterable[Path], pdf: Path, data: dict[str, Any]) -> Path:
+    """Replace `target` (OUT/<name>/) by the finished dossier as a whole: nothing of an earlier build
+    survives.
 
     The new folder is written beside the old one (a hidden sibling in OUT, so one file system) and
     swapped in with one rename; a failure before the swap leaves the previous dossier as it was.
     """
-    target = d.options.out / d.loaded.name
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     staged: Path | None = None
     try:
-        d.options.out.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         staged = _staging_folder(target)
         (staged / "forms").mkdir()
-        for docx in d.forms.values():
+        for docx in forms:
             shutil.copyfile(docx, staged / "forms" / docx.name)
         shutil.copyfile(pdf, staged / "dossier.pdf")
         (staged / "manifest.json").write_bytes(text.encode("utf-8"))
@@ -571,21 +653,15 @@ class Built:
     manifest: dict[str, Any]
 
 
-def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier:
-    """First stage: the dossier's plan and its filled DOCX forms in `work`."""
-    d = Dossier(loaded, checklist_for(loaded.kind, options.templates), options, work)
-    render_forms(d)
-    return d
-
-
 def finish(
     d: Dossier, converted: dict[str, Path], forced: list[Finding], converter: dict[str, str] | None = None
 ) -> Built:
-    """Last stages, once the forms are PDFs: attachments, layout, assembly, manifest, publish."""
-    lay_out_sections(d, count_pages(converted))
-    cover, toc = paginate(d)
-    pdf, marks = assemble_dossier(d, cover, toc)
-    total = cover.pages + toc.pages + sum(s.pages for s in d.sections)
-    data = manifest(d, pdf, marks, forced, total, converter)
-    folder = publish(d, pdf, data)
-    return Built(folder, total, data)
+    """The stages after conversion, each over the values the one before returned."""
+    materials = normalise(d, converted)
+    layout = lay_out(d, materials)
+    stamps = find_stamps(layout.parts, drafts={layout.generated: layout.draft})
+    generate(d, layout, stamps)
+    pdf = assemble_dossier(d, layout)
+    data = manifest(d, layout, stamps.marks, pdf, forced, converter)
+    folder = publish(d.options.out / d.loaded.name, d.forms.values(), pdf, data)
+    return Built(folder, layout.total, data)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 
-from numdossier.pdf.assemble import Bookmark, Part, assemble
+from numdossier.pdf.assemble import Bookmark, Part, assemble, find_stamps
 from numdossier.pdf.attachments import attachment_to_pdf
+from numdossier.pdf.overlay import write_overlay
 
 
 def layered(path: Path) -> None:
@@ -33,9 +34,9 @@ def test_hidden_layers_stay_hidden_in_the_dossier(tmp_path: Path) -> None:
     layered(tmp_path / "scan.pdf")
     pages = attachment_to_pdf(tmp_path / "scan.pdf", "scan.pdf", tmp_path / "part.pdf").pages
     out = tmp_path / "dossier.pdf"
-    assemble(
-        [Part(tmp_path / "part.pdf", pages, attachment=True)], [Bookmark("1. 附件", 0)], out, tmp_path, "t"
-    )
+    parts = [Part(tmp_path / "part.pdf", pages, attachment=True)]
+    write_overlay(tmp_path / "overlay.pdf", find_stamps(parts).pages)
+    assemble(parts, [Bookmark("1. 附件", 0)], out, "t", tmp_path / "overlay.pdf")
     with pikepdf.open(out) as pdf:
         assert len(pdf.Root.OCProperties.D.OFF) == 1
         assert pdf.pages[0].Resources.XObject.keys() >= {"/NdStamp"}

@@ -14,8 +14,6 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from support import ROOT
@@ -47,15 +45,6 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     assert str(blocker) in stderr and "Traceback" not in stderr
 
 
-def _dossier(out: Path, forms: list[Path]) -> Any:
-    """The little of a Dossier that publish reads."""
-    return SimpleNamespace(
-        options=SimpleNamespace(out=out),
-        loaded=SimpleNamespace(name="acme"),
-        forms={f.stem: f for f in forms},
-    )
-
-
 def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
@@ -71,10 +60,10 @@ def _work(tmp_path: Path, *names: str) -> list[Path]:
 def test_rebuild_replaces_the_whole_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     pdf, *forms = _work(tmp_path, "dossier.pdf", "01-表.docx", "05-承诺书.docx")
-    pipeline.publish(_dossier(out, forms), pdf, {"n": 1})
+    pipeline.publish(out / "acme", forms, pdf, {"n": 1})
     (out / "acme" / "notes.txt").write_text("left by hand")
     (pdf2, form2) = _work(tmp_path, "second.pdf", "04-承诺书.docx")
-    pipeline.publish(_dossier(out, [form2]), pdf2, {"n": 2})
+    pipeline.publish(out / "acme", [form2], pdf2, {"n": 2})
     assert _files(out) == [
         "acme",
         "acme/dossier.pdf",
@@ -89,7 +78,7 @@ def test_rebuild_replaces_the_whole_folder(tmp_path: Path) -> None:
 def test_full_disk_keeps_the_previous_dossier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     pdf, form = _work(tmp_path, "dossier.pdf", "01-表.docx")
-    pipeline.publish(_dossier(out, [form]), pdf, {"n": 1})
+    pipeline.publish(out / "acme", [form], pdf, {"n": 1})
     before = {p: p.read_bytes() for p in (out / "acme").rglob("*") if p.is_file()}
 
     def full(src: object, dst: str | os.PathLike[str]) -> None:
@@ -98,7 +87,7 @@ def test_full_disk_keeps_the_previous_dossier(tmp_path: Path, monkeypatch: pytes
 
     monkeypatch.setattr(shutil, "copyfile", full)
     with pytest.raises(OutputError, match="No space left"):
-        pipeline.publish(_dossier(out, [form]), pdf, {"n": 2})
+        pipeline.publish(out / "acme", [form], pdf, {"n": 2})
     assert _files(out) == [
         "acme",
         "acme/dossier.pdf",
@@ -119,7 +108,7 @@ def test_first_build_that_fails_leaves_nothing(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(shutil, "copyfile", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.publish(_dossier(out, [form]), pdf, {})
+        pipeline.publish(out / "acme", [form], pdf, {})
     assert _files(out) == []
 
 

@@ -1,10 +1,11 @@
-"""Merge the parts of a dossier in order, stamp the overlay, add the outline, save deterministically."""
+"""The stamps of every dossier page (where seals, signatures and dates go), then the merge: the parts in
+order, each page under its stamp, the outline, saved deterministically."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,13 @@ import pikepdf
 from reportlab.lib.pagesizes import A4
 
 from .cards import Slot
-from .overlay import OverlayPage, write_overlay
+from .overlay import OverlayPage
 from .placement import SEAL_DIAMETER, find_marks
 
 A4_WIDTH, A4_HEIGHT = A4  # every dossier page is A4 portrait (the overlay is drawn on A4)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Part:
     """A run of pages from one PDF file of the work folder."""
 
@@ -28,14 +29,14 @@ class Part:
     start: int = 0  # index of the part's first page in `pdf`
     form: bool = False  # a generated page: seals go at its 盖章 text
     attachment: bool = False  # a user's scan: the watermark applies
-    cards: list[list[Slot]] = field(default_factory=list)  # ID copy pages: each page's cards, labelled
+    cards: tuple[tuple[Slot, ...], ...] = ()  # ID copy pages: each page's cards, labelled
 
 
-@dataclass
+@dataclass(frozen=True)
 class Bookmark:
     title: str
     page: int  # 0-based index in the dossier
-    children: list[Bookmark] = field(default_factory=list)
+    children: Sequence[Bookmark] = ()
 
 
 MM = 72 / 25.4
@@ -104,34 +105,32 @@ def _pdf_date(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
 
 
-def assemble(
-    parts: Sequence[Part],
-    bookmarks: Sequence[Bookmark],
-    out: Path,
-    work: Path,
-    title: str,
-    seam: bool = False,
-    watermark: str | None = None,
-    write_stamps: Callable[[list[OverlayPage]], tuple[Path, int]] | None = None,
-) -> Marks:
-    """Write the dossier PDF to `out`; returns where the seals, signatures and handwritten dates go.
+@dataclass(frozen=True)
+class Stamps:
+    """What goes over every dossier page (one overlay page each), and the marks the manifest lists."""
 
-    `write_stamps` writes the overlay pages and says where they are (file, index of the first); by
-    default they go to their own file. The pipeline appends them to its generated pages instead, so
-    that one font subset serves everything numdossier draws.
+    pages: tuple[OverlayPage, ...]
+    marks: Marks
+
+
+def find_stamps(parts: Sequence[Part], drafts: Mapping[Path, bytes] | None = None) -> Stamps:
+    """Where the seals, signatures and handwritten dates go on every page of `parts`, in order.
+
+    `drafts`: files not written yet, as PDF bytes laid out like them (numdossier's own pages).
     """
     overlay_pages: list[OverlayPage] = []
     found = Marks()
     height = A4_HEIGHT
     for part in parts:
+        source = (drafts or {}).get(part.pdf, part.pdf)
         marks, signs, dates = find_marks(
-            part.pdf, form=part.form, pages=range(part.start, part.start + part.pages)
+            source, form=part.form, pages=range(part.start, part.start + part.pages)
         )
         if len(marks) != part.pages:
             raise AssertionError(f"{part.pdf}: {len(marks)} pages, expected {part.pages}")
         base = len(overlay_pages)
         for n, m in enumerate(marks):
-            slots = part.cards[n] if part.cards else []
+            slots = part.cards[n] if part.cards else ()
             overlay_pages.append(
                 OverlayPage(
                     seals=m.seals,
@@ -154,13 +153,19 @@ def assemble(
             SignaturePlace(page=base + s.page + 1, who=s.who, box_mm=_mm_box(s.box, height)) for s in signs
         ]
         found.dates += [DatePlace(page=base + d.page + 1, box_mm=_mm_box(d.box, height)) for d in dates]
+    return Stamps(tuple(overlay_pages), found)
 
-    if write_stamps is not None:
-        overlay_path, first_stamp = write_stamps(overlay_pages)
-    else:
-        overlay_path, first_stamp = work / "overlay.pdf", 0
-        write_overlay(overlay_path, overlay_pages, seam=seam, watermark=watermark)
 
+def assemble(
+    parts: Sequence[Part],
+    bookmarks: Sequence[Bookmark],
+    out: Path,
+    title: str,
+    stamps: Path,
+    first_stamp: int = 0,
+) -> None:
+    """Write the dossier PDF to `out`: the parts in order, page k under page `first_stamp` + k of the
+    PDF `stamps` (the overlay; the pipeline puts it after its own pages, in the same file)."""
     opened: dict[Path, pikepdf.Pdf] = {}  # each file once: pages taken from it share its fonts
     sources: list[pikepdf.Pdf] = []
     try:
@@ -171,13 +176,13 @@ def assemble(
                 sources.append(opened[part.pdf])
             src = opened[part.pdf]
             dossier.pages.extend(src.pages[part.start : part.start + part.pages])
-        overlay = opened.get(overlay_path) or pikepdf.open(overlay_path)
-        if overlay_path not in opened:
+        overlay = opened.get(stamps) or pikepdf.open(stamps)
+        if stamps not in opened:
             sources.append(overlay)
-        stamps = overlay.pages[first_stamp:]
-        if len(stamps) != len(dossier.pages):
+        stamp_pages = overlay.pages[first_stamp:]
+        if len(stamp_pages) != len(dossier.pages):
             raise AssertionError("overlay and dossier page counts differ")
-        for page, stamp in zip(dossier.pages, stamps, strict=True):
+        for page, stamp in zip(dossier.pages, stamp_pages, strict=True):
             _stamp(dossier, page, stamp)
 
         _merge_layers(dossier, sources)
@@ -200,7 +205,6 @@ def assemble(
     finally:
         for src in sources:
             src.close()
-    return found
 
 
 def _merge_layers(dossier: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf]) -> None:

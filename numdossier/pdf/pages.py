@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -93,8 +95,18 @@ class _SegmentStart(Flowable):
         self.starts[self.index] = self.canv.getPageNumber()
 
 
+def draft_pages(segments: Sequence[list[Flowable]], title: str) -> tuple[list[int], bytes]:
+    """The segments laid out in memory: the pages each takes, and the PDF (to find places on)."""
+    buffer = io.BytesIO()
+    counts = write_pages(buffer, segments, title)
+    return counts, buffer.getvalue()
+
+
 def write_pages(
-    path: Path, segments: Sequence[list[Flowable]], title: str, after: Callable[[Canvas], None] | None = None
+    path: Path | BinaryIO,
+    segments: Sequence[list[Flowable]],
+    title: str,
+    after: Callable[[Canvas], None] | None = None,
 ) -> list[int]:
     """All our own pages in one PDF, each segment starting on a new page; returns pages per segment.
 
@@ -114,8 +126,9 @@ def write_pages(
             story.append(PageBreak())
         story.append(_SegmentStart(index, starts))
         story += segment
+    target = str(path) if isinstance(path, Path) else path
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, title=title, author="", creator="numdossier", invariant=1, **MARGINS
+        target, pagesize=A4, title=title, author="", creator="numdossier", invariant=1, **MARGINS
     )
 
     class _Canvas(Canvas):

@@ -214,7 +214,7 @@ def _blank_line(page: pdfium.PdfPage, x: float, y: float) -> float | None:
 
 
 def find_marks(
-    pdf_path: Path, form: bool, pages: range | None = None
+    pdf_path: Path | bytes, form: bool, pages: range | None = None
 ) -> tuple[list[PageMarks], list[Signature], list[DateBlank]]:
     """Seal places for every page of a part; forms use their 盖章 text, other pages their emptiest area.
 
@@ -223,7 +223,7 @@ def find_marks(
     marks: list[PageMarks] = []
     signatures: list[Signature] = []
     dates: list[DateBlank] = []
-    document = pdfium.PdfDocument(str(pdf_path))
+    document = pdfium.PdfDocument(pdf_path if isinstance(pdf_path, bytes) else str(pdf_path))
     try:
         for offset, index in enumerate(pages if pages is not None else range(len(document))):
             page = document[index]
