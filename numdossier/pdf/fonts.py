@@ -11,6 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ..errors import EnvironmentProblem
+from ..rules import messages
 
 FONT_NAME = "NumdossierCJK"
 # reportlab embeds TrueType outlines only (not CFF), so Noto CJK's OTFs cannot be used here; these are
@@ -21,7 +22,6 @@ CANDIDATES = (
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
 )
-INSTALL_HINT = "请安装中文 TrueType 字体，例如：sudo apt-get install fonts-wqy-zenhei；或用 NUMDOSSIER_FONT 指定 .ttf/.ttc 文件。"
 
 
 @cache
@@ -37,6 +37,9 @@ def cjk_font() -> str:
                 # would be listed as a non-embedded font even when no text uses it.
                 rl_config.canvas_basefontname = FONT_NAME
             except Exception as e:  # reportlab raises TTFError or plain errors for unusable fonts
-                raise EnvironmentProblem(f"字体文件无法使用：{path}（{e}）", INSTALL_HINT) from e
+                raise EnvironmentProblem(
+                    messages.text("pdf.fonts.unusable", path=path, detail=e),
+                    messages.text("pdf.fonts.install"),
+                ) from e
             return FONT_NAME
-    raise EnvironmentProblem("未找到可嵌入的中文 TrueType 字体。", INSTALL_HINT)
+    raise EnvironmentProblem(messages.text("pdf.fonts.missing"), messages.text("pdf.fonts.install"))

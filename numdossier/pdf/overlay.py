@@ -17,12 +17,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from ..rules import printed
 from .fonts import cjk_font
 from .placement import SEAL_RADIUS, Seal
 
 SEAL_RED = Color(0.85, 0.1, 0.1)
-SEAL_TEXT = "此处加盖公章"
-SEAM_TEXT = "骑缝章"
 
 
 @dataclass
@@ -35,7 +34,7 @@ class OverlayPage:
 
 
 def page_label(number: int, total: int) -> str:
-    return f"第 {number} 页 共 {total} 页"
+    return printed.words("overlay.page", number=number, total=total)
 
 
 def _define_forms(c: Canvas, font: str) -> None:
@@ -51,7 +50,7 @@ def _define_forms(c: Canvas, font: str) -> None:
     c.beginForm("seal-words", lowerx=-r, lowery=-6, upperx=r, uppery=6)
     c.setFillColor(SEAL_RED)
     c.setFont(font, 9)
-    c.drawCentredString(0, -3, SEAL_TEXT)
+    c.drawCentredString(0, -3, printed.words("overlay.seal"))
     c.endForm()
 
     c.beginForm("seam", lowerx=-1, lowery=-1, upperx=11 * mm, uppery=43 * mm)
@@ -61,7 +60,7 @@ def _define_forms(c: Canvas, font: str) -> None:
     c.setDash(4, 3)
     c.rect(0, 0, 10 * mm, 42 * mm, stroke=1, fill=0)
     c.setFont(font, 9)
-    for i, ch in enumerate(SEAM_TEXT):
+    for i, ch in enumerate(printed.words("overlay.seam")):
         c.drawCentredString(5 * mm, 26 * mm - i * 5 * mm, ch)
     c.endForm()
 

@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from ..rules import printed
 from .fonts import cjk_font
 
 # Bottom margin keeps the page-number band (the lowest 20 mm) and the seal zone above it (42 mm and 2 to
@@ -162,7 +163,12 @@ def _grid(data: list[list[Flowable]], widths: list[float]) -> Table:
 def cover_story(data: CoverData) -> list[Flowable]:
     s = _styles()
     rows = [[_p(f"{label}：", s["row"]), _p(value, s["row"])] for label, value in data.rows]
-    rows.append([_p("材料页数：", s["row"]), _p(f"共 {data.total_pages} 页", s["row"])])
+    rows.append(
+        [
+            _p(printed.words("cover.pages_label") + "：", s["row"]),
+            _p(printed.words("cover.pages", n=data.total_pages), s["row"]),
+        ]
+    )
     info = Table(rows, colWidths=[52 * mm, 110 * mm])
     info.setStyle(
         TableStyle(
@@ -174,7 +180,11 @@ def cover_story(data: CoverData) -> list[Flowable]:
         )
     )
     sign = Table(
-        [[_p("申请单位（盖章）：", s["row"])], [_p(data.company, s["row"])], [_p(data.sign_date, s["row"])]],
+        [
+            [_p(printed.words("cover.applicant_seal"), s["row"])],
+            [_p(data.company, s["row"])],
+            [_p(data.sign_date, s["row"])],
+        ],
         colWidths=[90 * mm],
         hAlign="RIGHT",
         style=[("FONT", (0, 0), (-1, -1), cjk_font())],
@@ -195,26 +205,24 @@ def cover_story(data: CoverData) -> list[Flowable]:
 
 def toc_story(rows: Sequence[TocRow], notes: Sequence[str]) -> list[Flowable]:
     s = _styles()
-    data: list[list[Flowable]] = [
-        [_p("序号", s["cell_c"]), _p("材料名称", s["cell_c"]), _p("页码", s["cell_c"])]
-    ]
+    data: list[list[Flowable]] = [[_p(h, s["cell_c"]) for h in printed.listing("toc.head")]]
     for row in rows:
         indent = "\u3000\u3000" * row.level
         data.append([_p(row.no, s["cell_c"]), _p(indent + row.title, s["cell"]), _p(row.pages, s["cell_c"])])
     story: list[Flowable] = [
-        _p("目  录", s["heading"]),
+        _p(printed.words("toc.heading"), s["heading"]),
         Spacer(1, 8 * mm),
         _grid(data, [18 * mm, 118 * mm, 30 * mm]),
     ]
     if notes:
-        story += [Spacer(1, 8 * mm), _p("注意事项：", s["small"])]
+        story += [Spacer(1, 8 * mm), _p(printed.words("toc.notes"), s["small"])]
         story += [_p(f"{i}. {note}", s["small"]) for i, note in enumerate(notes, 1)]
     return story
 
 
 def branch_story(title: str, rows: Sequence[BranchRow]) -> list[Flowable]:
     s = _styles()
-    head = ["序号", "分支机构名称", "类型", "所在省", "所在地市", "证明文件", "页码"]
+    head = printed.listing("branches.head")
     data: list[list[Flowable]] = [[_p(h, s["cell_c"]) for h in head]]
     for r in rows:
         data.append(
@@ -224,13 +232,13 @@ def branch_story(title: str, rows: Sequence[BranchRow]) -> list[Flowable]:
                 _p(r.kind, s["cell_c"]),
                 _p(r.province, s["cell_c"]),
                 _p(r.city, s["cell_c"]),
-                _p(f"{r.proofs} 份", s["cell_c"]),
+                _p(printed.words("branches.proofs", n=r.proofs), s["cell_c"]),
                 _p(str(r.first_page), s["cell_c"]),
             ]
         )
     cities = sorted({(r.province, r.city) for r in rows})
-    summary = (
-        f"共 {len(rows)} 个分支机构，分布在 {len(cities)} 个地市：" + "、".join(c for _, c in cities) + "。"
+    summary = printed.words(
+        "branches.summary", branches=len(rows), cities=len(cities), names="、".join(c for _, c in cities)
     )
     story: list[Flowable] = [
         _p(title, s["heading"]),

@@ -173,7 +173,7 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     return _clamp((bx + 0.5) / scale, height - (by + 0.5) / scale, width, height)
 
 
-# The placeholder's words (overlay.SEAL_TEXT, 9 pt): about 19 x 3.2 mm; where the circle sits on a form's
+# The placeholder's words (printed.toml overlay.seal, 9 pt): about 19 x 3.2 mm; where the circle sits on a form's
 # 盖章 label they go on a line of the circle where the page is blank, tried from the middle outwards.
 WORDS_BOX = (21 * MM, 4.5 * MM)
 WORDS_OFFSETS_MM = (0.0, -6.0, 6.0, -10.0, 10.0, -14.0, 14.0)

@@ -15,9 +15,13 @@ from functools import cache
 from pathlib import Path
 
 from numdossier.errors import EnvironmentProblem
+from numdossier.rules import messages
 
-INSTALL_HINT = "请安装 Ghostscript，例如 Debian/Ubuntu：sudo apt-get install ghostscript；或用环境变量 NUMDOSSIER_GS 指定 gs 的路径。"
 TIMEOUT = 120.0  # a few pages of vector content take well under a second
+
+
+def install_hint() -> str:
+    return messages.text("pdf.ghostscript.install")
 
 
 class GhostscriptMissing(EnvironmentProblem):
@@ -35,9 +39,10 @@ def find_gs() -> str:
     found = shutil.which(override or "gs")
     if not found:
         raise GhostscriptMissing(
-            f"{'NUMDOSSIER_GS=' + override + ' 不是可执行文件' if override else '未找到 Ghostscript（gs）'}，"
-            "无法嵌入附件中缺少的字体。",
-            INSTALL_HINT,
+            messages.text("pdf.ghostscript.not_executable", path=override)
+            if override
+            else messages.text("pdf.ghostscript.missing"),
+            install_hint(),
         )
     return found
 
@@ -98,7 +103,9 @@ def embed_fonts(src: Path, out: Path, timeout: float = TIMEOUT) -> None:
             out.unlink(missing_ok=True)
             raise GhostscriptFailed(f"gs timed out after {timeout:.0f} s") from e
         except OSError as e:
-            raise GhostscriptMissing(f"无法运行 Ghostscript：{e.strerror or e}。", INSTALL_HINT) from e
+            raise GhostscriptMissing(
+                messages.text("pdf.ghostscript.cannot_run", detail=e.strerror or e), install_hint()
+            ) from e
     if done.returncode != 0 or not out.exists() or out.stat().st_size == 0:
         out.unlink(missing_ok=True)
         detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()

@@ -19,6 +19,8 @@ import pikepdf
 from pikepdf import Name
 from PIL import Image
 
+from numdossier.rules import messages
+
 from .geometry import A4, Picture, new_page, save
 from .observations import Observation
 from .refusals import refuse
@@ -177,9 +179,8 @@ def _survey_frames(data: bytes, kind: str, display: str) -> list[Frame]:
     try:
         im = _open_image(data, kind)
     except Image.DecompressionBombError as e:
-        size = (
-            f"超过 {2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e8:.1f} 亿像素"  # Pillow refused it at 2x its limit
-        )
+        # Pillow refused it at 2x its limit
+        size = messages.text("pdf.sizes.over", n=2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e8)
         raise refuse(display, "image_too_large", size=size, limit=MAX_PIXELS // 10_000) from e
     except PILLOW_ERRORS as e:
         raise refuse(display, "image_damaged") from e
@@ -192,7 +193,7 @@ def _survey_frames(data: bytes, kind: str, display: str) -> list[Frame]:
                     raise refuse(display, "too_many_frames", limit=MAX_FRAMES)
                 w, h = im.size
                 if w * h > MAX_PIXELS:
-                    size = f"{w}×{h} 像素，约 {w * h / 1e4:.0f} 万像素"
+                    size = messages.text("pdf.sizes.pixels", w=w, h=h, n=w * h / 1e4)
                     raise refuse(display, "image_too_large", size=size, limit=MAX_PIXELS // 10_000)
                 if w < 1 or h < 1:
                     raise refuse(display, "image_damaged")

@@ -9,6 +9,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Matrix, Name
 
 from numdossier.errors import AttachmentError
+from numdossier.rules import messages
 
 from .annotations import burn_in_annotations, carry_layers
 from .fonts import unembedded
@@ -121,7 +122,10 @@ def prove_repair(src: Path, display: str, found: FileSurvey) -> None:
     declared = found.declared_pages
     if declared is None or recovered < declared:
         raise refuse(
-            display, "pdf_pages_lost", recovered=recovered, declared=declared if declared else "未知的"
+            display,
+            "pdf_pages_lost",
+            recovered=recovered,
+            declared=declared if declared else messages.text("pdf.sizes.unknown_count"),
         )
     import pypdfium2 as pdfium  # only for a repaired file: `check` of sound files never loads it
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from numdossier.rules import messages
+
 from .refusals import refuse
 
 # The kinds we read. HEIF covers HEIC (iPhone photos since iOS 11) and AVIF-less HEIF stills.
@@ -12,22 +14,18 @@ KINDS = ("pdf", "jpeg", "png", "tiff", "heif", "webp")
 # ISO/IEC 23008-12 brands of still HEIF images (the 'ftyp' box at offset 4).
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"hevc", b"hevx")
 
-# First bytes of formats people hand in by mistake -> how we name them, and how to convert them.
+# First bytes of formats people hand in by mistake -> their entry in the catalogue's [pdf.sniffing]
+# (what it looks like, how to convert it).
 _NOT_SUPPORTED = (
-    (b"GIF8", "GIF 图片", "请用画图或其他看图软件“另存为” PNG 后使用"),
-    (b"BM", "BMP 图片", "请用画图或其他看图软件“另存为” PNG 或 JPEG 后使用"),
-    (
-        b"PK\x03\x04",
-        "压缩格式文件（可能是 Word/Excel 文档、OFD 或 ZIP）",
-        "Word/Excel 文档请“导出为 PDF”；ZIP 请先解压",
-    ),
-    (b"\xd0\xcf\x11\xe0", "旧版 Office 文档（.doc/.xls）", "请在 Word/Excel 中“另存为 PDF”后使用"),
-    (b"{\\rtf", "RTF 文档", "请在 Word 或 WPS 中“导出为 PDF”后使用"),
-    (b"\x00\x00\x00\x0cjP  ", "JPEG 2000 图片", "请用看图软件“另存为” PNG 或 JPEG 后使用"),
-    (b"\xff\x0a", "JPEG XL 图片", "请用看图软件“另存为” PNG 或 JPEG 后使用"),
-    (b"%!PS", "PostScript 文件", "请用 ps2pdf 等工具转换为 PDF 后使用"),
+    (b"GIF8", "gif"),
+    (b"BM", "bmp"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0", "ole"),
+    (b"{\\rtf", "rtf"),
+    (b"\x00\x00\x00\x0cjP  ", "jp2"),
+    (b"\xff\x0a", "jxl"),
+    (b"%!PS", "ps"),
 )
-_GENERIC_HOW = "Word 等文档请先导出为 PDF，其他图片请用看图软件“另存为” JPEG 或 PNG"
 
 
 def sniff(path: Path) -> str | None:
@@ -87,9 +85,11 @@ def read_head(src: Path, display: str) -> bytes:
 
 def describe_unsupported(head: bytes) -> tuple[str, str]:
     """(what the file looks like, how to convert it) for the refusal of a file we do not read."""
-    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
-        return "，看起来是 AVIF 图片", "请用看图软件“另存为” JPEG 或 PNG 后使用"
-    for magic, what, how in _NOT_SUPPORTED:
-        if head.startswith(magic):
-            return f"，看起来是{what}", how
-    return "", _GENERIC_HOW
+    found = "avif" if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis") else None
+    for magic, name in _NOT_SUPPORTED:
+        if found is None and head.startswith(magic):
+            found = name
+    if found is None:
+        return "", messages.text("pdf.sniffing.generic_how")
+    what = messages.text(f"pdf.sniffing.{found}.what")
+    return messages.text("pdf.sniffing.looks_like", what=what), messages.text(f"pdf.sniffing.{found}.how")

@@ -1,0 +1,155 @@
+"""No sentence in the code (issue 14, point 1): a string constant with a run of 6 or more CJK characters
+in numdossier/**/*.py is a sentence that belongs in the zh/en catalogue (rules/data/messages*.toml) or,
+when it is printed ON the dossier, in a data file (rules/data/printed.toml, templates/<kind>/)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from support import ROOT
+
+from numdossier.rules import messages, printed
+
+PACKAGE = ROOT / "numdossier"
+RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{6,}")
+
+# Files whose sentences are still being moved into the catalogue, each by the helper who owns it.
+# Shrink this as they land; the goal is an empty set.
+ALLOWED: set[str] = {
+    # CLI (issue 14, points 1-2: the CLI side)
+    "cli.py",
+    "importer.py",
+    "init.py",
+    "sheets.py",
+    "batch.py",
+    "report.py",
+    "preview.py",
+    "errors.py",
+    # PIPE (issue 14, point 3)
+    "pipeline.py",
+    # CAT (issue 14, point 1: the library side), package by package
+    "convert/libreoffice.py",
+    "convert/server.py",
+    "convert/unoserver.py",
+    "kinds/callcentre/forms.py",
+    "kinds/callcentre/profile.py",
+    "kinds/callcentre/rules.py",
+    "kinds/checklist.py",
+    "kinds/n400/forms.py",
+    "kinds/n400/profile.py",
+    "kinds/n95/forms.py",
+    "kinds/overrides.py",
+    "kinds/registry.py",
+    "kinds/ucc/forms.py",
+    "profile/find.py",
+    "render/authoring.py",
+    "render/docx.py",
+    "render/images.py",
+    "render/template.py",
+    "rules/validators.py",
+    "signed/report.py",
+    "signed/scans.py",
+    "signed/split.py",
+    "signed/verify.py",
+}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _vocabulary(tree: ast.AST) -> set[int]:
+    """The values of a Literal[...] type: the profile's vocabulary (what users write), not a sentence."""
+    found = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and getattr(node.value, "id", getattr(node.value, "attr", "")) == "Literal"
+        ):
+            found |= {id(n) for n in ast.walk(node.slice) if isinstance(n, ast.Constant)}
+    return found
+
+
+def sentences(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string constant of `path` with 6 or more CJK characters in a row."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    left_out = _docstrings(tree) | _vocabulary(tree)
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in left_out
+        and RUN.search(node.value)
+    ]
+
+
+def test_no_sentence_outside_the_catalogue() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE).as_posix()
+        if name not in ALLOWED:
+            found += [f"numdossier/{name}:{line}: {text!r}" for line, text in sentences(path)]
+    assert not found, "sentences in the code (put them in the catalogue):\n" + "\n".join(found)
+
+
+def test_the_allowlist_is_not_stale() -> None:
+    """Every allowed file still exists and still has a sentence: a file that no longer has one leaves the list."""
+    stale = [
+        name for name in sorted(ALLOWED) if not (PACKAGE / name).is_file() or not sentences(PACKAGE / name)
+    ]
+    assert not stale, f"remove from ALLOWED: {stale}"
+
+
+def test_the_scan_can_fail(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""模块说明文字不算句子。"""\n'
+        "from typing import Literal\n"
+        'Kind = Literal["用户资料变更"]\n'
+        "# 注释也不算句子\n"
+        'ERROR = "文件不存在或者无法读取"\n'
+        'SHORT = "签字"\n',
+        encoding="utf-8",
+    )
+    assert sentences(sample) == [(5, "文件不存在或者无法读取")]
+
+
+def test_printed_words_stay_chinese() -> None:
+    """Words printed on the dossier do not follow the language of the messages."""
+    with messages.using("en"):
+        assert printed.words("overlay.seal") == "此处加盖公章"
+        assert printed.words("overlay.page", number=3, total=40) == "第 3 页 共 40 页"
+
+
+AREAS = ("pdf", "render", "convert", "kinds", "signed", "profile", "rules")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def _leaves(node: object, key: str) -> list[tuple[str, dict[str, object]]]:
+    if not isinstance(node, dict):
+        return []
+    if "en" in node:
+        return [(key, node)]
+    return [leaf for k, v in node.items() for leaf in _leaves(v, f"{key}.{k}")]
+
+
+def test_the_library_speaks_english() -> None:
+    """The English of the library's areas has no Chinese in it (values filled in later may)."""
+    catalogue = messages.catalogue()
+    chinese = [
+        key
+        for area in AREAS
+        if area in catalogue
+        for key, entry in _leaves(catalogue[area], area)
+        if CJK.search(str(entry["en"]) + str(entry.get("hint_en", "")))
+    ]
+    assert not chinese, chinese
