@@ -27,24 +27,20 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..redact import redact
+from ..rules import messages
 from .engine import environment
 from .template import TAG, TEXT_PARTS, W, paragraph_texts, paragraphs, prepare
 
 SEAL_WORD, SIGN_WORD, OTHER_PARTY = "盖章", "签字", "乙方"
 _DOCXTPL_PREFIX = re.compile(r"(\{[{%])(p|tr|tc|r)\s")  # docxtpl's {%p if %}, {%tr for %}, {{r x }}
 _DOCXTPL_TAGS = re.compile(r"\{%\s*(cellbg|colspan|hm|vm)\b.*?%\}")  # docxtpl turns these into XML itself
-TYPE_NAMES = {
-    "str": "文本",
-    "int": "整数",
-    "float": "数字",
-    "bool": "是/否",
-    "date": "日期",
-    "list": "列表",
-    "dict": "表",
-    "NoneType": "空",
-    "Listing": "多行文本",
-    "InlineImage": "图片",
-}
+# The type names `template vars` shows: [render.authoring.types] of the catalogue.
+TYPE_NAMES = ("str", "int", "float", "bool", "date", "list", "dict", "NoneType", "Listing", "InlineImage")
+
+
+def _type_name(value: Any) -> str:
+    name = type(value).__name__
+    return messages.text(f"render.authoring.types.{name}") if name in TYPE_NAMES else name
 
 
 @dataclass(frozen=True)
@@ -106,10 +102,8 @@ def variables(kind: str) -> list[Variable]:
 
     def walk(value: Any, path: str, computed: bool) -> None:
         plain = re.sub(r"\[\]", "", path)
-        text = texts.get(plain, "") or ("由程序根据配置计算" if computed else "")
-        found.append(
-            Variable(path, TYPE_NAMES.get(type(value).__name__, type(value).__name__), text, _shown(value))
-        )
+        text = texts.get(plain, "") or (messages.text("render.authoring.computed") if computed else "")
+        found.append(Variable(path, _type_name(value), text, _shown(value)))
         if isinstance(value, dict):
             for key, child in value.items():
                 walk(child, f"{path}.{key}", computed)
@@ -126,7 +120,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict) or type(value).__name__ == "InlineImage":
         return ""
     if isinstance(value, list | tuple):
-        return f"{len(value)} 项"
+        return messages.text("render.authoring.items", n=len(value))
     if isinstance(value, dt.date):
         return value.isoformat()
     text = redact(
@@ -226,12 +220,16 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
     unknown: list[str] = []
     globals_ = set(env.globals) | {"loop", "super", "self", "varargs", "kwargs"}
     for part, texts, lines in _part_sources(prepared.data):
-        where = "正文" if part.endswith("document.xml") else part.removeprefix("word/").removesuffix(".xml")
+        where = (
+            messages.text("render.authoring.body")
+            if part.endswith("document.xml")
+            else part.removeprefix("word/").removesuffix(".xml")
+        )
         for n, text in enumerate(texts):
             rest = TAG.sub("", text)
             if any(o in rest for o in ("{{", "{%", "{#")) or any(c in rest for c in ("}}", "%}", "#}")):
                 report.errors.append(
-                    f"{where}第 {n + 1} 段有未闭合的标签，请在一段之内重新输入：“{text.strip()[:80]}”"
+                    messages.text("render.authoring.unclosed", where=where, n=n + 1, text=text.strip()[:80])
                 )
                 lines[n] = ""
         try:
@@ -239,7 +237,11 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
         except jinja2.TemplateSyntaxError as e:
             line = (e.lineno or 1) - 1
             shown = texts[line].strip()[:80] if 0 <= line < len(texts) else ""
-            report.errors.append(f"{where}第 {line + 1} 段语法错误：{e.message}：“{shown}”")
+            report.errors.append(
+                messages.text(
+                    "render.authoring.syntax", where=where, n=line + 1, detail=e.message, text=shown
+                )
+            )
             continue
         for used in _paths(tree):
             root = used.split(".")[0].removesuffix("[]")
@@ -252,8 +254,14 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
             ):
                 unknown.append(used)
                 close = difflib.get_close_matches(used, sorted(known), n=1, cutoff=0.6)
-                hint = f"，您是否想写 {close[0]}？" if close else "（numdossier template vars 列出所有变量）"
-                report.errors.append(f"{where}：未知的变量 {used}{hint}")
+                hint = (
+                    messages.text("render.authoring.did_you_mean", name=close[0])
+                    if close
+                    else messages.text("render.authoring.see_vars")
+                )
+                report.errors.append(
+                    messages.text("render.authoring.unknown_variable", where=where, name=used, hint=hint)
+                )
         _places(report, texts)
     try:  # what docxtpl itself will ask of the context, to be sure both readings agree
         roots = DocxTemplate(io.BytesIO(prepared.data)).get_undeclared_template_variables(jinja_env=env)
@@ -261,10 +269,7 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
     except jinja2.TemplateSyntaxError:
         pass
     if not report.seals:
-        report.warnings.append(
-            f"模板中没有申请单位的“{SEAL_WORD}”字样：公章占位将放在该页最空白的位置。"
-            f"如需指定位置，请写“申请单位（{SEAL_WORD}）：”。"
-        )
+        report.warnings.append(messages.text("render.authoring.no_seal", seal=SEAL_WORD))
     if item is not None:
         from ..kinds import load_checklist
 
@@ -272,8 +277,12 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
         if item not in forms:
             close = difflib.get_close_matches(item, forms, n=1, cutoff=0.5)
             report.errors.append(
-                f"{item} 不是 {kind} 的表格项目"
-                + (f"，您是否想写 {close[0]}？" if close else f"（可用：{'、'.join(forms)}）")
+                messages.text("render.authoring.not_a_form", item=item, kind=kind)
+                + (
+                    messages.text("render.authoring.did_you_mean", name=close[0])
+                    if close
+                    else messages.text("render.authoring.available", names="、".join(forms))
+                )
             )
     return report
 
@@ -344,11 +353,15 @@ def export(kind: str, item: str, out: Path, force: bool = False) -> Path:
     if item not in forms:
         close = difflib.get_close_matches(item, list(forms), n=1, cutoff=0.5)
         raise UsageError(
-            f"{item!r} 不是 {kind} 的表格项目",
-            f"您是否想写 {close[0]}？" if close else f"可用：{'、'.join(forms)}",
+            messages.text("render.authoring.not_a_form", item=repr(item), kind=kind),
+            messages.text("render.authoring.did_you_mean_hint", name=close[0])
+            if close
+            else messages.text("render.authoring.available_hint", names="、".join(forms)),
         )
     if out.exists() and not force:
-        raise InputError(f"{out} 已存在，未覆盖。", "如需覆盖，请加 --force。")
+        raise InputError(
+            messages.text("render.authoring.exists", path=out), messages.text("render.authoring.exists_hint")
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     template = forms[item].template
     assert template is not None

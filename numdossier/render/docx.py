@@ -14,6 +14,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from ..errors import TemplateError
+from ..rules import messages
 from .engine import environment
 from .template import Prepared, prepare
 
@@ -41,6 +42,14 @@ def reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _error(what: str, template: Path, detail: object) -> TemplateError:
+    """The TemplateError [render.docx.<what>] naming `template`, with its hint."""
+    return TemplateError(
+        messages.text(f"render.docx.{what}", name=template.name, detail=detail),
+        messages.text(f"render.docx.{what}_hint"),
+    )
+
+
 def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Prepared:
     """Render `template` into `out`; every template problem becomes a TemplateError naming the template.
 
@@ -51,8 +60,8 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     prepared = prepare(template)
     if prepared.broken:
         raise TemplateError(
-            f"模板 {template.name} 有未在一段之内闭合的标签：“{prepared.broken[0][:60]}”",
-            "请在 Word 中把该段的 {{ … }} 标签删除后在同一段内重新输入（numdossier template check 列出所有这样的段落）。",
+            messages.text("render.docx.unclosed", name=template.name, text=prepared.broken[0][:60]),
+            messages.text("render.docx.unclosed_hint"),
         )
     try:
         tpl = DocxTemplate(io.BytesIO(prepared.data))
@@ -60,8 +69,10 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
         undeclared = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
         if undeclared:
             raise TemplateError(
-                f"模板 {template.name} 使用了配置中没有的变量：{', '.join(sorted(undeclared))}。",
-                "请检查模板中的 {{ … }} 变量名是否与配置字段一致。",
+                messages.text(
+                    "render.docx.undeclared", name=template.name, names=", ".join(sorted(undeclared))
+                ),
+                messages.text("render.docx.undeclared_hint"),
             )
         tpl.render(context, jinja_env=env, autoescape=True)
         buffer = io.BytesIO()
@@ -69,21 +80,12 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     except TemplateError:
         raise
     except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(
-            f"模板 {template.name} 语法错误：{e.message}",
-            "请在 Word 中重新输入该段的 {{ … }} 标签，或运行 numdossier template check 查看详情。",
-        ) from e
+        raise _error("syntax", template, e.message) from e
     except jinja2.UndefinedError as e:
-        raise TemplateError(
-            f"模板 {template.name} 引用了不存在的字段：{e.message}", "请检查模板中的字段名。"
-        ) from e
+        raise _error("undefined", template, e.message) from e
     except jinja2.exceptions.SecurityError as e:
-        raise TemplateError(
-            f"模板 {template.name} 含有不允许的操作：{e}", "模板只能读取配置中的数据。"
-        ) from e
+        raise _error("unsafe", template, e) from e
     except (zipfile.BadZipFile, KeyError) as e:
-        raise TemplateError(
-            f"模板 {template.name} 不是有效的 DOCX 文件：{e}", "请用 Word 或 LibreOffice 重新保存模板。"
-        ) from e
+        raise _error("not_docx", template, e) from e
     out.write_bytes(reproducible_zip(buffer.getvalue()))
     return prepared

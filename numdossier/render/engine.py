@@ -9,8 +9,10 @@ from typing import Any
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..rules import printed
+
 CHECKED, UNCHECKED = "☑", "□"
-DATE_BLANK = "      年    月    日"  # room to write the date by hand
+DATE_BLANK = printed.words("forms.date_blank")  # room to write the date by hand
 
 
 def box(condition: Any) -> str:
@@ -22,7 +24,7 @@ def date_cn(value: dt.date | None) -> str:
     """2026-11-23 -> '2026 年 11 月 23 日'; None -> blanks for handwriting."""
     if value is None:
         return DATE_BLANK
-    return f"{value.year} 年 {value.month} 月 {value.day} 日"
+    return printed.words("forms.date", year=value.year, month=value.month, day=value.day)
 
 
 def lines(value: Any) -> Any:
@@ -34,7 +36,7 @@ def lines(value: Any) -> Any:
 
 
 def yesno(value: Any) -> str:
-    return "是" if value else "否"
+    return printed.words("forms.yes" if value else "forms.no")
 
 
 def join(values: Any, sep: str = "、") -> str:

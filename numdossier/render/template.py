@@ -27,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import TemplateError
+from ..rules import messages
 
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a form template is well under 1 MB
 MAX_ENTRIES = 1000  # a Word document has a few dozen parts
@@ -52,10 +53,14 @@ class Prepared:
     broken: list[str] = field(default_factory=list)  # paragraphs with a tag not closed in the paragraph
 
 
-def _refuse(
-    name: str, why: str, hint: str = "请用 Word、WPS 或 LibreOffice 另存为 .docx（Word 文档）后再用。"
-) -> TemplateError:
-    return TemplateError(f"模板 {name} {why}", hint)
+def _refuse(name: str, why: str, hint: str = "resave", **values: object) -> TemplateError:
+    """The TemplateError of [render.template.<why>], with the hint [render.template.hint.<hint>]."""
+    return TemplateError(
+        messages.text(
+            "render.template.refused", name=name, why=messages.text(f"render.template.{why}", **values)
+        ),
+        messages.text(f"render.template.hint.{hint}"),
+    )
 
 
 def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
@@ -63,52 +68,46 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
     if isinstance(source, Path):
         name = name or source.name
         if source.suffix.lower() in (".docm", ".dotm"):
-            raise _refuse(name, "是启用宏的文档，不能作为模板。")
+            raise _refuse(name, "macro_enabled")
         try:
             data = source.read_bytes()
         except OSError as e:
-            raise _refuse(name, f"无法读取：{e.strerror or e}", "请检查模板路径。") from e
+            raise _refuse(name, "unreadable", "path", detail=e.strerror or e) from e
     else:
         data = source
     name = name or "template.docx"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as e:
-        raise _refuse(name, "不是 DOCX 文件（不是 zip 格式）。") from e
+        raise _refuse(name, "not_zip") from e
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise _refuse(
-                name, f"包含 {len(infos)} 个部件，超过上限 {MAX_ENTRIES}。", "请检查模板文件是否正确。"
-            )
+            raise _refuse(name, "too_many_parts", "check", parts=len(infos), limit=MAX_ENTRIES)
         unpacked = sum(i.file_size for i in infos)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise _refuse(
-                name,
-                f"解压后过大（{unpacked // (1024 * 1024)} MB）。",
-                "请检查模板文件是否正确；表格模板通常小于 1 MB。",
-            )
+            raise _refuse(name, "too_large", "size", mb=unpacked // (1024 * 1024))
         names = [i.filename for i in infos]
         if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise _refuse(name, "含有宏（vbaProject.bin），不能作为模板。")
+            raise _refuse(name, "macros")
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-            raise _refuse(name, "不是 Word 文档（缺少 word/document.xml）。")
+            raise _refuse(name, "not_word")
         try:
             parts = {i.filename: archive.read(i) for i in infos}
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as e:
-            raise _refuse(name, f"已损坏：{e}") from e
+            raise _refuse(name, "damaged", detail=e) from e
     if b"macroEnabled" in parts["[Content_Types].xml"]:
-        raise _refuse(name, "是启用宏的文档，不能作为模板。")
+        raise _refuse(name, "macro_enabled")
     prepared = Prepared(b"")
     trees: dict[str, etree._Element] = {}
     for part_name, content in parts.items():
         if part_name.endswith((".xml", ".rels")):
             if b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content.upper():
-                raise _refuse(name, f"的 {part_name} 含有 DTD 或实体声明，不能作为模板。")
+                raise _refuse(name, "dtd", part=part_name)
             try:
                 trees[part_name] = etree.fromstring(content, _PARSER)
             except etree.XMLSyntaxError as e:
-                raise _refuse(name, f"的 {part_name} 不是有效的 XML：{e}") from e
+                raise _refuse(name, "bad_xml", part=part_name, detail=e) from e
     external = _strip_external(trees, prepared, name)
     for part_name, root in trees.items():
         if external.get(part_name):
@@ -141,7 +140,11 @@ def _strip_external(trees: dict[str, etree._Element], prepared: Prepared, name: 
         for rel in list(root):
             if rel.get("TargetMode", "").lower() == "external":
                 kind = rel.get("Type", "").rsplit("/", 1)[-1]
-                prepared.stripped.append(f"模板 {name}：已去除外部链接（{kind}）{rel.get('Target', '')}")
+                prepared.stripped.append(
+                    messages.text(
+                        "render.template.stripped_link", name=name, kind=kind, target=rel.get("Target", "")
+                    )
+                )
                 removed.setdefault(owner, set()).add(rel.get("Id", ""))
                 root.remove(rel)
     return removed
@@ -159,7 +162,8 @@ def _strip_fields(root: etree._Element, prepared: Prepared, name: str) -> None:
     for simple in list(root.iter(f"{W}fldSimple")):
         instruction = simple.get(f"{W}instr", "")
         if HOSTILE_FIELDS.match(instruction):
-            prepared.stripped.append(f"模板 {name}：已去除域代码 {instruction.strip().split()[0].upper()}")
+            word = instruction.strip().split()[0].upper()
+            prepared.stripped.append(messages.text("render.template.stripped_field", name=name, word=word))
             parent = simple.getparent()
             if parent is not None:
                 index = parent.index(simple)
@@ -182,7 +186,9 @@ def _strip_fields(root: etree._Element, prepared: Prepared, name: str) -> None:
                     instruction = str(done["instr"])
                     if HOSTILE_FIELDS.match(instruction):
                         word = instruction.strip().split()[0].upper()
-                        prepared.stripped.append(f"模板 {name}：已去除域代码 {word}")
+                        prepared.stripped.append(
+                            messages.text("render.template.stripped_field", name=name, word=word)
+                        )
                         for node in done["nodes"]:  # type: ignore[attr-defined]
                             parent = node.getparent()
                             if parent is not None:
