@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ..errors import OutputError
 from ..pdf.fonts import cjk_font
 from ..redact import redact
+from ..rules import messages
 from .register import warp
 from .verify import VerifyFinding, VerifyResult
 
@@ -71,18 +72,28 @@ def write_report(result: VerifyResult, path: Path) -> Path:
             if r.match is not None:
                 page = originals[r.match.number - 1]
                 laid = warp(r.scan.image, r.match.to_page, (page.grey.shape[1], page.grey.shape[0]))
-                title = f"扫描件第 {r.scan.position} 页 → 材料第 {r.match.number} 页（{result.dossier.item_title(r.match.number)}）"
+                title = messages.text(
+                    "signed.output.matched",
+                    scan=r.scan.position,
+                    page=r.match.number,
+                    item=result.dossier.item_title(r.match.number),
+                )
                 _page(c, font, laid, title, own)
             else:
-                _page(c, font, r.scan.image, f"扫描件第 {r.scan.position} 页", own)
+                _page(
+                    c, font, r.scan.image, messages.text("signed.output.scan_page", scan=r.scan.position), own
+                )
         for f in result.findings:
             if f.scan_page is None and f.dossier_page is not None:
                 original = originals[f.dossier_page - 1].colour
                 faded = (255 - (255 - original.astype(np.uint16)) * 2 // 5).astype(np.uint8)
-                _page(c, font, faded, f"材料第 {f.dossier_page} 页", [f])
+                _page(c, font, faded, messages.text("signed.output.dossier_page", page=f.dossier_page), [f])
         c.save()
         os.replace(temporary, path)
     except OSError as e:
         temporary.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}（{e.strerror}）", "请检查 --report 的路径和权限。") from e
+        raise OutputError(
+            messages.text("signed.output.cannot_write", path=path, detail=e.strerror),
+            messages.text("signed.output.report_hint"),
+        ) from e
     return path

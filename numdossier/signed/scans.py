@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import InputError
+from ..rules import messages
 from .register import A4_MM, PX_PER_MM
 
 LONG_SIDE = round(A4_MM[1] * PX_PER_MM)  # a scanned page is brought to about the working resolution
@@ -40,12 +41,18 @@ def _resized(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation)
 
 
+def _error(path: Path | str, what: str, **values: object) -> ScanError:
+    """The ScanError [signed.scans.<what>] naming the scan file, with its hint."""
+    return ScanError(
+        str(path), messages.text(f"signed.scans.{what}", **values), messages.text(f"signed.scans.{what}_hint")
+    )
+
+
 def _pdf_pages(path: Path) -> Iterator[tuple[int, np.ndarray]]:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
-        hint = "若是带密码的 PDF，请先去掉密码（如 qpdf --decrypt）；否则请重新导出扫描件。"
-        raise ScanError(str(path), f"无法读取这个 PDF（{e}）", hint) from e
+        raise _error(path, "pdf_unreadable", detail=e) from e
     try:
         for index in range(len(document)):
             page = document[index]
@@ -72,9 +79,7 @@ def _image_pages(path: Path) -> Iterator[tuple[int, np.ndarray]]:
                 array = np.ascontiguousarray(np.asarray(frame.convert(mode)))
                 yield index, _resized(array)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise ScanError(
-            str(path), f"无法读取这个图像文件（{e}）", "请重新导出为 PDF、JPEG、PNG 或 TIFF。"
-        ) from e
+        raise _error(path, "image_unreadable", detail=e) from e
 
 
 def load_scans(paths: list[Path]) -> list[ScanPage]:
@@ -82,18 +87,16 @@ def load_scans(paths: list[Path]) -> list[ScanPage]:
     pages: list[ScanPage] = []
     for path in paths:
         if not path.is_file():
-            raise ScanError(str(path), "文件不存在", "请检查扫描件的路径。")
+            raise _error(path, "missing")
         suffix = path.suffix.lower()
         if suffix == ".pdf":
             found = _pdf_pages(path)
         elif suffix in IMAGE_SUFFIXES:
             found = _image_pages(path)
         else:
-            raise ScanError(
-                str(path), "不是 PDF 或图像文件", "扫描件应为一个 PDF，或按页序排列的 JPEG/PNG/TIFF 图像。"
-            )
+            raise _error(path, "not_a_scan")
         for index, image in found:
             pages.append(ScanPage(len(pages) + 1, path, index, image))
     if not pages:
-        raise ScanError(", ".join(map(str, paths)), "扫描件中没有页面", "请检查扫描件。")
+        raise _error(", ".join(map(str, paths)), "no_pages")
     return pages

@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
 from ..errors import OutputError
+from ..rules import messages
 from ..rules.settings import settings
 from .verify import PageResult, VerifyResult, finding
 
@@ -122,7 +123,8 @@ def _write(path: Path, data: bytes) -> None:
     except OSError as e:
         temporary.unlink(missing_ok=True)
         raise OutputError(
-            f"无法写入 {path}（{e.strerror}）", "请检查 --split 文件夹的权限和磁盘空间。"
+            messages.text("signed.output.cannot_write", path=path, detail=e.strerror),
+            messages.text("signed.output.split_hint"),
         ) from e
 
 
@@ -132,7 +134,10 @@ def split_scan(result: VerifyResult, folder: Path, limit: int | None = None) -> 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"无法创建文件夹 {folder}（{e.strerror}）", "请检查 --split 的路径和权限。") from e
+        raise OutputError(
+            messages.text("signed.output.cannot_create", folder=folder, detail=e.strerror),
+            messages.text("signed.output.split_folder_hint"),
+        ) from e
     kept = result.kept()
     sources = _Sources()
     written = []

@@ -11,22 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..rules import messages
 from ..rules.findings import Tally
-from ..rules.messages import language
 from . import ink
 from .register import Match, Original, features, grey_of, locate, render_dossier
 from .scans import ScanPage, load_scans
 
-MESSAGES = Path(__file__).resolve().parent / "messages.toml"
 Box = tuple[float, float, float, float]
 # The 骑缝章 strip the overlay draws on every page with --seam (pdf/overlay.py: 10 mm wide at the right
 # edge, 42 mm high, centred), in mm from the top-left, with some room for a seal that strays.
@@ -38,13 +35,9 @@ SEAM_MIN_AREA = 8.0  # mm² of seal ink on one page's part of a 骑缝章
 DIFFERENT_PRINT_MM2 = 30.0
 
 
-@cache
-def _catalogue() -> dict[str, Any]:
-    return tomllib.loads(MESSAGES.read_text(encoding="utf-8"))
-
-
 def text(key: str, **values: Any) -> str:
-    return str(_catalogue()["ui"][key][language()]).format(**values)
+    """verify's words: [signed.ui.<key>] of the one catalogue (rules/data/messages/signed.toml)."""
+    return messages.text(f"signed.ui.{key}", **values)
 
 
 @dataclass(frozen=True)
@@ -78,8 +71,8 @@ def finding(
     **values: Any,
 ) -> VerifyFinding:
     code, _, case = entry.partition(".")
-    texts = _catalogue()["findings"][code][case or "default"]
-    lang = language()
+    texts = messages.entry(f"signed.findings.{code}.{case or 'default'}")
+    lang = messages.language()
     values |= {"scan": scan, "page": page}
     return VerifyFinding(
         severity,
@@ -138,9 +131,11 @@ def _box(value: Any) -> Box:
 
 def open_dossier(folder: Path) -> tuple[Dossier, list[VerifyFinding]]:
     pdf, manifest_path = folder / "dossier.pdf", folder / "manifest.json"
-    hint = "--dossier 应为 numdossier build 生成的材料文件夹（OUT/<name>，其中有 dossier.pdf 和 manifest.json）。"
     if not pdf.is_file() or not manifest_path.is_file():
-        raise InputError(f"{folder}: 不是材料文件夹（缺少 dossier.pdf 或 manifest.json）", hint)
+        raise InputError(
+            messages.text("signed.verify.not_a_dossier", folder=folder),
+            messages.text("signed.verify.not_a_dossier_hint"),
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         items = [
@@ -162,8 +157,10 @@ def open_dossier(folder: Path) -> tuple[Dossier, list[VerifyFinding]]:
             dates.setdefault(int(d["page"]), []).append(_box(d["box_mm"]))
     except (ValueError, KeyError, TypeError, IndexError) as e:
         raise InputError(
-            f"{manifest_path}: 缺少公章位置和签字位置（{type(e).__name__}: {e}），可能由旧版本 numdossier 生成",
-            "请用当前版本重新生成（numdossier build），打印、签字盖章后再检查。",
+            messages.text(
+                "signed.verify.old_manifest", path=manifest_path, detail=f"{type(e).__name__}: {e}"
+            ),
+            messages.text("signed.verify.old_manifest_hint"),
         ) from e
     originals = render_dossier(str(pdf))
     problems = []
