@@ -24,13 +24,8 @@ from ..errors import (
     ConversionTimeout,
     EnvironmentProblem,
 )
+from ..rules import messages
 
-INSTALL_HINT = (
-    "请安装 LibreOffice（Writer）和中文字体，例如 Debian/Ubuntu："
-    "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei；"
-    "或用环境变量 NUMDOSSIER_SOFFICE 指定 soffice 的路径。"
-)
-RETRY_HINT = "请关闭其他正在运行的 LibreOffice 后重试；如果反复出现，请用 --debug 重新生成并查看 build.log。"
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 # A cold start of LibreOffice takes 1-3 s; a few pages of forms convert in well under a second each.
 BASE_TIMEOUT = 60.0
@@ -44,7 +39,9 @@ def find_soffice() -> str:
     if override:
         found = shutil.which(override)
         if not found:
-            raise EnvironmentProblem(f"NUMDOSSIER_SOFFICE={override} 不是可执行文件。", INSTALL_HINT)
+            raise EnvironmentProblem(
+                messages.text("convert.libreoffice.not_executable", path=override), install_hint()
+            )
         return found
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
@@ -53,7 +50,11 @@ def find_soffice() -> str:
     for candidate in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice"):
         if os.access(candidate, os.X_OK):
             return candidate
-    raise EnvironmentProblem("未找到 LibreOffice（soffice），无法把表格转换为 PDF。", INSTALL_HINT)
+    raise EnvironmentProblem(messages.text("convert.libreoffice.missing"), install_hint())
+
+
+def install_hint() -> str:
+    return messages.text("convert.libreoffice.install_hint")
 
 
 @dataclass(frozen=True)
@@ -244,9 +245,8 @@ class Converter:
         if missing:
             log.outcome = f"no PDF for {', '.join(missing)}"
             raise ConversionNoOutput(
-                f"LibreOffice 没有生成 PDF：{', '.join(missing)}。",
-                "请确认 LibreOffice Writer 已完整安装（apt-get install libreoffice-writer-nogui），然后重试；"
-                "用 --debug 重新生成可在 build.log 中看到 LibreOffice 的完整输出。",
+                messages.text("convert.libreoffice.no_output", names=", ".join(missing)),
+                messages.text("convert.libreoffice.no_output_hint"),
             )
         return results
 
@@ -260,7 +260,10 @@ def _run(
     try:
         proc = runs.start(command, env)
     except OSError as e:
-        raise EnvironmentProblem(f"无法启动 LibreOffice（{command[0]}）：{e.strerror}。", INSTALL_HINT) from e
+        raise EnvironmentProblem(
+            messages.text("convert.libreoffice.cannot_start", program=command[0], detail=e.strerror),
+            install_hint(),
+        ) from e
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -268,7 +271,8 @@ def _run(
         log.output = _drain(proc)
         log.outcome = f"timed out after {timeout:.0f} s, killed"
         raise ConversionTimeout(
-            f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），已终止。", RETRY_HINT
+            messages.text("convert.libreoffice.timeout", seconds=timeout),
+            messages.text("convert.libreoffice.retry_hint"),
         ) from None
     except BaseException:
         _kill_group(proc)  # Ctrl-C or SIGTERM: leave no soffice behind
@@ -286,14 +290,18 @@ def _run(
         log.outcome = "crashed"
         code = proc.returncode
         how = (
-            f"信号 {signal.Signals(-code).name}"
+            messages.text("convert.libreoffice.signal", name=signal.Signals(-code).name)
             if code < 0 and -code in signal.valid_signals()
-            else f"退出码 {code}"
+            else messages.text("convert.libreoffice.exit_code", code=code)
         )
-        tail = log.output.strip().splitlines()[-3:]
+        tail = " / ".join(log.output.strip().splitlines()[-3:])
         raise ConversionCrashed(
-            f"LibreOffice 转换失败（{how}）：{' / '.join(tail) or '无输出'}。",
-            "请确认 LibreOffice Writer 已完整安装，然后重试；用 --debug 重新生成可在 build.log 中看到完整输出。",
+            messages.text(
+                "convert.libreoffice.crashed",
+                how=how,
+                tail=tail or messages.text("convert.libreoffice.no_output_text"),
+            ),
+            messages.text("convert.libreoffice.crashed_hint"),
         )
     return log.output
 

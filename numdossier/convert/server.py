@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EnvironmentProblem, UsageError
+from ..rules import messages
 from .libreoffice import FONTS_CONF, find_soffice, remove_ipc_pipe
 from .unoserver import Endpoint, UnoClient, _Down
 
@@ -29,10 +30,6 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2003
 START_TIMEOUT = 90.0  # unoserver itself waits 7 s before it listens; a cold LibreOffice adds a few
 STOP_TIMEOUT = 10.0
-UNO_HINT = (
-    "常驻转换服务需要 LibreOffice 的 Python UNO 组件，例如 Debian/Ubuntu：sudo apt-get install python3-uno；"
-    "或用环境变量 NUMDOSSIER_UNO_PYTHON 指定能 import uno 的 Python。"
-)
 
 
 def state_root() -> Path:
@@ -63,11 +60,11 @@ def find_uno_python() -> str:
             continue
         return python
     where = (
-        f"NUMDOSSIER_UNO_PYTHON={override} 不能 import uno。"
+        messages.text("convert.server.uno_override", path=override)
         if override
-        else "未找到能 import uno 的 Python。"
+        else messages.text("convert.server.no_uno")
     )
-    raise EnvironmentProblem(where, UNO_HINT)
+    raise EnvironmentProblem(where, messages.text("convert.server.uno_hint"))
 
 
 def _clean_env() -> dict[str, str]:
@@ -82,7 +79,7 @@ def _unoserver_lib(folder: Path) -> Path:
     spec = importlib.util.find_spec("unoserver")
     if spec is None or not spec.submodule_search_locations:
         raise EnvironmentProblem(
-            "未安装 unoserver。", "请在 numdossier 所在的环境中运行 pip install 'unoserver>=3.1,<4'。"
+            messages.text("convert.server.no_unoserver"), messages.text("convert.server.no_unoserver_hint")
         )
     package = Path(next(iter(spec.submodule_search_locations)))
     lib = folder / "lib"
@@ -183,14 +180,15 @@ class LocalServer:
             if current.answering:
                 return current
             raise EnvironmentProblem(
-                f"转换服务 {self.endpoint} 已在运行（进程 {current.pid}）但没有应答。",
-                f"请先运行 numdossier converter stop --port {self.port}，再重新启动。",
+                messages.text("convert.server.not_answering", endpoint=self.endpoint, pid=current.pid),
+                messages.text("convert.server.not_answering_hint", port=self.port),
             )
         if current.leftover:
             self.stop()
         if _port_taken(self.host, self.port):
             raise UsageError(
-                f"端口 {self.port} 已被其他程序占用。", "请用 --port 选择其他端口，如 --port 2013。"
+                messages.text("convert.server.port_taken", port=self.port),
+                messages.text("convert.server.port_taken_hint"),
             )
         python = find_uno_python()
         soffice = find_soffice()
@@ -246,8 +244,12 @@ class LocalServer:
         tail = " / ".join(self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
         self.stop()
         raise EnvironmentProblem(
-            f"转换服务 {self.endpoint} 未能启动：{tail or '无输出'}。",
-            f"完整日志见 {self.log}。" + UNO_HINT,
+            messages.text(
+                "convert.server.not_started",
+                endpoint=self.endpoint,
+                tail=tail or messages.text("convert.libreoffice.no_output_text"),
+            ),
+            messages.text("convert.server.log_hint", log=self.log) + messages.text("convert.server.uno_hint"),
         )
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> bool:

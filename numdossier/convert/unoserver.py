@@ -28,6 +28,7 @@ from ..errors import (
     ConverterUnavailable,
     UsageError,
 )
+from ..rules import messages
 from .libreoffice import RunLog
 from .normalise import reproducible_pdf
 
@@ -37,10 +38,10 @@ INFO_TIMEOUT = 10.0
 # A form converts in well under a second on a warm LibreOffice; a converter that says nothing for this
 # long is taken as hung, and its documents go to another one.
 CONVERT_TIMEOUT = 60.0
-DOWN_HINT = (
-    "请确认转换服务正在运行（本机可用 numdossier converter start 启动，numdossier converter status 查看），"
-    "或去掉 --converter / NUMDOSSIER_CONVERTER 改用一次性的 soffice 转换。"
-)
+
+
+def down_hint() -> str:
+    return messages.text("convert.unoserver.down_hint")
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,16 @@ def parse_converters(spec: str) -> list[Endpoint]:
             port = None
         if url.scheme != SCHEME or not url.hostname or port is None or url.path not in ("", "/"):
             raise UsageError(
-                f"转换服务地址 {part!r} 无法识别。",
-                "应写成 unoserver://主机:端口，多个用逗号分隔，如 unoserver://127.0.0.1:2003,unoserver://127.0.0.1:2005。",
+                messages.text("convert.unoserver.bad_address", address=repr(part)),
+                messages.text("convert.unoserver.bad_address_hint"),
             )
         endpoint = Endpoint(url.hostname, port)
         if endpoint not in endpoints:
             endpoints.append(endpoint)
     if not endpoints:
-        raise UsageError("没有给出转换服务地址。", "应写成 unoserver://主机:端口。")
+        raise UsageError(
+            messages.text("convert.unoserver.no_address"), messages.text("convert.unoserver.no_address_hint")
+        )
     return endpoints
 
 
@@ -164,14 +167,16 @@ class UnoClient:
             with self._proxy(timeout) as proxy:
                 info = proxy.info()
         except TimeoutError:
-            raise _Down(f"{timeout:.0f} 秒内没有应答", timeout=True) from None
+            raise _Down(messages.text("convert.unoserver.no_answer", seconds=timeout), timeout=True) from None
         except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as e:
             raise _Down(_why(e)) from None
         except xmlrpc.client.Fault as e:
-            raise _Down(f"不是可用的 unoserver（{e.faultString.strip()[:200]}）") from None
+            raise _Down(
+                messages.text("convert.unoserver.not_unoserver", detail=e.faultString.strip()[:200])
+            ) from None
         if not isinstance(info, dict) or str(info.get("api")) != API:
             api = info.get("api") if isinstance(info, dict) else None
-            raise _Down(f"unoserver 接口版本 {api} 不受支持（需要 {API}，即 unoserver 3.x）")
+            raise _Down(messages.text("convert.unoserver.api", api=api, wanted=API))
         return info
 
     def convert(self, data: bytes, timeout: float) -> bytes:
@@ -182,7 +187,7 @@ class UnoClient:
                     None, xmlrpc.client.Binary(data), None, "pdf", "writer_pdf_Export", [], False, None
                 )
         except TimeoutError:
-            raise _Down(f"{timeout:.0f} 秒内没有完成转换", timeout=True) from None
+            raise _Down(messages.text("convert.unoserver.too_slow", seconds=timeout), timeout=True) from None
         except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as e:
             raise _Down(_why(e)) from None
         except xmlrpc.client.Fault as e:
@@ -192,25 +197,28 @@ class UnoClient:
             try:
                 self.info()
             except _Down as down:
-                raise _Down(f"LibreOffice 已退出（{text or down.why}）") from None
+                raise _Down(messages.text("convert.unoserver.office_died", detail=text or down.why)) from None
             raise ConversionCrashed(
-                f"转换服务 {self.endpoint} 无法转换此表格：{text or '无说明'}。",
-                "请用 --debug 重新生成并查看 build.log；如果用一次性的 soffice 转换（去掉 --converter）也失败，"
-                "请检查模板。",
+                messages.text(
+                    "convert.unoserver.cannot_convert",
+                    endpoint=self.endpoint,
+                    detail=text or messages.text("convert.unoserver.no_detail"),
+                ),
+                messages.text("convert.unoserver.cannot_convert_hint"),
             ) from None
         pdf = result.data if isinstance(result, xmlrpc.client.Binary) else b""
         if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
-            raise _Down(f"返回的 PDF 不完整（{len(pdf)} 字节）")
+            raise _Down(messages.text("convert.unoserver.incomplete", size=len(pdf)))
         return pdf
 
 
 def _why(e: BaseException) -> str:
     if isinstance(e, ConnectionRefusedError):
-        return "连接被拒绝（服务未运行？）"
+        return messages.text("convert.unoserver.refused")
     if isinstance(e, ConnectionResetError | BrokenPipeError | http.client.RemoteDisconnected):
-        return "转换中连接中断（服务已退出？）"
+        return messages.text("convert.unoserver.dropped")
     if isinstance(e, socket.gaierror):
-        return f"找不到主机（{e.strerror}）"
+        return messages.text("convert.unoserver.no_host", detail=e.strerror)
     if isinstance(e, OSError):
         return e.strerror or type(e).__name__
     return type(e).__name__
@@ -229,7 +237,20 @@ class PoolReport:
         return {"program": "LibreOffice", "version": ", ".join(versions) or "unknown", "via": "unoserver"}
 
     def failures(self) -> str:
-        return "；".join(f"{name}：{why}" for name, why in self.failed.items())
+        separator = messages.text("convert.unoserver.separator")
+        return separator.join(
+            messages.text("convert.unoserver.failure", name=name, why=why)
+            for name, why in self.failed.items()
+        )
+
+
+def _unavailable(report: PoolReport) -> ConverterUnavailable:
+    """Every converter of the pool is down: the error lists each one and why."""
+    error = ConverterUnavailable(
+        messages.text("convert.unoserver.unavailable", failures=report.failures()), down_hint()
+    )
+    error.converter = ", ".join(report.failed)
+    return error
 
 
 class Pool:
@@ -296,9 +317,7 @@ class Pool:
         return [e for e in self.endpoints if e in alive]
 
     def _unavailable(self) -> ConverterUnavailable:
-        error = ConverterUnavailable(f"转换服务不可用：{self.report.failures()}。", DOWN_HINT)
-        error.converter = ", ".join(self.report.failed)
-        return error
+        return _unavailable(self.report)
 
     def convert(
         self, documents: dict[Hashable, Path], workdir: Path
@@ -377,9 +396,11 @@ class Pool:
     def _final_error(self, down: _Down) -> ConversionError:
         error: ConversionError
         if down.timeout:
-            error = ConversionTimeout(f"转换服务超时：{self.report.failures()}。", DOWN_HINT)
+            error = ConversionTimeout(
+                messages.text("convert.unoserver.timed_out", failures=self.report.failures()), down_hint()
+            )
         else:
-            error = ConverterUnavailable(f"转换服务不可用：{self.report.failures()}。", DOWN_HINT)
+            error = _unavailable(self.report)
         error.converter = ", ".join(self.report.failed)
         return error
 
