@@ -54,13 +54,13 @@ def test_area_files_own_their_sections() -> None:
 def test_a_repeated_section_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "a.toml").write_text('[ui]\nx = { zh = "甲", en = "a" }\n', encoding="utf-8")
     monkeypatch.setattr(messages, "AREAS", tmp_path)
-    messages.catalogue.cache_clear()
+    messages.clear()
     try:
         with pytest.raises(ValueError, match=r"a\.toml: section \[ui\]"):
             messages.catalogue()
     finally:
         monkeypatch.undo()
-        messages.catalogue.cache_clear()
+        messages.clear()
 
 
 def test_the_language_is_passed_down(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import TemplateError
+from ..rules import messages
 
 
 class Item(BaseModel):
@@ -138,7 +139,10 @@ def _render(template: str, data: Mapping[str, Any]) -> str:
     try:
         return environment().from_string(template).render(**data)
     except Exception as e:  # as in _evaluate: a defect in the checklist data
-        raise TemplateError(f"清单书签 {template!r} 无法生成：{e}", "请检查 checklist.toml。") from e
+        raise TemplateError(
+            messages.text("kinds.checklist.bookmark", template=repr(template), detail=e),
+            messages.text("kinds.checklist.hint"),
+        ) from e
 
 
 def _evaluate(expression: str, profile: Mapping[str, Any]) -> Any:
@@ -147,7 +151,10 @@ def _evaluate(expression: str, profile: Mapping[str, Any]) -> Any:
     try:
         return environment().compile_expression(expression, undefined_to_none=False)(**profile)
     except Exception as e:  # jinja raises several types; any of them is a defect in the checklist data
-        raise TemplateError(f"清单条件 {expression!r} 无法求值：{e}", "请检查 checklist.toml。") from e
+        raise TemplateError(
+            messages.text("kinds.checklist.condition", expression=repr(expression), detail=e),
+            messages.text("kinds.checklist.hint"),
+        ) from e
 
 
 class Checklist(BaseModel):
@@ -189,15 +196,25 @@ def read_checklist(path: Path, kind: str) -> Checklist:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         checklist = Checklist.model_validate(data)
     except (OSError, tomllib.TOMLDecodeError, ValueError) as e:
-        raise TemplateError(f"{path}: 清单数据无法读取：{e}", "请检查 checklist.toml。") from e
+        raise TemplateError(
+            messages.text("kinds.checklist.unreadable", path=path, detail=e),
+            messages.text("kinds.checklist.hint"),
+        ) from e
     problems = []
     if checklist.kind != kind:
-        problems.append(f"kind = {checklist.kind!r}，应为 {kind!r}")
+        problems.append(
+            messages.text("kinds.checklist.wrong_kind", found=repr(checklist.kind), kind=repr(kind))
+        )
     ids = [item.id for item in checklist.items]
-    problems += [f"项目 {i!r} 重复" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    problems += [messages.text("kinds.checklist.repeated", item=repr(i)) for i in repeated]
     for item in checklist.items:
         if item.source == "form" and not item.template:
-            problems.append(f"项目 {item.id!r} 缺少 template")
+            problems.append(messages.text("kinds.checklist.no_template", item=repr(item.id)))
     if problems:
-        raise TemplateError(f"{path}: " + "；".join(problems), "请检查 checklist.toml。")
+        joined = messages.text("kinds.checklist.separator").join(problems)
+        raise TemplateError(
+            messages.text("kinds.checklist.problems", path=path, problems=joined),
+            messages.text("kinds.checklist.hint"),
+        )
     return checklist

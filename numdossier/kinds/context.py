@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import TemplateError
 from ..render.engine import date_cn
+from ..rules import messages
 
 
 def generic_context(loaded: Any, tpl: Any = None) -> dict[str, Any]:
@@ -14,3 +16,11 @@ def generic_context(loaded: Any, tpl: Any = None) -> dict[str, Any]:
     context: dict[str, Any] = profile.model_dump(mode="python")
     context["sign_date"] = date_cn(profile.signing.date)
     return context
+
+
+def wrong_kind(loaded: Any, kind: str) -> TemplateError:
+    """The profile at `loaded` is not of `kind`, so `kind`'s templates cannot be filled from it."""
+    return TemplateError(
+        messages.text("kinds.forms.wrong_kind", path=loaded.path, found=loaded.model.kind, kind=kind),
+        messages.text("kinds.forms.wrong_kind_hint"),
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import TemplateError
+from ..rules import messages
 from .checklist import Checklist, Item, load_checklist, read_checklist
 from .registry import get
 
@@ -38,14 +39,14 @@ def checklist_for(kind: str, agency: Path | None = None) -> Checklist:
         return load_checklist(kind)
     checklist = read_checklist(variant, kind)
     missing = [
-        f"{item.id}（{item.template}）"
+        messages.text("kinds.overrides.item_template", item=item.id, template=item.template)
         for item in checklist.items
         if item.source == "form" and _agency_or_built_in(kind, item, agency) is None
     ]
     if missing:
         raise TemplateError(
-            f"{variant}: 找不到这些表格项目的模板：{'、'.join(missing)}",
-            f"请把模板放在 {agency / kind}/ 中（文件名为项目 id 或 template 所写的名字）。",
+            messages.text("kinds.overrides.missing_templates", path=variant, items="、".join(missing)),
+            messages.text("kinds.overrides.missing_templates_hint", folder=agency / kind),
         )
     return checklist
 
@@ -69,13 +70,16 @@ def template_for(
         path = (profile_folder / written).resolve()
         if not path.is_file():
             raise TemplateError(
-                f"[templates] {item.id} = {written!r}：找不到该文件。",
-                "路径相对于配置文件所在文件夹；请检查文件名。",
+                messages.text("kinds.overrides.no_file", item=item.id, written=repr(written)),
+                messages.text("kinds.overrides.no_file_hint"),
             )
         return TemplateChoice(item.id, path, "profile")
     found = _agency_or_built_in(kind, item, agency)
     if found is None:
-        raise TemplateError(f"清单项目 {item.id} 没有模板。", "请检查 checklist.toml 和模板文件夹。")
+        raise TemplateError(
+            messages.text("kinds.overrides.no_template", item=item.id),
+            messages.text("kinds.overrides.no_template_hint"),
+        )
     return found
 
 

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import TemplateError, UsageError
+from ..rules import messages
 
 if TYPE_CHECKING:
     from ..profile.model import ProfileBase
@@ -103,7 +104,10 @@ def _resolve(reference: str, where: Path) -> Any:
     try:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as e:
-        raise TemplateError(f"{where}: 找不到 {reference!r}：{e}", "请检查 kind.toml。") from e
+        raise TemplateError(
+            messages.text("kinds.registry.not_found", where=where, reference=repr(reference), detail=e),
+            messages.text("kinds.registry.kind_hint"),
+        ) from e
 
 
 @dataclass
@@ -124,7 +128,8 @@ class Kind:
         if self._model is None:
             if self.spec.model is None:
                 raise TemplateError(
-                    f"{self.folder / KIND_FILE}: 缺少 model。", "请在 kind.toml 中写明 model。"
+                    messages.text("kinds.registry.no_model", where=self.folder / KIND_FILE),
+                    messages.text("kinds.registry.no_model_hint"),
                 )
             self._model = _resolve(self.spec.model, self.folder / KIND_FILE)
         return self._model
@@ -159,7 +164,10 @@ def _read(folder: Path, name: str | None = None) -> Kind:
     try:
         spec = KindSpec.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
-        raise TemplateError(f"{path}: 类型定义无法读取：{e}", "请检查 kind.toml。") from e
+        raise TemplateError(
+            messages.text("kinds.registry.unreadable", path=path, detail=e),
+            messages.text("kinds.registry.kind_hint"),
+        ) from e
     return Kind(name, folder, spec)
 
 
@@ -205,8 +213,12 @@ def get(name: str) -> Kind:
     if kind is None:
         known = names()
         close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
-        hint = f"您是否想写 '{close[0]}'？" if close else f"应为以下之一：{', '.join(known)}"
-        raise UsageError(f"未知的申请类型 {name!r}", hint)
+        hint = (
+            messages.text("kinds.registry.did_you_mean", name=close[0])
+            if close
+            else messages.text("kinds.registry.one_of", names=", ".join(known))
+        )
+        raise UsageError(messages.text("kinds.registry.unknown", name=repr(name)), hint)
     return kind
 
 
@@ -221,9 +233,15 @@ def register(folder: Path, model: type[ProfileBase] | None = None, name: str | N
 
     kind = _read(Path(folder), name)
     if not re.match(NAME_PATTERN, kind.name):
-        raise UsageError(f"类型名 {kind.name!r} 无效", "类型名只能由小写字母、数字和下划线组成。")
+        raise UsageError(
+            messages.text("kinds.registry.bad_name", name=repr(kind.name)),
+            messages.text("kinds.registry.bad_name_hint"),
+        )
     if kind.name in _builtin():
-        raise UsageError(f"类型 {kind.name!r} 已存在", "请换一个名字。")
+        raise UsageError(
+            messages.text("kinds.registry.exists", name=repr(kind.name)),
+            messages.text("kinds.registry.exists_hint"),
+        )
     kind._model = model
     _added[kind.name] = kind
     _changed()
@@ -237,9 +255,9 @@ def unregister(name: str) -> None:
 
 def _changed() -> None:
     """Registered data feeds the settings, the message catalogue and the checklists: read them again."""
-    from ..rules.messages import catalogue
     from ..rules.settings import settings
     from .checklist import load_checklist
 
-    for cached in (settings, catalogue, load_checklist):
-        cached.cache_clear()
+    settings.cache_clear()
+    load_checklist.cache_clear()
+    messages.clear()

@@ -53,21 +53,51 @@ def using(lang: str | None) -> Iterator[str]:
 
 
 @cache
-def catalogue() -> dict[str, Any]:
-    """The one catalogue: messages.toml, the area files, every registered kind's messages.toml merged."""
-    from ..kinds import registry
-
+def _shared() -> dict[str, Any]:
+    """messages.toml and the area files (no kind's own file)."""
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     for path in sorted(AREAS.glob("*.toml")):
         for section, entries in tomllib.loads(path.read_text(encoding="utf-8")).items():
             if section in data:
                 raise ValueError(f"{path.name}: section [{section}] is already in another catalogue file")
             data[section] = entries
+    return data
+
+
+_merging = ContextVar("numdossier_catalogue_merging", default=False)
+
+
+def catalogue() -> dict[str, Any]:
+    """The one catalogue: messages.toml, the area files, every registered kind's messages.toml merged.
+
+    While the kinds are being read for it, a kind's error (a broken kind.toml) is told from the shared
+    files alone: reading the kinds again for that sentence would never end.
+    """
+    if _merging.get():
+        return _shared()
+    token = _merging.set(True)
+    try:
+        return _merged()
+    finally:
+        _merging.reset(token)
+
+
+def clear() -> None:
+    """Forget the catalogue read so far (a kind was registered, a test changed the files)."""
+    _shared.cache_clear()
+    _merged.cache_clear()
+
+
+@cache
+def _merged() -> dict[str, Any]:
+    from ..kinds import registry
+
+    data = dict(_shared())  # the shared sections are copied where a kind adds to them, never changed
     for name in registry.names():
         path = registry.get(name).folder / "messages.toml"
         if path.is_file():
             for section, entries in tomllib.loads(path.read_text(encoding="utf-8")).items():
-                data.setdefault(section, {}).update(entries)
+                data[section] = {**data.get(section, {}), **entries}
     return data
 
 

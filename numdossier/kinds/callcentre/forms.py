@@ -7,31 +7,26 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from ...errors import TemplateError
 from ...profile import LoadedProfile
 from ...render.engine import date_cn
 from ...render.images import diagram
+from ...rules import printed
+from ..context import wrong_kind
 from .profile import CallcentreProfile
 
 NATIONWIDE = "全国"
-MINISTRY = "工业和信息化部"
+MINISTRY = printed.words("callcentre.ministry")
 CARRIERS = ("中国电信", "中国移动", "中国联通", "中国广电")
-SYSTEMS = {
-    "IVR": "交互式语音应答（IVR）",
-    "ACD": "自动呼叫分配（ACD）",
-    "recording": "录音系统",
-    "database": "数据库系统",
-    "CTI": "计算机电话集成（CTI）",
-    "other": "其他",
-}
-SHAREHOLDER_TYPES = {"person": "自然人", "company": "企业法人"}
+# The forms' wording of a platform system and a shareholder type (rules/data/printed.toml).
+SYSTEMS: dict[str, str] = dict(printed.table()["callcentre"]["systems"])
+SHAREHOLDER_TYPES: dict[str, str] = dict(printed.table()["callcentre"]["shareholder_types"])
 
 
 def authority(scope: str, province: str) -> str:
     """The approving authority: MIIT for 全国, the province's 通信管理局 for one province (seeds/003)."""
     if scope == "nationwide":
         return MINISTRY
-    return f"{province.strip()}通信管理局"
+    return printed.words("callcentre.authority", province=province.strip())
 
 
 def coverage(scope: str, province: str) -> str:
@@ -67,17 +62,18 @@ def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
     """The jinja context of the callcentre templates (tpl is needed to place the diagram)."""
     profile = loaded.model
     if not isinstance(profile, CallcentreProfile):
-        raise TemplateError(f"{loaded.path}: 档案类型为 {profile.kind}，不能使用 callcentre 模板")
+        raise wrong_kind(loaded, "callcentre")
     context = profile.model_dump(mode="python")
     scope = profile.callcentre
     holders = profile.shareholders
-    domestic = all(h.nationality.strip() in ("中国", "中华人民共和国") for h in holders)
+    nationalities = printed.listing("callcentre.nationalities")
+    domestic = all(h.nationality.strip() in nationalities for h in holders)
     context.update(
         sign_date=date_cn(profile.signing.date),
         authority=authority(scope.scope, scope.province),
         coverage=coverage(scope.scope, scope.province),
         capital=number(profile.company.registered_capital),
-        ownership="内资企业" if domestic else "企业",
+        ownership=printed.words("callcentre.domestic" if domestic else "callcentre.foreign"),
         domestic=domestic and bool(holders),
         paragraphs=paragraphs,
         carrier_options=CARRIERS,

@@ -12,6 +12,9 @@ from typing import Literal
 from pydantic import Field
 
 from ...profile.model import Carrier, IdType, Path, ProfileBase, Strict, Text
+from ...rules import printed
+
+SERVICE = printed.words("callcentre.service")  # the default 业务种类
 
 SystemKind = Literal["IVR", "ACD", "recording", "database", "CTI", "other"]
 
@@ -21,7 +24,7 @@ class Scope(Strict):
 
     scope: Literal["province", "nationwide"] = "province"
     province: Text = ""  # when scope = "province": the province, region or municipality
-    services: Text = "呼叫中心业务"  # the 业务种类 applied for, as it will read on the licence
+    services: Text = SERVICE  # the 业务种类 applied for, as it will read on the licence
 
 
 class Shareholder(Strict):

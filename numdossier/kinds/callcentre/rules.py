@@ -7,6 +7,7 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
+from ...rules import messages
 from ...rules.context import RuleContext, add_months, text
 from ...rules.divisions import divisions
 from ...rules.findings import Finding
@@ -15,12 +16,12 @@ from ...rules.messages import error, warning
 
 ONE_SIDED_ID_TYPES = ("passport",)
 MAINLAND_ID_TYPES = ("resident_id",)
-SYSTEM_NAMES = {
-    "IVR": "交互式语音应答（IVR）系统",
-    "ACD": "自动呼叫分配（ACD）系统",
-    "recording": "录音系统",
-    "database": "数据库系统",
-}
+# The systems a platform may have (each one's name for findings: [kinds.callcentre.systems]).
+SYSTEM_NAMES = ("IVR", "ACD", "recording", "database", "CTI", "other")
+
+
+def system_name(kind: str) -> str:
+    return messages.text(f"kinds.callcentre.systems.{kind}") if kind in SYSTEM_NAMES else kind
 
 
 def rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
@@ -242,9 +243,7 @@ def platform_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
         present = {s.get("kind") for s in systems}
         for kind in ctx.setting("callcentre_required_systems"):
             if kind not in present:
-                found.append(
-                    error("CC-PLATFORM.system", "platform.systems", system=SYSTEM_NAMES.get(kind, kind))
-                )
+                found.append(error("CC-PLATFORM.system", "platform.systems", system=system_name(kind)))
     if not platform.get("seats"):
         found.append(error("CC-PLATFORM.seats", "platform.seats"))
     return found

@@ -6,20 +6,15 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from ...errors import TemplateError
 from ...profile import LoadedProfile
 from ...render.engine import date_cn
+from ...rules import printed
+from ..context import wrong_kind
 from .profile import N400Profile
 
 DESTINATION_ROWS = 3  # the 业务需求单 always prints three 目的码 lines
-ID_TYPE_LABELS = {
-    "resident_id": "居民身份证",
-    "residence_permit_hmt": "港澳台居民居住证",
-    "hk_macau_permit": "港澳居民来往内地通行证",
-    "taiwan_permit": "台湾居民来往大陆通行证",
-    "foreign_permanent_id": "外国人永久居留身份证",
-    "passport": "护照",
-}
+# The forms' name of each ID document (rules/data/printed.toml).
+ID_TYPE_LABELS: dict[str, str] = dict(printed.table()["n400"]["id_types"])
 
 
 def org_code(uscc: str) -> str:
@@ -41,7 +36,7 @@ def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
     """The jinja context of the n400 templates (tpl is unused: the forms embed no images)."""
     profile = loaded.model
     if not isinstance(profile, N400Profile):
-        raise TemplateError(f"{loaded.path}: 档案类型为 {profile.kind}，不能使用 n400 模板")
+        raise wrong_kind(loaded, "n400")
     n400 = profile.n400
     context = profile.model_dump(mode="python")
     context.update(

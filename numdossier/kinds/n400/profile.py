@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
 from ...profile.model import Carrier, IdType, ProfileBase, Strict, Text
 
 RequestType = Literal["开通", "撤机", "停机保号", "用户资料变更", "业务数据变更", "业务号码变更"]
-REQUEST_TYPES: tuple[str, ...] = ("开通", "撤机", "停机保号", "用户资料变更", "业务数据变更", "业务号码变更")
+REQUEST_TYPES: tuple[str, ...] = get_args(RequestType)
 Scope = Literal["国际", "全国", "省内"]
-SCOPES: tuple[str, ...] = ("国际", "全国", "省内")
+SCOPES: tuple[str, ...] = get_args(Scope)
 Use = Literal["办公", "营销", "热线电话", "其他"]
-USES: tuple[str, ...] = ("办公", "营销", "热线电话", "其他")
+USES: tuple[str, ...] = get_args(Use)
 
 
 class Agent(Strict):

@@ -6,16 +6,17 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from ...errors import TemplateError
 from ...profile import LoadedProfile
 from ...render.engine import date_cn
 from ...render.images import diagram
+from ...rules import printed
+from ..context import wrong_kind
 from .profile import Licence, N95Profile
 
 # The services a 95 number is mainly used for (seed 001, 材料 3): the form's checkbox options.
-SERVICES = ("呼叫中心业务", "国内多方通信服务业务", "语音信箱业务")
+SERVICES = tuple(printed.listing("n95.services"))
 # 955XX is planned for large service enterprises of these sectors (seeds 001 and 003); no licence needed.
-SECTORS_955 = ("银行", "证券", "保险", "航空", "信托", "铁路", "邮电", "电力", "交通运输", "物流")
+SECTORS_955 = tuple(printed.listing("n95.sectors_955"))
 NATIONWIDE = "全国"
 
 
@@ -41,7 +42,7 @@ def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
     """The jinja context of the n95 templates (tpl is needed to place the diagram as an InlineImage)."""
     profile = loaded.model
     if not isinstance(profile, N95Profile):
-        raise TemplateError(f"{loaded.path}: 档案类型为 {profile.kind}，不能使用 n95 模板")
+        raise wrong_kind(loaded, "n95")
     context = profile.model_dump(mode="python")
     context.update(
         # a 955 profile has no licence table; the form prints blanks or 不适用 instead

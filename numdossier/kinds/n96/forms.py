@@ -6,11 +6,11 @@ from typing import Any
 
 from docxtpl import DocxTemplate, InlineImage
 
-from ...errors import TemplateError
 from ...profile import LoadedProfile
 from ...profile.model import Trunk
 from ...render.engine import date_cn
 from ...render.images import diagram
+from ..context import wrong_kind
 from .profile import N96Profile
 
 # The 线路准备情况 table lists the basic carriers in this order, each with a checkbox.
@@ -49,7 +49,7 @@ def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
     """The jinja context of the n96 templates (tpl is needed to place the diagram as an InlineImage)."""
     profile = loaded.model
     if not isinstance(profile, N96Profile):
-        raise TemplateError(f"{loaded.path}: 档案类型为 {profile.kind}，不能使用 n96 模板")
+        raise wrong_kind(loaded, "n96")
     context = profile.model_dump(mode="python")
     context.update(
         sign_date=date_cn(profile.signing.date),

@@ -11,6 +11,8 @@ from docxtpl import DocxTemplate
 from ...errors import TemplateError
 from ...profile import LoadedProfile
 from ...render.engine import date_cn
+from ...rules import messages
+from ..context import wrong_kind
 from .profile import UccProfile
 
 # 与本单位关系, printed in the destination table.
@@ -38,7 +40,10 @@ def capital(value: float | int) -> str:
     """The amount in Chinese capital numerals: 1000 -> '人民币壹仟元整', 12345.6 -> '人民币壹万贰仟叁佰肆拾伍元陆角'."""
     cents = _cents(value)
     if cents < 0:
-        raise TemplateError(f"合同金额不能为负数：{value}", "请检查 ucc.contract.total。")
+        raise TemplateError(
+            messages.text("kinds.forms.negative_amount", value=value),
+            messages.text("kinds.forms.negative_amount_hint"),
+        )
     return "人民币" + str(cn2an.an2cn(str(cents), "rmb"))
 
 
@@ -61,7 +66,7 @@ def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
     """The jinja context of the ucc templates (tpl is unused: the forms embed no images)."""
     profile = loaded.model
     if not isinstance(profile, UccProfile):
-        raise TemplateError(f"{loaded.path}: 档案类型为 {profile.kind}，不能使用 ucc 模板")
+        raise wrong_kind(loaded, "ucc")
     contract = profile.ucc.contract
     rows = destination_rows(profile)
     context = profile.model_dump(mode="python")
