@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..rules import messages
 
 
 def profiles_in(folder: Path) -> list[Path]:
@@ -22,8 +23,8 @@ def find_profiles(paths: list[Path]) -> list[Path]:
             found = profiles_in(path)
             if not found:
                 raise UsageError(
-                    f"文件夹 {path} 及其子文件夹中没有 .toml 配置文件",
-                    "请给出配置文件，或含有配置文件的文件夹（如 clients/，其中每个客户一个文件夹）。",
+                    messages.text("profile.find.empty_folder", path=path),
+                    messages.text("profile.find.empty_folder_hint"),
                 )
             expanded += found
         elif not path.exists() and any(c in str(path) for c in "*?["):
@@ -34,7 +35,8 @@ def find_profiles(paths: list[Path]) -> list[Path]:
             )
             if not found:
                 raise UsageError(
-                    f"没有与 {path} 匹配的配置文件", "请检查通配符，或给出配置文件所在的文件夹。"
+                    messages.text("profile.find.no_match", path=path),
+                    messages.text("profile.find.no_match_hint"),
                 )
             expanded += found
         else:

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ..rules import messages
+
 # Strings are stripped; field-level emptiness is a `check` finding (FIELD-MISSING), not a load error,
 # so that `check` can report every gap of a half-filled profile in one run.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
@@ -123,5 +125,5 @@ class ProfileBase(Strict):
     def _name_is_a_folder_name(self) -> ProfileBase:
         # `name` becomes OUT/<name>/: the pattern refuses separators, and these two would leave OUT
         if self.name in (".", ".."):
-            raise ValueError("name 不能是 '.' 或 '..'")
+            raise ValueError(messages.text("profile.model.dot_name"))
         return self
