@@ -2,362 +2,52 @@
 
 An optional helper, not a source of truth: the DOCX files in templates/ are, and may be edited in Word,
 WPS or LibreOffice. Running this writes fresh copies to --out (required), overwriting such edits there.
+
+    python tools/make_templates.py --out templates/n96
+
+Page set-up, fonts, tables and seal lines come from tools/docx_kit.py, shared by every kind's builder.
 """
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
-from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "templates" / "n96"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-LATIN, SONG, HEI = "Times New Roman", "宋体", "黑体"
-# 字号 in points (GB/T 9704 naming)
-YI, ER, SAN, XIAOSAN, XIAOSI, WU, XIAOWU = 26, 22, 16, 15, 12, 10.5, 9
-HINT_GREY = RGBColor(0x59, 0x59, 0x59)
-A4_TWIPS = (11906, 16838)
-# Left margin is wider for binding. The bottom keeps every page's seal zone free: the 20 mm page-number
-# band of the overlay, a 42 mm seal placeholder above it and 2 mm to spare (pdf/placement.py puts the
-# placeholder of a page without a 盖章 label in its emptiest area, which is then always this zone).
-SEAL_ZONE_BOTTOM_MM = 20 + 42 + 2
-MARGINS_MM = {"top": 25, "bottom": SEAL_ZONE_BOTTOM_MM, "left": 25, "right": 20}
-TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
-# The pipeline centres a 42 mm seal placeholder on each "盖章": keep ≥ 22 mm free above and below it.
-SEAL_GAP_MM = 22
-COVER_LEFT_MM = 16
-
-LEFT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
-
-
-# --------------------------------------------------------------------------- document and styles
-
-
-def new_document(title: str) -> DocxDocument:
-    doc = Document()
-    doc.core_properties.title = title
-    doc.core_properties.author = "numdossier"
-    doc.core_properties.comments = ""
-    doc.core_properties.subject = ""
-    doc.core_properties.keywords = ""
-    _default_fonts(doc)
-    _page_setup(doc.sections[0])
-    return doc
-
-
-def _rfonts(parent, east: str = SONG) -> None:
-    """Explicit fonts, no theme fonts (a theme attribute would override the explicit one)."""
-    rfonts = parent.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        parent.insert(0, rfonts)
-    for attr in list(rfonts.attrib):
-        del rfonts.attrib[attr]
-    for key in ("ascii", "hAnsi", "cs"):
-        rfonts.set(qn(f"w:{key}"), LATIN)
-    rfonts.set(qn("w:eastAsia"), east)
-    rfonts.set(qn("w:hint"), "eastAsia")
-
-
-def _default_fonts(doc: DocxDocument) -> None:
-    styles = doc.styles.element
-    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _rfonts(rpr_default)
-    lang = rpr_default.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr_default.append(lang)
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal = doc.styles["Normal"]
-    normal.font.name = LATIN
-    normal.font.size = Pt(WU)
-    _rfonts(normal.element.get_or_add_rPr())
-    fmt = normal.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing = 1.0
-    fmt.widow_control = False
-
-
-def _page_setup(section) -> None:
-    section.page_width, section.page_height = Twips(A4_TWIPS[0]), Twips(A4_TWIPS[1])
-    section.top_margin = Mm(MARGINS_MM["top"])
-    section.bottom_margin = Mm(MARGINS_MM["bottom"])
-    section.left_margin = Mm(MARGINS_MM["left"])
-    section.right_margin = Mm(MARGINS_MM["right"])
-    section.header_distance = section.footer_distance = Mm(15)
-    # A line grid would make LibreOffice snap CJK lines to it and space them unevenly.
-    for grid in section._sectPr.findall(qn("w:docGrid")):
-        section._sectPr.remove(grid)
-
-
-# --------------------------------------------------------------------------- paragraphs and runs
-
-
-@dataclass(frozen=True)
-class R:
-    """One run: the text is never split, so a jinja tag inside stays whole."""
-
-    text: str
-    size: float | None = None
-    bold: bool = False
-    east: str = SONG
-    grey: bool = False
-    underline: bool = False
-
-
-def par(
-    box: DocxDocument | _Cell,
-    *runs: R | str,
-    size: float = WU,
-    bold: bool = False,
-    east: str = SONG,
-    grey: bool = False,
-    align=LEFT,
-    first_chars: float = 0,
-    left_mm: float = 0,
-    hanging_mm: float = 0,
-    before_mm: float = 0,
-    after_mm: float = 0,
-    line: float = 1.0,
-    keep_next: bool = False,
-) -> Paragraph:
-    """Add a paragraph (a cell's untouched first paragraph is reused)."""
-    paragraph = None
-    if isinstance(box, _Cell):
-        first = box.paragraphs[0]
-        if len(box.paragraphs) == 1 and first._p.pPr is None and not first.runs:
-            paragraph = first
-    if paragraph is None:
-        paragraph = box.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.alignment = align
-    fmt.space_before, fmt.space_after = Mm(before_mm), Mm(after_mm)
-    fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE if line != 1.0 else WD_LINE_SPACING.SINGLE
-    if line != 1.0:
-        fmt.line_spacing = line
-    if first_chars:
-        fmt.first_line_indent = Pt(first_chars * size)
-    if hanging_mm:
-        fmt.first_line_indent = Mm(-hanging_mm)
-    if left_mm:
-        fmt.left_indent = Mm(left_mm)
-    if keep_next:
-        fmt.keep_with_next = True
-    for item in runs:
-        spec = R(item) if isinstance(item, str) else item
-        run = paragraph.add_run(spec.text)
-        run.font.name = LATIN
-        run.font.size = Pt(spec.size or size)
-        run.font.bold = spec.bold or bold or None
-        if spec.grey or grey:
-            run.font.color.rgb = HINT_GREY
-        if spec.underline:
-            run.font.underline = True
-        _rfonts(run._r.get_or_add_rPr(), east=spec.east if spec.east != SONG else east)
-    return paragraph
-
-
-def hint(box: _Cell, text: str) -> Paragraph:
-    """The form's 提示/提醒 text, small and grey above the filled value."""
-    return par(box, text, size=XIAOWU, grey=True, after_mm=1)
-
-
-def tag(box: DocxDocument | _Cell, text: str) -> Paragraph:
-    """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); it disappears on rendering."""
-    return par(box, text)
-
-
-def page_break_section(doc: DocxDocument) -> None:
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    _page_setup(section)
-
-
-# --------------------------------------------------------------------------- tables
-
-
-class Grid:
-    """A fixed-layout table on a column grid (mm); rows are lists of column spans."""
-
-    def __init__(self, doc: DocxDocument, widths_mm: Sequence[float]) -> None:
-        assert abs(sum(widths_mm) - TEXT_WIDTH_MM) < 0.01, sum(widths_mm)
-        self.widths = [round(w * 1440 / 25.4) for w in widths_mm]
-        self.table: Table = doc.add_table(rows=0, cols=len(widths_mm))
-        self.table.autofit = False
-
-    def row(self, *spans: int, min_mm: float | None = None, cant_split: bool = True) -> list[_Cell]:
-        assert sum(spans) == len(self.widths), spans
-        row = self.table.add_row()
-        if min_mm:
-            row.height = Mm(min_mm)
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        if cant_split:
-            tr_pr = row._tr.get_or_add_trPr()
-            cant = OxmlElement("w:cantSplit")
-            height = tr_pr.find(qn("w:trHeight"))
-            if height is not None:
-                height.addprevious(cant)
-            else:
-                tr_pr.append(cant)
-        cells, out, i = row.cells, [], 0
-        for span in spans:
-            cell = cells[i] if span == 1 else cells[i].merge(cells[i + span - 1])
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            out.append(cell)
-            i += span
-        return out
-
-    def tag_row(self, text: str) -> None:
-        """A row holding only a docxtpl row tag ({%tr ... %}); it disappears on rendering."""
-        (cell,) = self.row(len(self.widths))
-        par(cell, text)
-
-    def finish(self) -> None:
-        """Widths, borders and margins written into the table XML itself (no table style needed)."""
-        tbl = self.table._tbl
-        tbl_pr = tbl.tblPr
-        for old in tbl_pr.findall(qn("w:tblStyle")):
-            tbl_pr.remove(old)
-        _child(tbl_pr, "w:tblW", {"w:w": str(sum(self.widths)), "w:type": "dxa"})
-        borders = _child(tbl_pr, "w:tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            _border(borders, side)
-        _child(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
-        margins = _child(tbl_pr, "w:tblCellMar")
-        for side, value in (("top", 45), ("left", 85), ("bottom", 45), ("right", 85)):
-            _child(margins, f"w:{side}", {"w:w": str(value), "w:type": "dxa"})
-        _order(tbl_pr, TBL_PR_ORDER)
-        for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), self.widths, strict=True):
-            col.set(qn("w:w"), str(width))
-        for tr in tbl.findall(qn("w:tr")):
-            index = 0
-            for tc in tr.findall(qn("w:tc")):
-                span = tc.grid_span
-                tc_pr = tc.get_or_add_tcPr()
-                _child(tc_pr, "w:tcW", {"w:w": str(sum(self.widths[index : index + span])), "w:type": "dxa"})
-                tc_borders = _child(tc_pr, "w:tcBorders")
-                for side in ("top", "left", "bottom", "right"):
-                    _border(tc_borders, side)
-                _order(tc_pr, TC_PR_ORDER)
-                index += span
-
-
-TBL_PR_ORDER = [
-    "tblStyle",
-    "tblpPr",
-    "tblOverlap",
-    "bidiVisual",
-    "tblStyleRowBandSize",
-    "tblStyleColBandSize",
-    "tblW",
-    "jc",
-    "tblCellSpacing",
-    "tblInd",
-    "tblBorders",
-    "shd",
-    "tblLayout",
-    "tblCellMar",
-    "tblLook",
-]
-TC_PR_ORDER = [
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-]
-
-
-def _child(parent, tag_name: str, attrs: dict[str, str] | None = None):
-    el = parent.find(qn(tag_name))
-    if el is None:
-        el = OxmlElement(tag_name)
-        parent.append(el)
-    for key, value in (attrs or {}).items():
-        el.set(qn(key), value)
-    return el
-
-
-def _border(parent, side: str) -> None:
-    _child(parent, f"w:{side}", {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "000000"})
-
-
-def _order(parent, order: list[str]) -> None:
-    """OOXML sequences are ordered; Word rejects a file whose property children are not."""
-    rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
-    children = sorted(parent, key=lambda el: rank.get(el.tag, len(rank)))
-    for el in children:
-        parent.append(el)
-
-
-def vmerge_in_loop(cell: _Cell) -> None:
-    """Merge a loop row's cell down the rows the loop makes: restart on the first, continue after."""
-    vmerge = OxmlElement("w:vMerge")
-    vmerge.set(qn("w:val"), "{% if loop.first %}restart{% else %}continue{% endif %}")
-    cell._tc.get_or_add_tcPr().append(vmerge)
-
-
-# --------------------------------------------------------------------------- signature blocks
-
-
-def sign_block(box: DocxDocument | _Cell, *, left_mm: float, company: bool, size: float = XIAOSI) -> None:
-    """法定代表人（签字）, the seal line and the date, spaced for a 42 mm seal placeholder."""
-    par(box, "法定代表人（签字）：", size=size, left_mm=left_mm, keep_next=True)
-    if company:
-        company_seal_line(box, size=size, left_mm=left_mm, before_mm=SEAL_GAP_MM)
-    else:
-        par(box, "申请单位（盖章）", size=size, left_mm=left_mm, before_mm=SEAL_GAP_MM, keep_next=True)
-    par(box, "{{ sign_date }}", size=size, left_mm=left_mm, before_mm=SEAL_GAP_MM)
-
-
-def company_seal_line(
-    box: DocxDocument | _Cell, *, size: float, left_mm: float, before_mm: float, underline: bool = False
-) -> None:
-    """申请单位：<name>（盖章）, with （盖章） on a line of its own when the name is too long to share one.
-
-    A line must never break inside "盖章": the pipeline finds that word in the PDF to place the seal.
-    A long name wraps under itself (hanging indent), not under the "申请单位：" label.
-    """
-    hang = chars_mm(len("申请单位："), size)
-    per_line = int((TEXT_WIDTH_MM - left_mm - hang) / chars_mm(1, size))
-    fits = per_line - len("（盖章）") - 1  # one character to spare for Latin/CJK spacing
-    line = partial(
-        par, box, size=size, left_mm=left_mm + hang, hanging_mm=hang, before_mm=before_mm, keep_next=True
-    )
-    name = R("{{ company.name }}", underline=underline)
-    tag(box, f"{{%p if company.name|length <= {fits} %}}")
-    line("申请单位：", name, "（盖章）")
-    tag(box, "{%p else %}")
-    line("申请单位：", name, "\n（盖章）")
-    tag(box, "{%p endif %}")
-
-
-def chars_mm(chars: float, size: float) -> float:
-    """The width of `chars` full-width characters at `size` points."""
-    return chars * size * 25.4 / 72
-
+from docx_kit import (  # noqa: E402  (the kit lives beside this script)
+    CENTER,
+    COVER_LEFT_MM,
+    ER,
+    HEI,
+    SAN,
+    SEAL_GAP_MM,
+    XIAOWU,
+    YI,
+    Grid,
+    R,
+    commitment_letter,
+    company_seal_line,
+    declaration,
+    end_after_table,
+    field_row,
+    hint,
+    label,
+    label_row,
+    loop_rows,
+    new_document,
+    page_break_section,
+    par,
+    person_rows,
+    section_head,
+    tag,
+    text_row,
+    vmerge_in_loop,
+    write_forms,
+)
 
 # --------------------------------------------------------------------------- 附件一 占用申请表
 
@@ -380,40 +70,6 @@ def cover(doc: DocxDocument) -> None:
     par(doc, R("工业和信息化部制", east=HEI), size=SAN, align=CENTER, before_mm=SEAL_GAP_MM + 8)
 
 
-def label(cell: _Cell, text: str) -> None:
-    """A centred field label; a newline starts a new centred line, as the official form breaks them."""
-    for line in text.split("\n"):
-        par(cell, line, align=CENTER)
-
-
-def section_head(grid: Grid, title: str, note: str = "") -> None:
-    (cell,) = grid.row(6, min_mm=8)
-    par(cell, R(title, bold=True), *([R(note, size=XIAOWU, grey=True)] if note else []))
-
-
-def person_rows(grid: Grid, title: str, key: str, extra: Sequence[tuple[str, str]] = ()) -> None:
-    fields = [("办公号码", "office_phone"), ("手机号码", "mobile"), *extra]
-    rows = [grid.row(1, 2, 1, 2, min_mm=7) for _ in fields]
-    name_label = rows[0][0]
-    name_value = rows[0][1]
-    for row in rows[1:]:
-        name_label = name_label.merge(row[0])
-        name_value = name_value.merge(row[1])
-    label(name_label, title)
-    par(name_value, f"{{{{ {key}.name }}}}", align=CENTER)
-    for row, (field_label, field) in zip(rows, fields, strict=True):
-        label(row[2], field_label)
-        par(row[3], f"{{{{ {key}.{field} }}}}")
-
-
-def text_row(grid: Grid, title: str, hint_text: str, value: str, min_mm: float) -> _Cell:
-    left, right = grid.row(1, 5, min_mm=min_mm, cant_split=False)
-    label(left, title)
-    hint(right, hint_text)
-    par(right, value)
-    return right
-
-
 def application_form(path: Path) -> None:
     doc = new_document("96号段客服类电话接入号码占用申请表")
     cover(doc)
@@ -422,12 +78,8 @@ def application_form(path: Path) -> None:
     grid = Grid(doc, [34, 30, 16, 34, 26, 25])
 
     section_head(grid, "申请单位信息", "（提醒：请如实填写申请单位信息，通信地址须具体到门牌号）")
-    left, right = grid.row(1, 5, min_mm=8)
-    label(left, "申请单位名称")
-    par(right, "{{ company.name }}")
-    left, right = grid.row(1, 5, min_mm=8)
-    label(left, "通信地址及邮编")
-    par(right, "{{ company.address }}\u3000邮编：{{ company.postcode }}")
+    field_row(grid, "申请单位名称", "{{ company.name }}")
+    field_row(grid, "通信地址及邮编", "{{ company.address }}\u3000邮编：{{ company.postcode }}")
     left, right = grid.row(1, 5, min_mm=12)
     label(left, "所属行业")
     gap = "\u3000\u3000"
@@ -530,21 +182,18 @@ def application_form(path: Path) -> None:
         first_chars=2,
     )
     section_head(grid, "1、设备准备情况", "（提醒：请如实填写采购的设备信息，作为监管的重要依据）")
-    for cell, text in zip(
-        grid.row(2, 2, 1, 1, min_mm=7), ("设备名称", "型号", "数量", "是否采购"), strict=True
-    ):
-        label(cell, text)
-    grid.tag_row("{%tr for e in n96.equipment %}")
-    name, model, quantity, purchased = grid.row(2, 2, 1, 1, min_mm=7)
-    par(name, "{{ e.name }}")
-    par(model, "{{ e.model }}")
-    par(quantity, "{{ e.quantity }}", align=CENTER)
-    par(purchased, "{{ e.purchased|yesno }}", align=CENTER)
-    grid.tag_row("{%tr endfor %}")
-    grid.tag_row("{%tr if not n96.equipment %}")
-    for cell in grid.row(2, 2, 1, 1, min_mm=7):
-        par(cell, "")
-    grid.tag_row("{%tr endif %}")
+    label_row(grid, (2, 2, 1, 1), ("设备名称", "型号", "数量", "是否采购"))
+    loop_rows(
+        grid,
+        "e in n96.equipment",
+        (2, 2, 1, 1),
+        [
+            ("{{ e.name }}", False),
+            ("{{ e.model }}", False),
+            ("{{ e.quantity }}", True),
+            ("{{ e.purchased|yesno }}", True),
+        ],  # fmt: skip
+    )
 
     head, location, count, purchased = grid.row(2, 2, 1, 1, min_mm=8)
     par(head, R("2、线路准备情况", bold=True), R("（提醒：请勾选）", size=XIAOWU, grey=True))
@@ -562,20 +211,18 @@ def application_form(path: Path) -> None:
     grid.tag_row("{%tr endfor %}")
 
     section_head(grid, "码号预期服务能力")
-    cells = grid.row(1, 2, 1, 2, min_mm=8)
-    for cell, text in zip(
-        cells,
+    label_row(
+        grid,
+        (1, 2, 1, 2),
         ("已有坐席数（个）", "{{ n96.seats_existing }}", "拟建坐席数（个）", "{{ n96.seats_planned }}"),
-        strict=True,
-    ):
-        label(cell, text)
-    cells = grid.row(1, 2, 1, 2, min_mm=8)
-    for cell, text in zip(
-        cells,
+        min_mm=8,
+    )
+    label_row(
+        grid,
+        (1, 2, 1, 2),
         ("预期话务量\n（次/月）", "{{ n96.monthly_calls }}", "预期接通率（%）", "{{ n96.connect_rate }}"),
-        strict=True,
-    ):
-        label(cell, text)
+        min_mm=8,
+    )
     left, right = grid.row(3, 3, min_mm=12)
     label(left, "自获得码号资源起一年内，开展业务的省内1或4个以上地市（本地网）")
     par(right, "{{ n96.first_year_cities|join_cn }}")
@@ -589,35 +236,18 @@ def application_form(path: Path) -> None:
         35,
     )
 
-    (cell,) = grid.row(6)
-    par(cell, R("声明条款：", bold=True), size=XIAOSI, before_mm=2, after_mm=1)
-    par(
-        cell,
-        "本公司保证申请提交的所有信息真实有效，附件复印件与原件相符，如有虚假，本公司和本人愿意接受管理机构依法处罚。",
-        size=XIAOSI,
-        first_chars=2,
-        line=1.3,
-    )
-    par(
-        cell,
-        "本公司保证在获批码号后一年内启用所分配的码号，并达到规定的使用规模或预期的服务能力，"
-        "如未在规定时间启用所分配码号或未达到最低使用规模或预期服务能力，"
-        "本公司和本人愿意接受电信主管部门收回我公司所分配的码号。",
-        size=XIAOSI,
-        first_chars=2,
-        line=1.3,
-        after_mm=10,
-    )
-    sign_block(cell, left_mm=80, company=False)
-    par(cell, "", after_mm=6)
+    declaration(grid, "声明条款：", DECLARATIONS)
     grid.finish()
-    _tiny_last_paragraph(doc)
+    end_after_table(doc)
     doc.save(str(path))
 
 
-def _tiny_last_paragraph(doc: DocxDocument) -> None:
-    """Word needs a paragraph after a final table; keep it 1 pt so it never spills onto a new page."""
-    par(doc, "", size=1)
+DECLARATIONS = [
+    "本公司保证申请提交的所有信息真实有效，附件复印件与原件相符，如有虚假，本公司和本人愿意接受管理机构依法处罚。",
+    "本公司保证在获批码号后一年内启用所分配的码号，并达到规定的使用规模或预期的服务能力，"
+    "如未在规定时间启用所分配码号或未达到最低使用规模或预期服务能力，"
+    "本公司和本人愿意接受电信主管部门收回我公司所分配的码号。",
+]
 
 
 # --------------------------------------------------------------------------- 附件二 承诺书
@@ -639,29 +269,19 @@ COMMITMENTS = [
 
 
 def commitment(path: Path) -> None:
-    doc = new_document("电话接入号码使用承诺书")
-    par(doc, R("电话接入号码使用承诺书", east=HEI), size=ER, align=CENTER, after_mm=4)
-    body = partial(par, doc, size=XIAOSI, line=1.2)
-    body("工业和信息化部：")
-    body(
-        "我公司在获得中华人民共和国电信网码号资源使用证书后，在使用96号段电话接入号码过程中，将遵守如下承诺：",
-        first_chars=2,
+    commitment_letter(
+        path,
+        intro="我公司在获得中华人民共和国电信网码号资源使用证书后，在使用96号段电话接入号码过程中，将遵守如下承诺：",
+        clauses=COMMITMENTS,
+        closing="以上承诺如有违反，愿接受工业和信息化部及当地通信管理局的依法处罚。",
+        line=1.2,
     )
-    for number, text in enumerate(COMMITMENTS, start=1):
-        body(f"{number}. {text}", first_chars=2)
-    body("以上承诺如有违反，愿接受工业和信息化部及当地通信管理局的依法处罚。", first_chars=2, after_mm=5)
-    sign_block(doc, left_mm=40, company=True)
-    doc.save(str(path))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/n96)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    application_form(args.out / "application_form.docx")
-    commitment(args.out / "commitment.docx")
-    print(f"wrote {args.out / 'application_form.docx'} and {args.out / 'commitment.docx'}")
+    write_forms(
+        argv, __doc__, "n96", {"application_form.docx": application_form, "commitment.docx": commitment}
+    )
 
 
 if __name__ == "__main__":

@@ -1,56 +1,52 @@
 """Build the callcentre templates (公司基本情况及股权结构, 技术方案, 经营方案及业务发展计划,
 网络与信息安全保障措施, 依法经营承诺书) as DOCX with one run per jinja tag.
 
-    python tools/make_templates_callcentre.py [--out templates/callcentre]
+    python tools/make_templates_callcentre.py --out templates/callcentre
 
 What each document covers follows seed 003 (an agency's overview of the 呼叫中心业务 licence: conditions
 1–7 and materials 8–14); the wording is the project's own. Page set-up, fonts, bordered tables and the
-seal line are the n96 builder's (tools/make_templates.py), imported, so that every kind prints alike.
+seal line come from tools/docx_kit.py, shared by every kind's builder, so that every kind prints alike.
 
 The documents are mostly prose of any length. Their pages have no 盖章 place except the last, so the
 pipeline puts each page's seal placeholder (42 mm) in the emptiest area above the 20 mm page-number band:
-every page keeps a free band at its foot for it (as the ucc agreement does), and the only 盖章 on a page is
+every page keeps the kit's free band at its foot for it (20 + 42 mm and 2 to spare), and the only 盖章 on a page is
 the applicant's own seal line at the end. No body text uses the words 盖章 or 签字: the pipeline finds
 them in the PDF to mark the seal and signature places.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement
-from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_templates import (  # noqa: E402  (the sibling builder is not a package)
+from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     CENTER,
     HEI,
     LEFT,
     SEAL_GAP_MM,
-    TEXT_WIDTH_MM,
     WU,
+    XIAOER,
     XIAOSAN,
     XIAOSI,
     XIAOWU,
     Grid,
     R,
     company_seal_line,
+    info_table,
     new_document,
     par,
+    repeat_header,
     tag,
+    title,
+    write_forms,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "templates" / "callcentre"
-XIAOER = 18  # 小二
-# 20 mm page-number band + 42 mm seal placeholder + 2 mm to spare (see the module docstring).
-BOTTOM_MM = 64
 SIGN_LEFT_MM = 70  # the closing block sits in the right half of the page
 
 
@@ -59,8 +55,7 @@ SIGN_LEFT_MM = 70  # the closing block sits in the right half of the page
 
 def document(title_text: str) -> DocxDocument:
     doc = new_document(title_text)
-    doc.sections[0].bottom_margin = Mm(BOTTOM_MM)
-    par(doc, R(title_text, east=HEI), size=XIAOER, align=CENTER, after_mm=2)
+    title(doc, title_text, size=XIAOER, after_mm=2)
     par(doc, "申请单位：{{ company.name }}", size=XIAOSI, align=CENTER, after_mm=5)
     return doc
 
@@ -101,8 +96,7 @@ def table(
     for cell, text in zip(grid.row(*[1] * len(widths), min_mm=8), titles, strict=True):
         for line in text.split("\n"):
             par(cell, R(line, bold=True), size=WU, align=CENTER)
-    tr_pr = grid.table.rows[-1]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
+    repeat_header(grid)
     items = loop.split(" in ", 1)[1]
     grid.tag_row(f"{{%tr for {loop} %}}")
     for cell, (value, centred) in zip(grid.row(*[1] * len(widths), min_mm=7), cells, strict=True):
@@ -115,18 +109,6 @@ def table(
     if total is not None:
         for cell, text in zip(grid.row(*[1] * len(widths), min_mm=7), total, strict=True):
             par(cell, R(text, bold=bool(text)), size=WU, align=CENTER)
-    grid.finish()
-    par(doc, "", size=1, after_mm=2)
-
-
-def info_table(doc: DocxDocument, rows: Sequence[tuple[str, str]]) -> None:
-    """Label / value rows."""
-    grid = Grid(doc, [38, TEXT_WIDTH_MM - 38])
-    for label, value in rows:
-        left, right = grid.row(1, 1, min_mm=7)
-        par(left, label, size=WU, align=CENTER)
-        for line in value.split("\n"):
-            par(right, line, size=WU)
     grid.finish()
     par(doc, "", size=1, after_mm=2)
 
@@ -163,7 +145,9 @@ def company_overview(path: Path) -> None:
             ("申请业务种类", "第二类增值电信业务中的{{ callcentre.services }}"),
             ("业务覆盖范围", "{{ coverage }}"),
         ],
+        label_mm=38,
     )
+    par(doc, "", size=1, after_mm=2)
     heading(doc, "二、公司简介")
     prose(doc, "company.introduction")
 
@@ -387,7 +371,7 @@ COMMITMENTS = [
 def commitment(path: Path) -> None:
     # one page: its seal placeholder goes on the page's own 盖章 place, so no free band is kept
     doc = new_document("依法经营承诺书")
-    par(doc, R("依法经营承诺书", east=HEI), size=XIAOER, align=CENTER, after_mm=5)
+    title(doc, "依法经营承诺书", size=XIAOER, after_mm=5)
     text = partial(par, doc, size=XIAOSI, line=1.25)
     text("{{ authority }}：")
     text(
@@ -412,13 +396,7 @@ DOCUMENTS = {
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: templates/callcentre)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in DOCUMENTS.items():
-        build(args.out / name)
-    print(f"wrote {', '.join(DOCUMENTS)} in {args.out}")
+    write_forms(argv, __doc__, "callcentre", DOCUMENTS)
 
 
 if __name__ == "__main__":

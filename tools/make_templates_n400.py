@@ -9,42 +9,40 @@ The four forms (400业务经办授权委托书, 业务需求单, 企业400业务
 written in the project's own words: they cover the points, fields, obligations and signature places of a
 carrier's 400 paperwork (seeds/002) without reproducing it. The 受理单位 / 乙方 and the basic carrier
 come from the profile (n400.carrier), never from the template. Page set-up, fonts, tables and signature
-blocks come from the n96 builder (tools/make_templates.py), imported, so that every kind looks alike.
+blocks come from tools/docx_kit.py, shared by every kind's builder, so that every kind looks alike.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.oxml.ns import qn
-from docx.shared import Mm
-from docx.table import _Cell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_templates import (  # noqa: E402  (the helpers live beside this script)
+from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     CENTER,
-    ER,
-    HEI,
     SEAL_GAP_MM,
     TEXT_WIDTH_MM,
     WU,
     XIAOSI,
-    XIAOWU,
     Grid,
-    R,
+    borderless,
     chars_mm,
+    company_seal_line,
+    end_after_table,
+    label,
     new_document,
     page_break_section,
     par,
+    seal_line,
+    section_head,
     sign_block,
-    tag,
+    title,
+    write_forms,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,49 +55,6 @@ SIGN_LEFT_MM = (
 
 
 # --------------------------------------------------------------------------- shared pieces
-
-
-def title(doc: DocxDocument, text: str, after_mm: float = 6) -> None:
-    par(doc, R(text, east=HEI), size=ER, align=CENTER, after_mm=after_mm)
-
-
-def label(cell: _Cell, text: str, size: float = WU, keep_next: bool = False) -> None:
-    for line in text.split("\n"):
-        par(cell, line, size=size, align=CENTER, keep_next=keep_next)
-
-
-def party_seal_line(
-    box: DocxDocument | _Cell,
-    prefix: str,
-    name_tag: str,
-    *,
-    size: float,
-    left_mm: float,
-    before_mm: float,
-    width_mm: float = TEXT_WIDTH_MM,
-    own_line: bool = False,
-) -> None:
-    """<prefix><name>（盖章）, with （盖章） on a line of its own when the name is too long to share one.
-
-    A line must never break inside "盖章": the pipeline finds that word in the PDF to place the seal.
-    The name wraps under itself (hanging indent), not under the prefix. width_mm: the text width of the
-    page, or of the table cell the line is in; own_line: （盖章） always starts a line of its own.
-    """
-    hang = chars_mm(len(prefix), size)
-    per_line = int((width_mm - left_mm - hang) / chars_mm(1, size))
-    fits = per_line - len("（盖章）") - 1
-    line = partial(
-        par, box, size=size, left_mm=left_mm + hang, hanging_mm=hang, before_mm=before_mm, keep_next=True
-    )
-    if own_line:
-        line(prefix, name_tag, "\n（盖章）")
-        return
-    expression = name_tag.strip("{} ")
-    tag(box, f"{{%p if {expression}|length <= {fits} %}}")
-    line(prefix, name_tag, "（盖章）")
-    tag(box, "{%p else %}")
-    line(prefix, name_tag, "\n（盖章）")
-    tag(box, "{%p endif %}")
 
 
 def info_grid(
@@ -125,23 +80,6 @@ def info_grid(
 
 def spacer(doc: DocxDocument, mm: float, keep_next: bool = False) -> None:
     par(doc, "", size=WU, before_mm=mm, keep_next=keep_next)
-
-
-BORDER_SIDES = {qn(f"w:{side}") for side in ("top", "left", "bottom", "right", "insideH", "insideV")}
-
-
-def borderless(grid: Grid) -> None:
-    """A layout table: the borders Grid.finish wrote are switched off, the cells align at the top."""
-    grid.finish()
-    for borders in (*grid.table._tbl.iter(qn("w:tblBorders")), *grid.table._tbl.iter(qn("w:tcBorders"))):
-        for side in borders:
-            if side.tag in BORDER_SIDES:
-                for attr in list(side.attrib):
-                    del side.attrib[attr]
-                side.set(qn("w:val"), "nil")
-    for row in grid.table.rows:
-        for cell in row.cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
 # --------------------------------------------------------------------------- 1 授权委托书
@@ -190,11 +128,6 @@ def authorization(path: Path) -> None:
 REQUESTS = ("开通", "撤机", "停机保号", "用户资料变更", "业务数据变更", "业务号码变更")
 
 
-def section_row(grid: Grid, text: str, note: str = "") -> None:
-    (cell,) = grid.row(6, min_mm=ROW_MM)
-    par(cell, R(text, bold=True), *([R(note, size=XIAOWU, grey=True)] if note else []))
-
-
 def request_form(path: Path) -> None:
     doc = new_document("400业务需求单")
     title(doc, "业务需求单", after_mm=2)
@@ -209,7 +142,7 @@ def request_form(path: Path) -> None:
     )
     grid = Grid(doc, [34, 27, 24, 30, 22, 28])
 
-    section_row(grid, "客户资料", "（由申请单位填写）")
+    section_head(grid, "客户资料", "（由申请单位填写）", min_mm=ROW_MM)
     left, right = grid.row(1, 5, min_mm=ROW_MM)
     label(left, "单位名称")
     par(right, "{{ company.name }}")
@@ -248,7 +181,7 @@ def request_form(path: Path) -> None:
     label(cells[0], "经办人邮箱")
     par(cells[1], "{{ agent.email }}")
 
-    section_row(grid, "业务类别", "（请勾选一项）")
+    section_head(grid, "业务类别", "（请勾选一项）", min_mm=ROW_MM)
     (cell,) = grid.row(6, min_mm=14)
     for options in (REQUESTS[:3], REQUESTS[3:]):
         # A leading ideographic space, not an indent: LibreOffice draws a symbol such as □ in the font of
@@ -261,7 +194,7 @@ def request_form(path: Path) -> None:
             after_mm=1,
         )
 
-    section_row(grid, "业务数据")
+    section_head(grid, "业务数据", min_mm=ROW_MM)
     cells = grid.row(1, 2, 1, 2, min_mm=ROW_MM)
     label(cells[0], "400业务号码")
     par(cells[1], "{{ n400.number }}")
@@ -283,10 +216,10 @@ def request_form(path: Path) -> None:
 
     (cell,) = grid.row(6, min_mm=52)
     par(cell, "以上资料由我单位填写，内容真实、准确。", size=WU, before_mm=1)
-    party_seal_line(cell, "申请单位：", "{{ company.name }}", size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=14)
+    company_seal_line(cell, size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=14)
     par(cell, "{{ sign_date }}", size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=SEAL_GAP_MM, after_mm=2)
     grid.finish()
-    par(doc, "", size=1)
+    end_after_table(doc)
     doc.save(str(path))
 
 
@@ -326,7 +259,6 @@ AGREEMENT = [
 PARTY_COLUMNS_MM = (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2)
 CELL_PAD_MM = 85 * 25.4 / 1440  # Grid's left and right cell margin (85 twips)
 CLAUSE_LINE = 1.2
-FIRST_PAGE_BOTTOM_MM = 64  # 20 mm page-number band + 42 mm seal placeholder + 2 mm
 SECOND_PAGE_FROM = 8  # the clause that starts page 2
 
 
@@ -345,10 +277,9 @@ def cn_number(n: int) -> str:
 
 def security_agreement(path: Path) -> None:
     doc = new_document("企业400业务安全服务协议")
-    # Page 1 holds only clauses, so its seal placeholder goes to its emptiest area: keep a free band of
-    # 20 + 42 mm (and 2 to spare) at its foot. The rest starts a new section with the usual margins; its
-    # last page has the 甲方 盖章 place.
-    doc.sections[0].bottom_margin = Mm(FIRST_PAGE_BOTTOM_MM)
+    # Page 1 holds only clauses, so its seal placeholder goes to its emptiest area: the kit's page keeps
+    # the free band of 20 + 42 mm (and 2 to spare) at its foot. The rest starts a new section; its last
+    # page has the 甲方 盖章 place.
     title(doc, "企业400业务安全服务协议", after_mm=4)
     head = partial(par, doc, size=XIAOSI, line=1.2)
     hang = chars_mm(len("甲方（申请单位）："), XIAOSI)  # a long name wraps under itself
@@ -422,10 +353,10 @@ def party_blocks(doc: DocxDocument) -> None:
     grid = Grid(doc, PARTY_COLUMNS_MM)
     seals, signers, dates = (grid.row(1, 1, cant_split=True) for _ in range(3))
     for column, prefix, name in (
-        (0, "甲方：", "{{ company.name }}"),
-        (1, "乙方：", "{{ n400.carrier.name }}"),
+        (0, "甲方：", "company.name"),
+        (1, "乙方：", "n400.carrier.name"),
     ):
-        party_seal_line(
+        seal_line(
             seals[column],
             prefix,
             name,
@@ -440,7 +371,7 @@ def party_blocks(doc: DocxDocument) -> None:
     par(dates[0], "日期：{{ sign_date }}", size=WU, before_mm=10)
     par(dates[1], "日期：\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日", size=WU, before_mm=10)
     borderless(grid)
-    par(doc, "", size=1)
+    end_after_table(doc)
 
 
 # --------------------------------------------------------------------------- 4 信息安全承诺书
@@ -492,19 +423,16 @@ def security_commitment(path: Path) -> None:
     doc.save(str(path))
 
 
+FORMS = {
+    "authorization.docx": authorization,
+    "request_form.docx": request_form,
+    "security_agreement.docx": security_agreement,
+    "security_commitment.docx": security_commitment,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/n400)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in (
-        ("authorization.docx", authorization),
-        ("request_form.docx", request_form),
-        ("security_agreement.docx", security_agreement),
-        ("security_commitment.docx", security_commitment),
-    ):
-        build(args.out / name)
-        print(f"wrote {args.out / name}")
+    write_forms(argv, __doc__, "n400", FORMS)
 
 
 if __name__ == "__main__":

@@ -5,82 +5,49 @@ WPS or LibreOffice. Running this writes fresh copies to --out (required), overwr
 
     python tools/make_templates_n95.py --out templates/n95
 
-The layout helpers (page, fonts, bordered grid, signature block) are the n96 builder's, imported from
-tools/make_templates.py, so that both kinds print alike. The form covers seed 001's material list
+The layout helpers (page, fonts, bordered grid, signature block) come from tools/docx_kit.py, shared
+by every kind's builder, so that all kinds print alike. The form covers seed 001's material list
 (materials 1–11, in its order) in the project's own words; the 承诺书 adapts seed 000's 附件二 to 95
 numbers (nationwide use, the annual report by the end of March).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
-
-from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_templates import (  # noqa: E402  (the sibling builder is not a package)
+from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     CENTER,
     ER,
     HEI,
-    LEFT,
     SAN,
     XIAOSI,
-    XIAOWU,
     Grid,
     R,
+    commitment_letter,
+    declaration,
+    end_after_table,
+    field_row,
     hint,
     label,
+    label_row,
+    loop_rows,
     new_document,
     par,
     person_rows,
-    sign_block,
+    section_head,
     tag,
     text_row,
+    write_forms,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates" / "n95"
 GAP = "\u3000\u3000"  # between checkbox options
 COLUMNS_MM = [34, 30, 16, 34, 26, 25]  # the n96 form's grid: label, value, ..., 165 mm in all
-
-
-def head(grid: Grid, title: str, note: str = "") -> None:
-    """A section title row, kept on the page of the row after it (never left alone at a page foot)."""
-    (cell,) = grid.row(6, min_mm=8)
-    par(cell, R(title, bold=True), *([R(note, size=XIAOWU, grey=True)] if note else []), keep_next=True)
-
-
-def field(grid: Grid, title: str, *values: str, min_mm: float = 8) -> None:
-    """A label and a one-cell value row; each value is a paragraph."""
-    left, right = grid.row(1, 5, min_mm=min_mm)
-    label(left, title)
-    for value in values:
-        par(right, value)
-
-
-def header(grid: Grid, spans: Sequence[int], titles: Sequence[str], keep_next: bool = False) -> None:
-    """Centred cells on one row; keep_next holds a table's column titles on the page of its first row."""
-    for cell, title in zip(grid.row(*spans, min_mm=7), titles, strict=True):
-        for line in title.split("\n"):
-            par(cell, line, align=CENTER, keep_next=keep_next)
-
-
-def loop_rows(grid: Grid, loop: str, spans: Sequence[int], values: Sequence[tuple[str, bool]]) -> None:
-    """Rows repeated by `{%tr for ... %}`; one blank row when the list is empty, so the table shows."""
-    items = loop.split(" in ", 1)[1]
-    grid.tag_row(f"{{%tr for {loop} %}}")
-    for cell, (value, centred) in zip(grid.row(*spans, min_mm=7), values, strict=True):
-        par(cell, value, align=CENTER if centred else LEFT)
-    grid.tag_row("{%tr endfor %}")
-    grid.tag_row(f"{{%tr if not {items} %}}")
-    for cell in grid.row(*spans, min_mm=7):
-        par(cell, "")
-    grid.tag_row("{%tr endif %}")
 
 
 # --------------------------------------------------------------------------- 码号资源申请表
@@ -94,14 +61,14 @@ def title_block(doc) -> None:
 
 def basic_information(grid: Grid) -> None:
     # seed 001, 材料 1
-    head(grid, "一、申请单位基本信息", "（提醒：请如实填写，通信地址须具体到门牌号）")
-    field(grid, "申请单位名称", "{{ company.name }}")
-    header(
+    section_head(grid, "一、申请单位基本信息", "（提醒：请如实填写，通信地址须具体到门牌号）", keep_next=True)
+    field_row(grid, "申请单位名称", "{{ company.name }}")
+    label_row(
         grid,
         (1, 2, 1, 2),
         ("统一社会信用代码", "{{ company.uscc }}", "注册资本（万元）", "{{ company.registered_capital }}"),
     )
-    field(grid, "通信地址及邮编", "{{ company.address }}\u3000邮编：{{ company.postcode }}")
+    field_row(grid, "通信地址及邮编", "{{ company.address }}\u3000邮编：{{ company.postcode }}")
     left, right = grid.row(1, 5, min_mm=8)
     label(left, "所属行业")
     # 955 is for the sectors of the 955 list: print them as checkboxes; other prefixes print the industry
@@ -146,26 +113,31 @@ def basic_information(grid: Grid) -> None:
 
 def licence_table(grid: Grid) -> None:
     # seed 001, 材料 2
-    head(grid, "二、增值电信业务经营许可证情况", "（申请950/951/952号码须填写，与所附许可证复印件一致）")
+    section_head(
+        grid,
+        "二、增值电信业务经营许可证情况",
+        "（申请950/951/952号码须填写，与所附许可证复印件一致）",
+        keep_next=True,
+    )
     grid.tag_row("{%tr if n95.prefix == '955' %}")
     (cell,) = grid.row(6, min_mm=10)
     par(cell, "不适用（955号码无需增值电信业务经营许可证）", align=CENTER)
     grid.tag_row("{%tr else %}")
-    field(grid, "许可证编号", "{{ licence.number }}")
-    field(grid, "业务种类", "{{ licence.services|join_cn }}")
+    field_row(grid, "许可证编号", "{{ licence.number }}")
+    field_row(grid, "业务种类", "{{ licence.services|join_cn }}")
     left, right = grid.row(1, 5, min_mm=12)
     label(left, "业务覆盖范围")
     par(right, "{{ licence.provinces|join_cn }}")
     tag(right, "{%p if licence.cities %}")
     par(right, "城市：{{ licence.cities|join_cn }}")
     tag(right, "{%p endif %}")
-    field(grid, "有效期", "{{ licence.valid_from|date_cn }} 至 {{ licence.valid_until|date_cn }}")
+    field_row(grid, "有效期", "{{ licence.valid_from|date_cn }} 至 {{ licence.valid_until|date_cn }}")
     grid.tag_row("{%tr endif %}")
 
 
 def number_and_use(grid: Grid) -> None:
     # seed 001, 材料 3–6
-    head(grid, "三、拟申请码号及用途")
+    section_head(grid, "三、拟申请码号及用途", keep_next=True)
     left, right = grid.row(1, 5, min_mm=10)
     label(left, "拟申请号段")
     hint(right, "950XX、951XX、955XX 为 5 位短号码，952XXX 为 6 位短号码。")
@@ -174,7 +146,7 @@ def number_and_use(grid: Grid) -> None:
         f"{{{{ box(n95.prefix == '950') }}}}950XX{GAP}{{{{ box(n95.prefix == '951') }}}}951XX{GAP}"
         f"{{{{ box(n95.prefix == '952') }}}}952XXX{GAP}{{{{ box(n95.prefix == '955') }}}}955XX",
     )
-    field(grid, "意向号码", "{{ n95.wanted or '（未指定）' }}")
+    field_row(grid, "意向号码", "{{ n95.wanted or '（未指定）' }}")
     left, right = grid.row(1, 5, min_mm=10)
     label(left, "拟开展的业务")
     hint(right, "须包括在增值电信业务经营许可证核准的业务种类中。")
@@ -216,7 +188,7 @@ def number_and_use(grid: Grid) -> None:
         25,
     )
     text_row(grid, "客户来源", "提示：主要客户及其来源。", "{{ n95.clients|lines }}", 18)
-    field(
+    field_row(
         grid,
         "是否计划拓展位长",
         f"{{{{ box(n95.extend_digits) }}}}是{GAP}{{{{ box(not n95.extend_digits) }}}}否",
@@ -242,7 +214,7 @@ def number_and_use(grid: Grid) -> None:
 
 def technical_plan(grid: Grid) -> None:
     # seed 001, 材料 7
-    head(grid, "四、启用码号的技术方案")
+    section_head(grid, "四、启用码号的技术方案", keep_next=True)
     text_row(
         grid,
         "话音业务量预测",
@@ -250,13 +222,13 @@ def technical_plan(grid: Grid) -> None:
         "{{ n95.traffic_forecast|lines }}",
         18,
     )
-    header(
+    label_row(
         grid,
         (1, 2, 1, 2),
         ("已有坐席数（个）", "{{ n95.seats_existing }}", "拟建坐席数（个）", "{{ n95.seats_planned }}"),
     )
-    field(grid, "专职客服人员（人）", "{{ n95.agents }}")
-    field(
+    field_row(grid, "专职客服人员（人）", "{{ n95.agents }}")
+    field_row(
         grid,
         "业务平台设置方式",
         "{{ box(n95.platform == 'centralized') }}集中式设置"
@@ -268,7 +240,7 @@ def technical_plan(grid: Grid) -> None:
     tag(right, "{%p for site in n95.platform_sites %}")
     par(right, "{% if loop.length > 1 %}{{ loop.index }}. {% endif %}{{ site }}")
     tag(right, "{%p endfor %}")
-    field(
+    field_row(
         grid,
         "接入基础电信网络的方式",
         f"{{{{ box(n95.access == 'direct') }}}}三网直联{GAP}{{{{ box(n95.access == 'transit') }}}}转接",
@@ -278,8 +250,8 @@ def technical_plan(grid: Grid) -> None:
         "{{ box('中国广电' in n95.carriers) }}中国广电",
         min_mm=12,
     )
-    field(grid, "接入的关口局/端局", "{{ n95.gateways|lines }}", min_mm=12)
-    field(grid, "信令连接方式", "{{ n95.signalling }}")
+    field_row(grid, "接入的关口局/端局", "{{ n95.gateways|lines }}", min_mm=12)
+    field_row(grid, "信令连接方式", "{{ n95.signalling }}")
     text_row(
         grid,
         "网络组织方案",
@@ -293,8 +265,8 @@ def technical_plan(grid: Grid) -> None:
     grid.tag_row("{%tr endif %}")
 
     # seed 001, 材料 10: the equipment on order or in stock and the lines
-    head(grid, "设备准备情况", "（提醒：请如实填写设备的订货、到货和存货情况）")
-    header(grid, (2, 2, 1, 1), ("设备名称", "型号", "数量", "是否采购"), keep_next=True)
+    section_head(grid, "设备准备情况", "（提醒：请如实填写设备的订货、到货和存货情况）", keep_next=True)
+    label_row(grid, (2, 2, 1, 1), ("设备名称", "型号", "数量", "是否采购"), keep_next=True)
     loop_rows(
         grid,
         "e in n95.equipment",
@@ -306,8 +278,8 @@ def technical_plan(grid: Grid) -> None:
             ("{{ e.purchased|yesno }}", True),
         ],  # fmt: skip
     )
-    head(grid, "线路准备情况")
-    header(grid, (2, 2, 1, 1), ("基础电信企业", "接入地", "租用中继线条数", "是否采购"), keep_next=True)
+    section_head(grid, "线路准备情况", keep_next=True)
+    label_row(grid, (2, 2, 1, 1), ("基础电信企业", "接入地", "租用中继线条数", "是否采购"), keep_next=True)
     loop_rows(
         grid,
         "t in n95.trunks",
@@ -323,15 +295,20 @@ def technical_plan(grid: Grid) -> None:
 
 def rollout_and_routing(grid: Grid) -> None:
     # seed 001, 材料 8–11
-    head(grid, "五、码号启用实施进度安排", "（自获得码号使用批准后，码号在各省市开通的时间安排）")
-    header(grid, (2, 2, 2), ("省份", "城市", "启用时间"), keep_next=True)
+    section_head(
+        grid,
+        "五、码号启用实施进度安排",
+        "（自获得码号使用批准后，码号在各省市开通的时间安排）",
+        keep_next=True,
+    )
+    label_row(grid, (2, 2, 2), ("省份", "城市", "启用时间"), keep_next=True)
     loop_rows(
         grid,
         "r in n95.rollout",
         (2, 2, 2),
         [("{{ r.province }}", True), ("{{ r.city }}", True), ("{{ r.date|date_cn }}", True)],
     )
-    head(grid, "六、用户拨号方式与话务路由方式")
+    section_head(grid, "六、用户拨号方式与话务路由方式", keep_next=True)
     text_row(
         grid,
         "用户拨号方式",
@@ -346,7 +323,7 @@ def rollout_and_routing(grid: Grid) -> None:
         "{{ n95.routing|lines }}",
         18,
     )
-    head(grid, "七、码号开通前期工作准备情况")
+    section_head(grid, "七、码号开通前期工作准备情况", keep_next=True)
     text_row(
         grid,
         "人员、场地、设备、线路准备情况",
@@ -371,17 +348,6 @@ DECLARATIONS = [
 ]
 
 
-def declaration(grid: Grid) -> None:
-    (cell,) = grid.row(6)
-    par(cell, R("声明：", bold=True), size=XIAOSI, before_mm=2, after_mm=1)
-    for n, text in enumerate(DECLARATIONS):
-        par(
-            cell, text, size=XIAOSI, first_chars=2, line=1.3, after_mm=10 if n == len(DECLARATIONS) - 1 else 0
-        )
-    sign_block(cell, left_mm=80, company=False)
-    par(cell, "", after_mm=6)
-
-
 def application_form(path: Path) -> None:
     doc = new_document("95号段电话接入号码码号资源申请表")
     title_block(doc)
@@ -391,9 +357,9 @@ def application_form(path: Path) -> None:
     number_and_use(grid)
     technical_plan(grid)
     rollout_and_routing(grid)
-    declaration(grid)
+    declaration(grid, "声明：", DECLARATIONS)
     grid.finish()
-    par(doc, "", size=1)  # Word needs a paragraph after a final table; 1 pt never spills onto a new page
+    end_after_table(doc)
     doc.save(str(path))
 
 
@@ -422,33 +388,23 @@ COMMITMENTS = [
 
 
 def commitment(path: Path) -> None:
-    doc = new_document("电话接入号码使用承诺书")
     # One page whose seal goes on its own 盖章 label (sign_block keeps room around it), so it needs no
     # free seal zone at its foot: the usual 25 mm keep the page-number band free and the text on one page.
-    doc.sections[0].bottom_margin = Mm(25)
-    par(doc, R("电话接入号码使用承诺书", east=HEI), size=ER, align=CENTER, after_mm=4)
-    body = partial(par, doc, size=XIAOSI, line=1.1)  # one page with the signature block, as in seed 000
-    body("工业和信息化部：")
-    body(
-        "我公司在获得中华人民共和国电信网码号资源使用证书后，在使用95号段电话接入号码"
+    commitment_letter(
+        path,
+        intro="我公司在获得中华人民共和国电信网码号资源使用证书后，在使用95号段电话接入号码"
         "（{{ n95.prefix }}号段）过程中，将遵守如下承诺：",
-        first_chars=2,
+        clauses=COMMITMENTS,
+        closing="以上承诺如有违反，愿接受工业和信息化部及各地通信管理局的依法处罚。",
+        line=1.1,  # one page with the signature block, as in seed 000
+        bottom_mm=25,
     )
-    for number, text in enumerate(COMMITMENTS, start=1):
-        body(f"{number}. {text}", first_chars=2)
-    body("以上承诺如有违反，愿接受工业和信息化部及各地通信管理局的依法处罚。", first_chars=2, after_mm=5)
-    sign_block(doc, left_mm=40, company=True)
-    doc.save(str(path))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/n95)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    application_form(args.out / "application_form.docx")
-    commitment(args.out / "commitment.docx")
-    print(f"wrote {args.out / 'application_form.docx'} and {args.out / 'commitment.docx'}")
+    write_forms(
+        argv, __doc__, "n95", {"application_form.docx": application_form, "commitment.docx": commitment}
+    )
 
 
 if __name__ == "__main__":

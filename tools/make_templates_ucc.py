@@ -6,123 +6,57 @@ WPS or LibreOffice. Running this writes fresh copies to --out (required), overwr
     python tools/make_templates_ucc.py --out templates/ucc
 
 The wording is the project's own: it covers the points, fields, obligations and signature places of a
-provider's paperwork (seeds/004) without reproducing it. Page set-up, fonts and tables come from the n96
-builder (tools/make_templates.py), imported, so that every kind's forms look alike.
+provider's paperwork (seeds/004) without reproducing it. Page set-up, fonts and tables come from
+tools/docx_kit.py, shared by every kind's builder, so that every kind's forms look alike.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm
-from docx.table import _Cell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_templates import (  # noqa: E402  (the helpers live beside this script)
+from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     CENTER,
-    HEI,
     SEAL_GAP_MM,
     TEXT_WIDTH_MM,
     WU,
+    XIAOER,
     XIAOSI,
     XIAOWU,
     Grid,
     R,
-    chars_mm,
+    borderless,
+    end_after_table,
+    info_table,
+    label,
+    loop_rows,
     new_document,
     par,
+    repeat_header,
+    seal_line,
     tag,
+    title,
+    write_forms,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates" / "ucc"
-XIAOER = 18  # 小二
 CELL_PAD_MM = 85 * 25.4 / 1440  # Grid's left/right cell margin (85 twips)
-# The agreement's clause pages have no 盖章 place of their own: the pipeline puts their seal placeholder
-# (42 mm) in the emptiest area, above the 20 mm page-number band. A full page of clauses has no such
-# area, so the agreement keeps a free band at the foot of every page: 20 + 42 mm and 2 mm to spare.
-AGREEMENT_BOTTOM_MM = 64
 
 
 # --------------------------------------------------------------------------- shared pieces
 
 
-def title(doc: DocxDocument, text: str, subtitle: str = "") -> None:
-    par(doc, R(text, east=HEI), size=XIAOER, align=CENTER, after_mm=2 if subtitle else 5)
+def titled(doc: DocxDocument, text: str, subtitle: str = "") -> None:
+    title(doc, text, size=XIAOER, after_mm=2 if subtitle else 5)
     if subtitle:
         par(doc, subtitle, size=XIAOSI, align=CENTER, after_mm=5)
-
-
-def seal_line(
-    box: DocxDocument | _Cell,
-    label: str,
-    name: str,
-    *,
-    size: float,
-    width_mm: float,
-    before_mm: float,
-    left_mm: float = 0,
-    own_line: bool = False,
-) -> None:
-    """<label><name>（盖章）, with （盖章） on a line of its own when the name is too long to share one.
-
-    A line must never break inside "盖章": the pipeline finds that word in the PDF to place the seal.
-    `own_line` always breaks before （盖章）, which pins the seal to the start of the block (side-by-side
-    blocks keep their seals far apart whatever the names).
-    """
-    hang = chars_mm(len(label), size)
-    per_line = int((width_mm - left_mm - hang) / chars_mm(1, size))
-    fits = per_line - len("（盖章）") - 1  # one character to spare for Latin/CJK spacing
-    line = partial(
-        par, box, size=size, left_mm=left_mm + hang, hanging_mm=hang, before_mm=before_mm, keep_next=True
-    )
-    if own_line:
-        line(label, R(f"{{{{ {name} }}}}"), "\n（盖章）")
-        return
-    tag(box, f"{{%p if {name}|length <= {fits} %}}")
-    line(label, R(f"{{{{ {name} }}}}"), "（盖章）")
-    tag(box, "{%p else %}")
-    line(label, R(f"{{{{ {name} }}}}"), "\n（盖章）")
-    tag(box, "{%p endif %}")
-
-
-def label_cell(cell: _Cell, text: str, size: float = WU) -> None:
-    par(cell, text, size=size, align=CENTER)
-
-
-def info_table(doc: DocxDocument, rows: Sequence[tuple[str, str]], size: float = WU) -> None:
-    """A two-column bordered table of label / value rows."""
-    grid = Grid(doc, [40, TEXT_WIDTH_MM - 40])
-    for label, value in rows:
-        left, right = grid.row(1, 1, min_mm=7)
-        label_cell(left, label, size)
-        par(right, value, size=size)
-    grid.finish()
-
-
-def borderless(grid: Grid) -> None:
-    """Grid.finish() draws every border; a layout table (side-by-side signature blocks) has none."""
-    grid.finish()
-    for borders in grid.table._tbl.iter(qn("w:tblBorders"), qn("w:tcBorders")):
-        for edge in borders:
-            edge.set(qn("w:val"), "nil")
-            for attr in ("w:sz", "w:space", "w:color"):
-                edge.attrib.pop(qn(attr), None)
-
-
-def repeat_header(grid: Grid) -> None:
-    """The grid's last row so far is repeated at the top of the page when the table breaks."""
-    tr_pr = grid.table.rows[-1]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))  # after cantSplit/trHeight, as the schema orders them
 
 
 def spacer(doc: DocxDocument, mm: float) -> None:
@@ -237,7 +171,7 @@ def parties_table(doc: DocxDocument) -> None:
                 par(cell, text)
             else:
                 for line in text.split("\n"):
-                    label_cell(cell, line)
+                    label(cell, line)
     grid.finish()
 
 
@@ -294,16 +228,15 @@ def agreement_signatures(doc: DocxDocument) -> None:
         seal_line(seals[column], party, name, size=XIAOSI, width_mm=width, before_mm=0, own_line=True)
         par(signers[column], signer, size=XIAOSI, before_mm=SEAL_GAP_MM, keep_next=True)
         par(dates[column], "日期：{{ sign_date }}", size=XIAOSI, before_mm=10)
-    for row in grid.table.rows:  # vertical centring would shift the shorter column down
-        for cell in row.cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     borderless(grid)
 
 
 def service_agreement(path: Path) -> None:
+    # The clause pages have no 盖章 place of their own: the pipeline puts their seal placeholder (42 mm)
+    # in the emptiest area, above the 20 mm page-number band. A full page of clauses has no such area,
+    # so every page keeps the kit's free band at its foot: 20 + 42 mm and 2 mm to spare.
     doc = new_document("企业融合通信管理平台业务协议书")
-    doc.sections[0].bottom_margin = Mm(AGREEMENT_BOTTOM_MM)
-    title(doc, "企业融合通信管理平台业务协议书")
+    titled(doc, "企业融合通信管理平台业务协议书")
     parties_table(doc)
     body = partial(par, doc, size=WU, line=1.2)
     body(AGREEMENT_PREAMBLE, first_chars=2, before_mm=3)
@@ -325,7 +258,7 @@ def service_agreement(path: Path) -> None:
     par(doc, "（以下为双方签署栏）", size=XIAOWU, align=CENTER, before_mm=2, keep_next=True)
     spacer(doc, SEAL_GAP_MM)
     agreement_signatures(doc)
-    par(doc, "", size=1)
+    end_after_table(doc)
     doc.save(str(path))
 
 
@@ -349,7 +282,7 @@ ANTI_FRAUD_CLAUSES = [
 
 def anti_fraud_commitment(path: Path) -> None:
     doc = new_document("“防范和打击通讯信息诈骗”承诺函")
-    title(doc, "“防范和打击通讯信息诈骗”承诺函")
+    titled(doc, "“防范和打击通讯信息诈骗”承诺函")
     body = partial(par, doc, size=WU, line=1.2)
     body("{{ ucc.provider.name }}：")
     body(
@@ -366,6 +299,7 @@ def anti_fraud_commitment(path: Path) -> None:
             ("基础电信企业", "{{ ucc.carrier }}"),
             ("24 小时联络人", "{{ ucc.contact_24h.name }}　　联系电话：{{ ucc.contact_24h.phone }}"),
         ],
+        label_mm=40,
     )
     par(doc, "", size=1, after_mm=2)
     for number, text in enumerate(ANTI_FRAUD_CLAUSES, start=1):
@@ -394,25 +328,28 @@ def destination_table(doc: DocxDocument) -> None:
     heads = ("序号", "目的码", "实名登记名称", "证件号码", "与本单位关系")
     for cell, text in zip(grid.row(1, 1, 1, 1, 1, min_mm=9), heads, strict=True):
         par(cell, R(text, bold=True), align=CENTER)
-    grid.tag_row("{%tr for d in destination_rows %}")
-    cells = grid.row(1, 1, 1, 1, 1, min_mm=9)
-    for cell, text in zip(
-        cells,
-        ("{{ d.no }}", "{{ d.number }}", "{{ d.holder_name }}", "{{ d.holder_id }}", "{{ d.holder_label }}"),
-        strict=True,
-    ):
-        par(cell, text, align=CENTER)
-    grid.tag_row("{%tr endfor %}")
-    grid.tag_row("{%tr if not destination_rows %}")
-    for cell in grid.row(1, 1, 1, 1, 1, min_mm=9):
-        par(cell, "")
-    grid.tag_row("{%tr endif %}")
+    loop_rows(
+        grid,
+        "d in destination_rows",
+        (1, 1, 1, 1, 1),
+        [
+            (text, True)
+            for text in (
+                "{{ d.no }}",
+                "{{ d.number }}",
+                "{{ d.holder_name }}",
+                "{{ d.holder_id }}",
+                "{{ d.holder_label }}",
+            )
+        ],
+        min_mm=9,
+    )
     grid.finish()
 
 
 def destination_commitment(path: Path) -> None:
     doc = new_document("目的码实名制承诺书")
-    title(doc, "目的码实名制承诺书", "（企业融合通信业务真实落地号码）")
+    titled(doc, "目的码实名制承诺书", "（企业融合通信业务真实落地号码）")
     body = partial(par, doc, size=WU, line=1.2)
     body("{{ ucc.provider.name }}：")
     body(
@@ -439,6 +376,7 @@ def destination_commitment(path: Path) -> None:
             ("联系人", "{{ number_contact.name }}"),
             ("联系电话", "{{ number_contact.mobile }}"),
         ],
+        label_mm=40,
     )
     seal_line(doc, "承诺单位：", "company.name", size=XIAOSI, width_mm=TEXT_WIDTH_MM, left_mm=55,
               before_mm=SEAL_GAP_MM)  # fmt: skip
@@ -455,13 +393,7 @@ FORMS = {
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. templates/ucc)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in FORMS.items():
-        build(args.out / name)
-        print(f"wrote {args.out / name}")
+    write_forms(argv, __doc__, "ucc", FORMS)
 
 
 if __name__ == "__main__":
