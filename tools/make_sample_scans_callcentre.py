@@ -2,8 +2,8 @@
 
     python tools/make_sample_scans_callcentre.py [--profile samples/callcentre/chengchuan-callcentre.toml] [--out DIR]
 
-The drawing helpers (paper, licence frame, ID cards, watermarks, reportlab canvas) are the n96
-generator's, imported from tools/make_sample_scans.py. Every value printed comes from the profile or is
+The drawing helpers (paper, licence frame, ID cards, watermarks, reportlab canvas, diagrams) come from
+tools/scan_kit.py, shared by every kind's generator. Every value printed comes from the profile or is
 an obviously fictitious filler defined below; every file is visibly marked 样例 / SAMPLE. The output is
 deterministic (fixed seeds, no timestamps, reportlab ``invariant=1``). No seal or signature is drawn.
 
@@ -18,24 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
-import tomllib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_sample_scans as scans  # noqa: E402  (the sibling generator is not a package)
+import scan_kit as scans  # noqa: E402  (the kit lives beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = ROOT / "samples" / "callcentre" / "chengchuan-callcentre.toml"
-PREFIX = scans.PREFIX
 
 # Fictitious fillers for what the profile does not hold.
 HOME = "湖南省长沙市岳麓区示例街 {n} 号 {b} 栋 {r} 室"  # 住址 on each person's card
@@ -49,13 +47,9 @@ INK = (0.1, 0.1, 0.1)
 SAMPLE_RED = (0.8, 0.12, 0.12)
 
 
-def person_role(key: str, person: dict[str, Any], n: int) -> str:
-    """Register a card holder with the n96 card drawer (it looks the 住址 up by role)."""
-    role = f"callcentre_{key}"
-    scans.PERSON_EXTRA.setdefault(role, (HOME.format(n=20 + 7 * n, b=1 + n % 4, r=301 + 100 * n), None))
-    for county, issuer in ID_ISSUERS.items():
-        scans.ISSUERS.setdefault(county, issuer)
-    return role
+def holder(n: int) -> scans.Holder:
+    """The n-th card holder's fictitious 住址 and issuing offices."""
+    return scans.Holder(HOME.format(n=20 + 7 * n, b=1 + n % 4, r=301 + 100 * n), None, ID_ISSUERS)
 
 
 def month_before(day: dt.date, months: int) -> tuple[int, int]:
@@ -67,39 +61,30 @@ def month_before(day: dt.date, months: int) -> tuple[int, int]:
 
 
 def company_licence(
-    name: str, uscc: str, head: str, scope: str, capital: float, address: str, issuer: str, seed: int
-) -> Image.Image:
+    company: dict[str, Any], head: str, uscc: str, issuer: str, *, seed: int, skew: float
+) -> bytes:
+    """A 营业执照 (landscape for an odd seed, portrait for an even one), founded on a date of the seed."""
     start = dt.date(2019 + seed % 3, 3 + seed % 6, 8 + seed % 15)
-    fields = [
-        ("名　　称", name),
-        ("类　　型", "有限责任公司（自然人投资或控股）"),
-        ("法定代表人", head),
-        ("经营范围", scope),
-        ("注册资本", scans.capital_text(capital)),
-        ("成立日期", scans.cn_date(start)),
-        ("营业期限", f"{scans.cn_date(start)} 至 长期"),
-        ("住　　所", address),
-    ]
+    fields = scans.licence_fields(company, head, start)
     size = (1754, 1240) if seed % 2 else (1240, 1754)
-    return scans.licence_image(size, fields, uscc, issuer, dt.date(2025, 5, 12), seed=seed)
+    return scans.licence_jpeg(fields, uscc, issuer, dt.date(2025, 5, 12), seed=seed, skew=skew, size=size)
 
 
 def business_licence(p: dict[str, Any]) -> bytes:
     c = p["company"]
-    img = company_licence(
-        c["name"], c["uscc"], p["legal_rep"]["name"], c.get("business_scope") or "（样例）",
-        c.get("registered_capital", 0), c["address"], REGISTRAR, seed=201,
-    )  # fmt: skip
-    return scans.jpeg_bytes(scans.scanned(img, 0.3), quality=70, dpi=150)
+    return company_licence(c, p["legal_rep"]["name"], c["uscc"], REGISTRAR, seed=201, skew=0.3)
 
 
 def shareholder_licence(p: dict[str, Any], i: int) -> bytes:
     s = p["shareholders"][i]
-    img = company_licence(
-        s["name"], s.get("uscc") or "（样例）", "（样例）", "以自有资金从事投资活动；企业管理咨询。",
-        1000, "湖南省长沙市天心区示例路 99 号", SHAREHOLDER_REGISTRAR, seed=210 + 2 * i,
-    )  # fmt: skip
-    return scans.jpeg_bytes(scans.scanned(img, -0.25), quality=70, dpi=150)
+    company = {
+        "name": s["name"],
+        "business_scope": "以自有资金从事投资活动；企业管理咨询。",
+        "registered_capital": 1000,
+        "address": "湖南省长沙市天心区示例路 99 号",
+    }
+    uscc = s.get("uscc") or "（样例）"
+    return company_licence(company, "（样例）", uscc, SHAREHOLDER_REGISTRAR, seed=210 + 2 * i, skew=-0.25)
 
 
 # ------------------------------------------------------------------------------------ vector documents
@@ -366,28 +351,6 @@ def property_certificate(p: dict[str, Any]) -> bytes:
     return scans.jpeg_bytes(scans.scanned(img, -0.2), quality=72, dpi=150)
 
 
-def id_pdf(person: dict[str, Any], role: str, seed: int, title: str) -> bytes:
-    """Two A4 pages: the card's front on the first, its back on the second, at card size near the top."""
-    buf = io.BytesIO()
-    w, h = A4
-    c = scans.new_canvas(buf, A4, title)
-    for n, side in enumerate(("front", "back")):
-        data = scans.jpeg_bytes(scans.id_card(person, role, side, seed=seed + n), quality=80, dpi=300)
-        cw, ch = 85.6 * mm, 54 * mm
-        x, y = (w - cw) / 2, h - 25 * mm - ch
-        c.drawImage(ImageReader(io.BytesIO(data)), x, y, cw, ch)
-        c.setFont(scans.RL_FONT, 9)
-        c.setFillColorRGB(*SAMPLE_RED)
-        face = "人像面" if side == "front" else "国徽面"
-        c.drawCentredString(
-            w / 2, y - 7 * mm, f"样例 SAMPLE · 虚构信息 · {person['name']} 身份证{face}复印件"
-        )
-        scans.pdf_watermark(c, w, h, "样例 SAMPLE")
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
 def insurance_pdf(p: dict[str, Any], i: int) -> bytes:
     """A 社会保险个人参保缴费证明 for the months before the signing month (at most 6 listed)."""
     member, co = p["staff"][i], p["company"]
@@ -438,26 +401,11 @@ def insurance_pdf(p: dict[str, Any], i: int) -> bytes:
 
 def network_png(p: dict[str, Any]) -> bytes:
     """The platform's layers: carriers, access, switching (ACD), applications (IVR...), data, seats."""
-    s = 2
-    w, h = 1600 * s, 900 * s
-    img = Image.new("RGB", (w, h), "white")
-    d = ImageDraw.Draw(img)
-    ink, line = (30, 30, 30), (70, 90, 110)
+    g = scans.Diagram((1600, 900))
+    d, s = g.d, g.s
+    ink, line = g.INK, g.LINE
     f_box, f_note = scans.font(28 * s), scans.font(22 * s)
-
-    def box(x0: float, y0: float, x1: float, y1: float, text: str, fill: Any) -> None:
-        d.rounded_rectangle(
-            (x0 * s, y0 * s, x1 * s, y1 * s), radius=12 * s, fill=fill, outline=line, width=3 * s
-        )
-        d.text(
-            ((x0 + x1) / 2 * s, (y0 + y1) / 2 * s),
-            text,
-            font=f_box,
-            fill=ink,
-            anchor="mm",
-            align="center",
-            spacing=5 * s,
-        )
+    box = partial(g.box, f=f_box, spacing=5)
 
     def link(x0: float, y0: float, x1: float, y1: float, label: str = "") -> None:
         d.line([(x0 * s, y0 * s), (x1 * s, y1 * s)], fill=line, width=3 * s)
@@ -471,7 +419,7 @@ def network_png(p: dict[str, Any]) -> bytes:
             )
 
     platform = p.get("platform") or {}
-    d.text((800 * s, 45 * s), "呼叫中心平台网络组织示意图", font=scans.font(38 * s), fill=ink, anchor="mm")
+    g.title("呼叫中心平台网络组织示意图", 45, 38)
     carriers = (platform.get("carriers") or ["中国电信"])[:3]
     xs = {1: [800], 2: [560, 1040], 3: [400, 800, 1200]}[len(carriers)]
     for name, x in zip(carriers, xs, strict=True):
@@ -509,26 +457,17 @@ def network_png(p: dict[str, Any]) -> bytes:
         fill=(80, 80, 80),
         spacing=4 * s,
     )
-    d.rectangle((1450 * s, 820 * s, 1570 * s, 873 * s), outline=scans.RED, width=3 * s)
-    d.text((1510 * s, 846 * s), "样例", font=scans.font(32 * s), fill=scans.RED, anchor="mm")
-    img = img.resize((1600, 900), Image.Resampling.LANCZOS)
-    return scans.png_bytes(
-        img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE), dpi=150
-    )
+    g.sample_mark(820, 846)
+    return g.png()
 
 
 # ------------------------------------------------------------------------------------------------ plan
 
 
-def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
+def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
-    jobs: dict[str, Callable[[], bytes]] = {}
-
-    def add(path: str, make: Callable[[], bytes]) -> None:
-        if not path.startswith(PREFIX):
-            raise SystemExit(f"{path}: 样例附件应位于 {PREFIX} 下")
-        jobs[path.removeprefix(PREFIX)] = make
-
+    jobs = scans.Plan()
+    add = jobs.add
     att = p.get("attachments", {})
     for path in att.get("business_licence", []):
         add(path, lambda: business_licence(p))
@@ -538,21 +477,27 @@ def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
         add(path, lambda: lease_pdf(p))
     for path in att.get("property_certificate", []):
         add(path, lambda: property_certificate(p))
-    role = person_role("legal_rep", p["legal_rep"], 0)
+    legal_rep = holder(0)
     for n, path in enumerate(att.get("legal_rep_id", [])):
         side = "back" if n % 2 else "front"
-        add(path, lambda side=side: scans.id_jpeg(p["legal_rep"], role, side, seed=230 + (side == "back")))
-    for i, holder in enumerate(p.get("shareholders", [])):
-        for path in holder.get("proofs", []):
-            if holder.get("type") == "company":
+        add(
+            path,
+            lambda side=side: scans.id_jpeg(p["legal_rep"], legal_rep, side, seed=230 + (side == "back")),
+        )
+    for i, shareholder in enumerate(p.get("shareholders", [])):
+        for path in shareholder.get("proofs", []):
+            if shareholder.get("type") == "company":
                 add(path, lambda i=i: shareholder_licence(p, i))
             else:
-                r = person_role(f"shareholder{i}", holder, 1 + i)
-                add(path, lambda h=holder, r=r, i=i: id_pdf(h, r, 240 + 2 * i, "股东身份证"))
+                r = holder(1 + i)
+                add(
+                    path,
+                    lambda h=shareholder, r=r, i=i: scans.id_pdf(h, r, 240 + 2 * i, "股东身份证", named=True),
+                )
     for i, member in enumerate(p.get("staff", [])):
-        r = person_role(f"staff{i}", member, 5 + i)
+        r = holder(5 + i)
         for path in member.get("id_copy", []):
-            add(path, lambda m=member, r=r, i=i: id_pdf(m, r, 260 + 2 * i, "人员身份证"))
+            add(path, lambda m=member, r=r, i=i: scans.id_pdf(m, r, 260 + 2 * i, "人员身份证", named=True))
         for path in member.get("insurance_proof", []):
             add(path, lambda i=i: insurance_pdf(p, i))
     diagram = (p.get("platform") or {}).get("diagram")
@@ -563,8 +508,7 @@ def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
 
 def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> list[Path]:
     """Write every sample attachment of `profile` under `out_dir` (default: attachments/ beside it)."""
-    p = tomllib.loads(profile.read_text(encoding="utf-8"))
-    return scans.write_plan(plan(p), out_dir if out_dir is not None else profile.parent / "attachments")
+    return scans.write_samples(plan, profile, out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,8 @@
 
     python tools/make_sample_scans_n95.py [--profile samples/n95/xingyun-952.toml] [--out DIR]
 
-The drawing helpers (paper, licence frame, ID cards, watermarks, reportlab canvas) are the n96
-generator's, imported from tools/make_sample_scans.py. Every value printed comes from the profile or is
+The drawing helpers (paper, licence frame, ID cards, watermarks, reportlab canvas, diagrams) come from
+tools/scan_kit.py, shared by every kind's generator. Every value printed comes from the profile or is
 an obviously fictitious filler defined below; every file is visibly marked 样例 / SAMPLE. The output is
 deterministic (fixed seeds, no timestamps, reportlab ``invariant=1``).
 
@@ -15,30 +15,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import sys
-import tomllib
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_sample_scans as scans  # noqa: E402  (the sibling generator is not a package)
+import scan_kit as scans  # noqa: E402  (the kit lives beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = ROOT / "samples" / "n95" / "xingyun-952.toml"
-PREFIX = scans.PREFIX
 
 # Fictitious fillers for what the profile does not hold.
-ROLE = "n95_legal_rep"  # the ID-card drawer looks the card's address up by role
-LEGAL_REP_ADDRESS = "江苏省南京市建邺区示例路 18 号 3 幢 801 室"
-ID_ISSUERS = {"320105": "南京市公安局建邺分局（样例）"}
+LEGAL_REP = scans.Holder(
+    "江苏省南京市建邺区示例路 18 号 3 幢 801 室", None, {"320105": "南京市公安局建邺分局（样例）"}
+)
 REGISTRAR = "南京市建邺区市场监督管理局（样例）"
 LICENCE_ISSUER = "工业和信息化部（样例）"
 
@@ -51,20 +47,10 @@ def cn_date(d: dt.date | None) -> str:
 
 
 def business_licence(p: dict[str, Any]) -> bytes:
-    c, lr = p["company"], p["legal_rep"]
+    c = p["company"]
     start = scans.founded(c)  # the year in the introduction's 成立于 …
-    fields = [
-        ("名　　称", c["name"]),
-        ("类　　型", "有限责任公司（自然人投资或控股）"),
-        ("法定代表人", lr["name"]),
-        ("经营范围", c.get("business_scope") or "（样例）"),
-        ("注册资本", scans.capital_text(c.get("registered_capital", 0))),
-        ("成立日期", scans.cn_date(start)),
-        ("营业期限", f"{scans.cn_date(start)} 至 长期"),
-        ("住　　所", c["address"]),
-    ]
-    img = scans.licence_image((1754, 1240), fields, c["uscc"], REGISTRAR, dt.date(2025, 4, 10), seed=101)
-    return scans.jpeg_bytes(scans.scanned(img, -0.3), quality=70, dpi=150)
+    fields = scans.licence_fields(c, p["legal_rep"]["name"], start)
+    return scans.licence_jpeg(fields, c["uscc"], REGISTRAR, dt.date(2025, 4, 10), seed=101, skew=-0.3)
 
 
 # ------------------------------------------------------------------- 增值电信业务经营许可证 (4 pages)
@@ -204,11 +190,7 @@ def licence_pdf(p: dict[str, Any]) -> bytes:
 
 
 def id_card(p: dict[str, Any], side: str) -> bytes:
-    # The n96 drawer keys the card's address by role and the issuer by county code; add ours.
-    scans.PERSON_EXTRA.setdefault(ROLE, (LEGAL_REP_ADDRESS, None))
-    for county, issuer in ID_ISSUERS.items():
-        scans.ISSUERS.setdefault(county, issuer)
-    return scans.id_jpeg(p["legal_rep"], ROLE, side, seed=130 if side == "front" else 131)
+    return scans.id_jpeg(p["legal_rep"], LEGAL_REP, side, seed=130 if side == "front" else 131)
 
 
 # --------------------------------------------------------------------------------- network diagram
@@ -216,48 +198,18 @@ def id_card(p: dict[str, Any], side: str) -> bytes:
 
 def network_png(p: dict[str, Any]) -> bytes:
     """The 网络组织图: users, the carriers' networks and gateways, the platform and its seats."""
-    s = 2
-    w, h = 1600 * s, 820 * s
-    img = Image.new("RGB", (w, h), "white")
-    d = ImageDraw.Draw(img)
-    ink, line, note = (30, 30, 30), (70, 90, 110), (20, 70, 140)
+    g = scans.Diagram((1600, 820))
+    d, s = g.d, g.s
+    ink, line, note = g.INK, g.LINE, g.NOTE
     f_box, f_head, f_note = scans.font(28 * s), scans.font(32 * s), scans.font(22 * s)
-
-    def box(x0: float, y0: float, x1: float, y1: float, text: str, fill: Any) -> None:
-        d.rounded_rectangle(
-            (x0 * s, y0 * s, x1 * s, y1 * s), radius=12 * s, fill=fill, outline=line, width=3 * s
-        )
-        d.text(
-            ((x0 + x1) / 2 * s, (y0 + y1) / 2 * s),
-            text,
-            font=f_box,
-            fill=ink,
-            anchor="mm",
-            align="center",
-            spacing=6 * s,
-        )
-
-    def arrow(x0: float, y0: float, x1: float, y1: float, label: str = "", dy: float = -20) -> None:
-        d.line([(x0 * s, y0 * s), (x1 * s, y1 * s)], fill=line, width=3 * s)
-        for hx, hy, a in ((x1, y1, math.atan2(y1 - y0, x1 - x0)), (x0, y0, math.atan2(y0 - y1, x0 - x1))):
-            tip = (hx * s, hy * s)
-            left = ((hx - 16 * math.cos(a - 0.4)) * s, (hy - 16 * math.sin(a - 0.4)) * s)
-            right = ((hx - 16 * math.cos(a + 0.4)) * s, (hy - 16 * math.sin(a + 0.4)) * s)
-            d.polygon([tip, left, right], fill=line)
-        if label:
-            d.text(((x0 + x1) / 2 * s, ((y0 + y1) / 2 + dy) * s), label, font=f_note, fill=note, anchor="mm")
+    box = partial(g.box, f=f_box)
+    arrow = partial(g.arrow, f=f_note, head=16, dy=-20)
 
     n95 = p["n95"]
     number = n95["prefix"] + "X" * (3 if n95["prefix"] == "952" else 2)
     setting = {"centralized": "集中式", "distributed": "分布式"}[n95.get("platform", "centralized")]
     access = {"direct": "三网直联", "transit": "转接"}[n95.get("access", "direct")]
-    d.text(
-        (800 * s, 48 * s),
-        f"{number} 网络组织示意图（{setting}，{access}）",
-        font=scans.font(38 * s),
-        fill=ink,
-        anchor="mm",
-    )
+    g.title(f"{number} 网络组织示意图（{setting}，{access}）", 48, 38)
 
     # Users, left
     d.rounded_rectangle(
@@ -327,25 +279,17 @@ def network_png(p: dict[str, Any]) -> bytes:
         font=f_note,
         fill=(80, 80, 80),
     )
-    d.rectangle((1450 * s, 750 * s, 1570 * s, 803 * s), outline=scans.RED, width=3 * s)
-    d.text((1510 * s, 777 * s), "样例", font=scans.font(32 * s), fill=scans.RED, anchor="mm")
-    img = img.resize((1600, 820), Image.Resampling.LANCZOS)
-    flat = img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    return scans.png_bytes(flat, dpi=150)
+    g.sample_mark(750, 777)
+    return g.png()
 
 
 # ------------------------------------------------------------------------------------------------ plan
 
 
-def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
+def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
-    jobs: dict[str, Callable[[], bytes]] = {}
-
-    def add(path: str, make: Callable[[], bytes]) -> None:
-        if not path.startswith(PREFIX):
-            raise SystemExit(f"{path}: 样例附件应位于 {PREFIX} 下")
-        jobs[path.removeprefix(PREFIX)] = make
-
+    jobs = scans.Plan()
+    add = jobs.add
     att = p.get("attachments", {})
     for path in att.get("business_licence", []):
         add(path, lambda: business_licence(p))
@@ -363,8 +307,7 @@ def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
 
 def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> list[Path]:
     """Write every sample attachment of `profile` under `out_dir` (default: attachments/ beside it)."""
-    p = tomllib.loads(profile.read_text(encoding="utf-8"))
-    return scans.write_plan(plan(p), out_dir if out_dir is not None else profile.parent / "attachments")
+    return scans.write_samples(plan, profile, out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

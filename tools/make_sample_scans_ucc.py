@@ -2,8 +2,8 @@
 
     python tools/make_sample_scans_ucc.py [--profile samples/ucc/minglan-ucc.toml] [--out DIR]
 
-Reuses the drawing helpers of tools/make_sample_scans.py (licence and ID-card look-alikes, paper,
-watermarks, reportlab canvas); adds a phone bill (电话缴费账单) per destination number, and the special
+Uses the drawing kit tools/scan_kit.py (licence and ID-card look-alikes, paper, watermarks, reportlab
+canvas), shared by every kind's generator; adds a phone bill (电话缴费账单) per destination number, and the special
 materials (手持证件照, 销售/代理资质) when a profile lists them. Every value printed comes from the profile
 or is an obviously fictitious filler; every file is marked 样例 / SAMPLE; the output is deterministic.
 """
@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
-import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,47 +22,29 @@ from reportlab.lib.units import mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_sample_scans as scans  # noqa: E402  (the helpers live beside this script)
+import scan_kit as scans  # noqa: E402  (the kit lives beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = ROOT / "samples" / "ucc" / "minglan-ucc.toml"
-PREFIX = scans.PREFIX
 
 # Fictitious fillers for what the profile does not hold (the card's 住址 and validity start).
-LEGAL_REP_ROLE = "ucc_legal_rep"
-LEGAL_REP_EXTRA = ("江苏省无锡市梁溪区示例街道明澜路 8 号 1 幢 602 室", None)
-ID_ISSUERS = {"320213": "无锡市公安局梁溪分局（样例）", "320211": "无锡市公安局滨湖分局（样例）"}
+LEGAL_REP = scans.Holder(
+    "江苏省无锡市梁溪区示例街道明澜路 8 号 1 幢 602 室",
+    None,
+    {"320213": "无锡市公安局梁溪分局（样例）", "320211": "无锡市公安局滨湖分局（样例）"},
+)
 LICENCE_ISSUER = "无锡市梁溪区市场监督管理局（样例）"
 BILL_MONTH = (2026, 10)
 
 
-def _fillers() -> None:
-    """Teach the shared ID-card drawing about this sample's role and counties (module data, not code)."""
-    scans.PERSON_EXTRA.setdefault(LEGAL_REP_ROLE, LEGAL_REP_EXTRA)
-    for county, issuer in ID_ISSUERS.items():
-        scans.ISSUERS.setdefault(county, issuer)
-
-
 def licence(p: dict[str, Any]) -> bytes:
-    c, lr = p["company"], p["legal_rep"]
-    individual = c.get("entity_type") == "individual_business"
-    start = dt.date(2019, 5, 16)
-    fields = [
-        ("名　　称", c["name"]),
-        ("类　　型", "个体工商户" if individual else "有限责任公司（自然人投资或控股）"),
-        ("经 营 者" if individual else "法定代表人", lr["name"]),
-        ("经营范围", c.get("business_scope") or "（样例）"),
-        ("注册资本", scans.capital_text(c.get("registered_capital", 0))),
-        ("成立日期", scans.cn_date(start)),
-        ("营业期限", f"{scans.cn_date(start)} 至 长期"),
-        ("住　　所", c["address"]),
-    ]
-    img = scans.licence_image((1754, 1240), fields, c["uscc"], LICENCE_ISSUER, dt.date(2025, 3, 6), seed=101)
-    return scans.jpeg_bytes(scans.scanned(img, -0.3), quality=70, dpi=150)
+    c = p["company"]
+    fields = scans.licence_fields(c, p["legal_rep"]["name"], dt.date(2019, 5, 16))
+    return scans.licence_jpeg(fields, c["uscc"], LICENCE_ISSUER, dt.date(2025, 3, 6), seed=101, skew=-0.3)
 
 
 def id_side(p: dict[str, Any], back: bool) -> bytes:
-    return scans.id_jpeg(p["legal_rep"], LEGAL_REP_ROLE, "back" if back else "front", seed=130 + back)
+    return scans.id_jpeg(p["legal_rep"], LEGAL_REP, "back" if back else "front", seed=130 + back)
 
 
 def bill_pdf(p: dict[str, Any], i: int) -> bytes:
@@ -143,7 +123,7 @@ def holder_photo(p: dict[str, Any]) -> bytes:
     d = ImageDraw.Draw(img)
     d.ellipse((430, 220, 770, 600), fill=(175, 178, 184))  # head
     d.rounded_rectangle((260, 620, 940, 1600), radius=160, fill=(150, 155, 165))  # body
-    card = scans.id_card(p["legal_rep"], LEGAL_REP_ROLE, "front", seed=151).resize((560, 353))
+    card = scans.id_card(p["legal_rep"], LEGAL_REP, "front", seed=151).resize((560, 353))
     img.paste(card, (320, 820))
     d.text((600, 120), "法人手持有效证件照（样例）", font=scans.font(56), fill=scans.RED, anchor="mm")
     return scans.jpeg_bytes(scans.watermark(img, alpha=70), quality=75, dpi=200)
@@ -170,15 +150,10 @@ SPECIAL = {
 }
 
 
-def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
+def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
-    jobs: dict[str, Callable[[], bytes]] = {}
-
-    def add(path: str, make: Callable[[], bytes]) -> None:
-        if not path.startswith(PREFIX):
-            raise SystemExit(f"{path}: 样例附件应位于 {PREFIX} 下")
-        jobs[path.removeprefix(PREFIX)] = make
-
+    jobs = scans.Plan()
+    add = jobs.add
     att = p.get("attachments", {})
     for path in att.get("business_licence", []):
         add(path, lambda: licence(p))
@@ -197,9 +172,7 @@ def plan(p: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
 
 def generate(out_dir: Path | None = None, profile: Path = DEFAULT_PROFILE) -> list[Path]:
     """Write every sample attachment of `profile` under `out_dir` (default: attachments/ beside it)."""
-    _fillers()
-    p = tomllib.loads(profile.read_text(encoding="utf-8"))
-    return scans.write_plan(plan(p), out_dir if out_dir is not None else profile.parent / "attachments")
+    return scans.write_samples(plan, profile, out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
