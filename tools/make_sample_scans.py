@@ -32,7 +32,6 @@ from scan_kit import (  # noqa: E402  (the kit lives beside this script)
     cn_date,
     font,
     founded,
-    id_jpeg,
     id_pdf,
     jpeg_bytes,
     licence_fields,
@@ -267,38 +266,21 @@ def topology_png(p: dict[str, Any]) -> bytes:
 def plan(p: dict[str, Any]) -> Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
     jobs = Plan()
-    add = jobs.add
     att = p.get("attachments", {})
-    for path in att.get("business_licence", []):
-        add(path, lambda: main_licence(p))
-    for path in att.get("industry_permit", []):
-        add(path, lambda: main_permit(p))
+    jobs.each(att.get("business_licence", []), lambda: main_licence(p))
+    jobs.each(att.get("industry_permit", []), lambda: main_permit(p))
     legal = att.get("legal_rep_id", [])
-    for n, path in enumerate(legal):
-        if path.lower().endswith(".pdf"):
-            raise SystemExit(f"{path}: 生成器只支持 JPEG 格式的法定代表人身份证样例")
-        back = n % 2 == 1
-        add(
-            path,
-            lambda back=back: id_jpeg(
-                p["legal_rep"],
-                HOLDERS["legal_rep"],
-                "back" if back else "front",
-                seed=30 + back,
-                orientation=6 if back else 1,
-            ),
-        )
-    for path in att.get("contact_id", []):
-        add(path, lambda: contact_id_pdf(p))
+    jobs.id_sides(legal, p["legal_rep"], HOLDERS["legal_rep"], 30, turn_back=True)
+    jobs.each(att.get("contact_id", []), lambda: contact_id_pdf(p))
     for i, b in enumerate(p.get("branches", [])):
         for path in b.get("proofs", []):
             ext = path.rsplit(".", 1)[-1].lower()
             if ext == "pdf":
-                add(path, lambda i=i: branch_permit(p, i))
+                jobs.add(path, lambda i=i: branch_permit(p, i))
             else:
-                add(path, lambda i=i, ext=ext: branch_licence(p, i, "png" if ext == "png" else "jpg"))
+                jobs.add(path, lambda i=i, ext=ext: branch_licence(p, i, "png" if ext == "png" else "jpg"))
     if p.get("n96", {}).get("topology_image"):
-        add(p["n96"]["topology_image"], lambda: topology_png(p))
+        jobs.add(p["n96"]["topology_image"], lambda: topology_png(p))
     return jobs
 
 

@@ -467,42 +467,25 @@ def network_png(p: dict[str, Any]) -> bytes:
 def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
     jobs = scans.Plan()
-    add = jobs.add
     att = p.get("attachments", {})
-    for path in att.get("business_licence", []):
-        add(path, lambda: business_licence(p))
-    for path in att.get("articles", []):
-        add(path, lambda: articles_pdf(p))
-    for path in att.get("lease_contract", []):
-        add(path, lambda: lease_pdf(p))
-    for path in att.get("property_certificate", []):
-        add(path, lambda: property_certificate(p))
-    legal_rep = holder(0)
-    for n, path in enumerate(att.get("legal_rep_id", [])):
-        side = "back" if n % 2 else "front"
-        add(
-            path,
-            lambda side=side: scans.id_jpeg(p["legal_rep"], legal_rep, side, seed=230 + (side == "back")),
-        )
+    jobs.each(att.get("business_licence", []), lambda: business_licence(p))
+    jobs.each(att.get("articles", []), lambda: articles_pdf(p))
+    jobs.each(att.get("lease_contract", []), lambda: lease_pdf(p))
+    jobs.each(att.get("property_certificate", []), lambda: property_certificate(p))
+    jobs.id_sides(att.get("legal_rep_id", []), p["legal_rep"], holder(0), 230)
     for i, shareholder in enumerate(p.get("shareholders", [])):
-        for path in shareholder.get("proofs", []):
-            if shareholder.get("type") == "company":
-                add(path, lambda i=i: shareholder_licence(p, i))
-            else:
-                r = holder(1 + i)
-                add(
-                    path,
-                    lambda h=shareholder, r=r, i=i: scans.id_pdf(h, r, 240 + 2 * i, "股东身份证", named=True),
-                )
+        if shareholder.get("type") == "company":
+            make: scans.Maker = partial(shareholder_licence, p, i)
+        else:
+            make = partial(scans.id_pdf, shareholder, holder(1 + i), 240 + 2 * i, "股东身份证", named=True)
+        jobs.each(shareholder.get("proofs", []), make)
     for i, member in enumerate(p.get("staff", [])):
-        r = holder(5 + i)
-        for path in member.get("id_copy", []):
-            add(path, lambda m=member, r=r, i=i: scans.id_pdf(m, r, 260 + 2 * i, "人员身份证", named=True))
-        for path in member.get("insurance_proof", []):
-            add(path, lambda i=i: insurance_pdf(p, i))
+        card = partial(scans.id_pdf, member, holder(5 + i), 260 + 2 * i, "人员身份证", named=True)
+        jobs.each(member.get("id_copy", []), card)
+        jobs.each(member.get("insurance_proof", []), partial(insurance_pdf, p, i))
     diagram = (p.get("platform") or {}).get("diagram")
     if diagram:
-        add(diagram, lambda: network_png(p))
+        jobs.add(diagram, lambda: network_png(p))
     return jobs
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,28 +38,17 @@ def licence(p: dict[str, Any]) -> bytes:
     return scans.licence_jpeg(fields, c["uscc"], LICENCE_ISSUER, dt.date(2025, 5, 12), seed=401, skew=0.25)
 
 
-def id_side(person: dict[str, Any], holder: scans.Holder, back: bool, seed: int) -> bytes:
-    return scans.id_jpeg(person, holder, "back" if back else "front", seed=seed + back)
-
-
 def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
     jobs = scans.Plan()
-
-    def add(path: str, make: scans.Maker) -> None:
+    att = p.get("attachments", {})
+    licences = att.get("business_licence", [])
+    for path in licences:
         if path.lower().endswith(".pdf"):
             raise SystemExit(f"{path}: 生成器只支持 JPEG 格式的样例")
-        jobs.add(path, make)
-
-    att = p.get("attachments", {})
-    for path in att.get("business_licence", []):
-        add(path, lambda: licence(p))
-    for key, person, role, seed in (
-        ("legal_rep_id", p["legal_rep"], LEGAL_REP, 430),
-        ("agent_id", p["agent"], AGENT, 440),
-    ):
-        for n, path in enumerate(att.get(key, [])):
-            add(path, partial(id_side, person, role, n % 2 == 1, seed))
+    jobs.each(licences, lambda: licence(p))
+    jobs.id_sides(att.get("legal_rep_id", []), p["legal_rep"], LEGAL_REP, 430)
+    jobs.id_sides(att.get("agent_id", []), p["agent"], AGENT, 440)
     return jobs
 
 

@@ -189,10 +189,6 @@ def licence_pdf(p: dict[str, Any]) -> bytes:
 # ----------------------------------------------------------------------------------------- ID cards
 
 
-def id_card(p: dict[str, Any], side: str) -> bytes:
-    return scans.id_jpeg(p["legal_rep"], LEGAL_REP, side, seed=130 if side == "front" else 131)
-
-
 # --------------------------------------------------------------------------------- network diagram
 
 
@@ -289,19 +285,13 @@ def network_png(p: dict[str, Any]) -> bytes:
 def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
     jobs = scans.Plan()
-    add = jobs.add
     att = p.get("attachments", {})
-    for path in att.get("business_licence", []):
-        add(path, lambda: business_licence(p))
-    for path in att.get("licence_copy", []):
-        add(path, lambda: licence_pdf(p))
-    for n, path in enumerate(att.get("legal_rep_id", [])):
-        if not path.lower().endswith((".jpg", ".jpeg")):
-            raise SystemExit(f"{path}: 生成器只支持 JPEG 格式的法定代表人身份证样例")
-        add(path, lambda side="back" if n % 2 else "front": id_card(p, side))
+    jobs.each(att.get("business_licence", []), lambda: business_licence(p))
+    jobs.each(att.get("licence_copy", []), lambda: licence_pdf(p))
+    jobs.id_sides(att.get("legal_rep_id", []), p["legal_rep"], LEGAL_REP, 130)
     image = p.get("n95", {}).get("network_plan_image")
     if image:
-        add(image, lambda: network_png(p))
+        jobs.add(image, lambda: network_png(p))
     return jobs
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,6 @@ def licence(p: dict[str, Any]) -> bytes:
     c = p["company"]
     fields = scans.licence_fields(c, p["legal_rep"]["name"], dt.date(2019, 5, 16))
     return scans.licence_jpeg(fields, c["uscc"], LICENCE_ISSUER, dt.date(2025, 3, 6), seed=101, skew=-0.3)
-
-
-def id_side(p: dict[str, Any], back: bool) -> bytes:
-    return scans.id_jpeg(p["legal_rep"], LEGAL_REP, "back" if back else "front", seed=130 + back)
 
 
 def bill_pdf(p: dict[str, Any], i: int) -> bytes:
@@ -153,20 +150,13 @@ SPECIAL = {
 def plan(p: dict[str, Any]) -> scans.Plan:
     """Every attachment path the profile references (relative to attachments/) -> its generator."""
     jobs = scans.Plan()
-    add = jobs.add
     att = p.get("attachments", {})
-    for path in att.get("business_licence", []):
-        add(path, lambda: licence(p))
-    for n, path in enumerate(att.get("legal_rep_id", [])):
-        if not path.lower().endswith((".jpg", ".jpeg")):
-            raise SystemExit(f"{path}: 生成器只支持 JPEG 格式的法定代表人身份证样例")
-        add(path, lambda back=n % 2 == 1: id_side(p, back))
+    jobs.each(att.get("business_licence", []), lambda: licence(p))
+    jobs.id_sides(att.get("legal_rep_id", []), p["legal_rep"], LEGAL_REP, 130)
     for i, dest in enumerate(p.get("ucc", {}).get("destinations", [])):
-        for path in dest.get("bill", []):
-            add(path, lambda i=i: bill_pdf(p, i))
+        jobs.each(dest.get("bill", []), partial(bill_pdf, p, i))
     for key, make in SPECIAL.items():
-        for path in att.get(key, []):
-            add(path, lambda make=make: make(p))
+        jobs.each(att.get(key, []), partial(make, p))
     return jobs
 
 

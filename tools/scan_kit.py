@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -669,6 +669,23 @@ class Plan(dict[str, Maker]):
         if not path.startswith(PREFIX):
             raise SystemExit(f"{path}: 样例附件应位于 {PREFIX} 下")
         self[path.removeprefix(PREFIX)] = make
+
+    def each(self, paths: list[str], make: Maker) -> None:
+        """The same maker for every path of a list (a profile may name one file twice)."""
+        for path in paths:
+            self.add(path, make)
+
+    def id_sides(
+        self, paths: list[str], person: dict[str, Any], holder: Holder, seed: int, *, turn_back: bool = False
+    ) -> None:
+        """JPEGs of an ID card, front and back alternating (turn_back: the back stored with EXIF 6)."""
+        for n, path in enumerate(paths):
+            if not path.lower().endswith((".jpg", ".jpeg")):
+                raise SystemExit(f"{path}: 生成器只支持 JPEG 格式的身份证样例")
+            back = n % 2 == 1
+            side = "back" if back else "front"
+            orientation = 6 if back and turn_back else 1
+            self.add(path, partial(id_jpeg, person, holder, side, seed + back, orientation))
 
 
 def write_plan(jobs: dict[str, Callable[[], bytes]], out_dir: Path) -> list[Path]:
