@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import struct
 import warnings
 import zlib
@@ -117,11 +118,57 @@ def near(colour: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 60
 
 
 def assert_centred_in_printable_area(box: tuple[float, float, float, float]) -> None:
-    px, py, pw, ph = PRINTABLE
+    assert_centred_in(PRINTABLE, box)
+
+
+def assert_centred_in(
+    area: tuple[float, float, float, float], box: tuple[float, float, float, float]
+) -> None:
+    px, py, pw, ph = area
     llx, lly, urx, ury = box
     assert px - 0.01 <= llx and urx <= px + pw + 0.01 and py - 0.01 <= lly and ury <= py + ph + 0.01
     assert abs((llx + urx) / 2 - (px + pw / 2)) < 0.01
     assert abs((lly + ury) / 2 - (py + ph / 2)) < 0.01
+
+
+MM = 72 / 25.4
+# The seal zone every page keeps free (issue 10, point 6): the placeholder's corner, from 160 mm across
+# and up to 64 mm (20 mm page-number band + 42 mm circle + 2 mm). Content reaching into it is centred
+# above it (over the printable width) or beside it (over the printable height), whichever is larger.
+SEAL_ZONE = (160 * MM, 0.0, A4[0], 64 * MM)
+ABOVE = (15 * MM, 64 * MM, 180 * MM, (297 - 15 - 64) * MM)
+BESIDE = (15 * MM, 20 * MM, 145 * MM, (297 - 15 - 20) * MM)
+
+
+def overlaps_seal_zone(box: tuple[float, float, float, float]) -> bool:
+    return box[0] < SEAL_ZONE[2] - 0.01 and SEAL_ZONE[0] < box[2] - 0.01 and box[1] < SEAL_ZONE[3] - 0.01
+
+
+def assert_placed(box: tuple[float, float, float, float]) -> None:
+    """A picture (all of it content) is centred in the printable area if that keeps it out of the seal
+    zone; otherwise centred above or beside the zone, at the larger of the two scales."""
+    if not overlaps_seal_zone(box):
+        for area in (PRINTABLE, ABOVE, BESIDE):
+            try:
+                assert_centred_in(area, box)
+                return
+            except AssertionError:
+                continue
+    raise AssertionError(f"{box} is not placed clear of the seal zone")
+
+
+def zone_ink(img: Image.Image, scale: float = SCALE) -> int:
+    """Ink pixels of a rendered A4 page inside the seal zone above the page-number band (content may
+    end on its edge: the pixels that edge runs through are not counted)."""
+    zone = img.convert("L").crop(
+        (
+            math.ceil(SEAL_ZONE[0] * scale) + 1,
+            math.ceil((A4[1] - SEAL_ZONE[3]) * scale) + 1,
+            img.width,
+            math.floor((A4[1] - 20 * MM) * scale),
+        )
+    )
+    return zone.point(lambda v: 255 if v < 200 else 0).histogram()[255]
 
 
 # --- sniff ----------------------------------------------------------------------------------------
@@ -163,29 +210,35 @@ def test_corpus_pdf_becomes_a4_pages(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", CORPUS_PDFS)
 def test_corpus_pdf_looks_as_in_a_viewer(name: str, tmp_path: Path) -> None:
-    """Each page shows what pdfium shows for the original (with its /Rotate and CropBox),
-    either unchanged (A4 portrait pages) or fitted and centred in the printable area."""
+    """Each page shows what pdfium shows for the original (with its /Rotate and CropBox), either
+    unchanged (A4 portrait pages leaving the seal zone blank) or fitted and centred in the printable area,
+    or above or beside the seal zone; the seal zone of every built page is blank."""
     out, count = convert(REALWORLD / name, tmp_path)
     src, dst = pdfium.PdfDocument(str(REALWORLD / name)), pdfium.PdfDocument(str(out))
     try:
         for i in range(count):
             w, h = src[i].get_size()  # the displayed size: CropBox, /Rotate applied
             after = dst[i].render(scale=SCALE).to_pil().convert("L")
+            # the seal zone of every built page is blank paper (its content was fitted clear of it)
+            assert zone_ink(after) <= 2, f"page {i}: ink in the seal zone"
             if src[i].get_rotation() == 0 and abs(w - A4[0]) <= 2 and abs(h - A4[1]) <= 2:
                 before = src[i].render(scale=SCALE).to_pil().convert("L")
                 assert before.size == after.size
-                assert ImageStat.Stat(ImageChops.difference(before, after)).mean[0] < 1, f"page {i}"
-                continue
-            px, py, pw, ph = PRINTABLE
-            s = min(pw / w, ph / h)
-            x0, y0 = px + (pw - w * s) / 2, py + (ph - h * s) / 2
-            box = [round(v * SCALE) for v in (x0, A4[1] - y0 - h * s, x0 + w * s, A4[1] - y0)]
-            placed = after.crop(box)
-            before = src[i].render(scale=SCALE * s).to_pil().convert("L").resize(placed.size)
-            assert ImageStat.Stat(ImageChops.difference(before, placed)).mean[0] < 6, f"page {i}"
-            outside = after.copy()
-            outside.paste(255, (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2))
-            assert ImageStat.Stat(outside).extrema[0][0] == 255, f"page {i}: content outside its box"
+                if ImageStat.Stat(ImageChops.difference(before, after)).mean[0] < 1:
+                    continue  # copied as is: it left the seal zone blank
+            # fitted: centred in the printable area, or above or beside the seal zone
+            differences = []
+            for px, py, pw, ph in (PRINTABLE, ABOVE, BESIDE):
+                s = min(pw / w, ph / h)
+                x0, y0 = px + (pw - w * s) / 2, py + (ph - h * s) / 2
+                box = [round(v * SCALE) for v in (x0, A4[1] - y0 - h * s, x0 + w * s, A4[1] - y0)]
+                placed = after.crop(box)
+                before = src[i].render(scale=SCALE * s).to_pil().convert("L").resize(placed.size)
+                outside = after.copy()
+                outside.paste(255, (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2))
+                if ImageStat.Stat(outside).extrema[0][0] == 255:  # nothing outside this box
+                    differences.append(ImageStat.Stat(ImageChops.difference(before, placed)).mean[0])
+            assert differences and min(differences) < 6, f"page {i}: {differences}"
     finally:
         src.close()
         dst.close()
@@ -807,16 +860,38 @@ sizes = st.floats(min_value=0.5, max_value=20000, allow_nan=False)
 
 
 @given(sizes, sizes, st.booleans())
-def test_fit_stays_in_the_printable_area(width: float, height: float, expand: bool) -> None:
-    scale, x, y = attachments.fit(width, height, expand=expand)
+def test_fit_stays_in_the_printable_area_clear_of_the_seal_zone(
+    width: float, height: float, expand: bool
+) -> None:
+    scale, x, y, around = attachments.fit(width, height, expand=expand)
     if not expand:
         assert scale <= 1
     box = (x, y, x + width * scale, y + height * scale)
-    assert_centred_in_printable_area(box)
-    px, py, pw, ph = PRINTABLE
-    # Fitted: one side touches the printable area unless a small picture keeps its natural size.
-    touches = abs(width * scale - pw) < 1e-6 or abs(height * scale - ph) < 1e-6
+    assert_placed(box)
+    assert around == (overlaps_seal_zone(_centred(PRINTABLE, width, height, expand)))
+    # Fitted: one side touches its area unless a small picture keeps its natural size.
+    areas = (ABOVE, BESIDE) if around else (PRINTABLE,)
+    touches = any(abs(width * scale - a[2]) < 1e-3 or abs(height * scale - a[3]) < 1e-3 for a in areas)
     assert touches or (not expand and scale == 1)
+    # Keeping the zone free never enlarges (so never lowers a scan's dpi) and costs at most a sixth.
+    plain, *_ = attachments.fit(width, height, expand=expand, zone_clear=True)
+    assert plain * 0.83 <= scale <= plain * (1 + 1e-9)
+    # the larger of the two ways around the zone
+    best = max(_scale(ABOVE, width, height, expand), _scale(BESIDE, width, height, expand))
+    assert not around or scale == pytest.approx(best, rel=1e-6)  # A4 is 595.2756 x 841.8898 pt there
+
+
+def _scale(area: tuple[float, float, float, float], width: float, height: float, expand: bool) -> float:
+    scale = min(area[2] / width, area[3] / height)
+    return scale if expand else min(scale, 1.0)
+
+
+def _centred(
+    area: tuple[float, float, float, float], width: float, height: float, expand: bool
+) -> tuple[float, float, float, float]:
+    s = _scale(area, width, height, expand)
+    x, y = area[0] + (area[2] - width * s) / 2, area[1] + (area[3] - height * s) / 2
+    return (x, y, x + width * s, y + height * s)
 
 
 @given(st.integers(1, 8), sizes, sizes)

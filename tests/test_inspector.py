@@ -225,6 +225,132 @@ def test_id_image_without_dpi_tag_is_300_dpi_at_card_size(tmp_path: Path) -> Non
         assert check_dpi(src, src.name, id_card=True) == pytest.approx(1011 / (85.6 / 25.4), rel=1e-3)
 
 
+# --- full-page scans are fitted around the seal zone -------------------------------------------
+
+MM = 72 / 25.4
+DISC_DPI = 100
+SEAL_DIAMETER_MM = 42.0
+
+
+def licence_scan(dpi: int) -> Image.Image:
+    """An A4 scan with ink to its edges: a dark frame 4 mm in, and rows of 'text' down to the frame."""
+    from PIL import ImageDraw
+
+    w, h = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
+    im = Image.new("L", (w, h), 235)  # a scan's off-white paper
+    draw = ImageDraw.Draw(im)
+    px = dpi / 25.4
+    draw.rectangle((4 * px, 4 * px, w - 4 * px, h - 4 * px), outline=40, width=max(1, round(1.5 * px)))
+    for row in range(int(12 * px), int(h - 8 * px), int(7 * px)):
+        draw.rectangle((10 * px, row, w - 10 * px, row + 2.5 * px), fill=60)
+    return im
+
+
+def a4_pdf(jpeg: bytes) -> bytes:
+    import img2pdf
+
+    return img2pdf.convert(jpeg, layout_fun=img2pdf.get_layout_fun((210 * MM, 297 * MM)))
+
+
+def placeholder_ink(built: Path) -> tuple[float, tuple[float, float]]:
+    """Share of ink (grey < 200) of the built page under the placeholder build puts on it, and where
+    the placeholder's centre is (mm from the top-left, as the manifest has it)."""
+    from PIL import ImageChops, ImageDraw
+
+    from numdossier.pdf.placement import find_marks
+
+    (marks,), _, _ = find_marks(built, form=False)
+    (seal,) = marks.seals
+    page = render(built, scale=DISC_DPI / 72).convert("L")
+    x, y = seal.x / MM, 297 - seal.y / MM
+    px, r = DISC_DPI / 25.4, SEAL_DIAMETER_MM / 2
+    mask = Image.new("1", page.size, 0)
+    ImageDraw.Draw(mask).ellipse(((x - r) * px, (y - r) * px, (x + r) * px, (y + r) * px), fill=255)
+    ink = page.point(lambda v: 255 if v < 200 else 0).convert("1")
+    inside = mask.histogram()[255]
+    return ImageChops.logical_and(mask, ink).histogram()[255] / inside, (x, y)
+
+
+@pytest.mark.parametrize("container", ["jpeg", "pdf"])
+def test_full_page_300_dpi_scan_leaves_the_seal_zone_blank(container: str, tmp_path: Path) -> None:
+    """Issue 10, point 6: a full-page licence scan is fitted above the seal zone; the placeholder, in
+    the zone, covers none of it; the scan stays legible (check's dpi = the built dpi, >= 150)."""
+    buffer = BytesIO()
+    licence_scan(300).save(buffer, format="JPEG", dpi=(300, 300), quality=85)
+    data = buffer.getvalue() if container == "jpeg" else a4_pdf(buffer.getvalue())
+    src = tmp_path / f"licence.{container}"
+    src.write_bytes(data)
+    out = tmp_path / "built.pdf"
+    done = attachment_to_pdf(src, src.name, out)
+    covered, centre = placeholder_ink(out)
+    assert covered <= 0.015
+    assert centre == pytest.approx((183.0, 256.0), abs=1.5)  # the lower right corner: the seal zone
+    reported = check_dpi(src, src.name)
+    assert reported == pytest.approx(measured_dpi(out), rel=1e-4)
+    # 300 dpi shrunk from 0.857 (the printable width) to 0.734 (the height above the zone): 408 dpi
+    assert reported == pytest.approx(300 / (218 / 297), rel=1e-3)
+    zone = next(o for o in done.observations if o.code == "seal_zone")
+    assert zone.values["dpi"] == round(reported) and not zone.values.get("low")
+    # and the scan is whole: its frame's corners are all on the page, above the zone
+    with pikepdf.open(out) as pdf:
+        ((_, m),) = drawn_images(pdf)
+    assert m.f == pytest.approx(64 * MM, abs=0.05)  # its lower edge on the seal zone's upper edge
+
+
+def test_low_resolution_scan_fitted_around_the_seal_zone_is_reported(tmp_path: Path) -> None:
+    """A 100 dpi scan: fitting it clear of the zone prints it smaller, which raises its dpi (136 instead
+    of 117 when it filled the printable width) but not to 150: check warns and build's observation says
+    so; the zone is kept free all the same."""
+    from numdossier.rules.messages import using
+
+    src = tmp_path / "coarse.png"
+    licence_scan(100).save(src, dpi=(100, 100))
+    out = tmp_path / "built.pdf"
+    done = attachment_to_pdf(src, src.name, out)
+    covered, _ = placeholder_ink(out)
+    assert covered <= 0.015
+    reported = check_dpi(src, src.name)
+    assert reported == pytest.approx(measured_dpi(out), rel=1e-4)
+    assert 100 / (180 / 210) < reported < 150
+    (zone,) = [o for o in done.observations if o.code == "seal_zone"]
+    assert zone.values["low"] and zone.values["dpi"] == round(reported) and zone.values["minimum"] == 150
+    with using("zh"):
+        assert f"约 {round(reported)} dpi，低于 150 dpi" in zone.describe()
+    loaded: Any = SimpleNamespace(folder=tmp_path)
+    found = inspect_file(loaded, AttachmentRef("attachments.x[0]", src.name))
+    assert [f.code for f in found.findings] == ["ATTACH-LOW-RES"]
+
+
+def text_page(path: Path, lines_from_mm: float, lines_to_mm: float) -> None:
+    """An A4 text PDF (reportlab) whose lines run across the page from one height to another (mm from
+    the top)."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(210 * MM, 297 * MM), invariant=1)
+    c.setFont("Helvetica", 10)
+    y = lines_from_mm
+    while y <= lines_to_mm:
+        c.drawString(20 * MM, (297 - y) * MM, "The quick brown fox jumps over the lazy dog. " * 3)
+        y += 6
+    c.save()
+
+
+def test_a4_text_page_is_copied_as_is_unless_its_ink_is_in_the_seal_zone(tmp_path: Path) -> None:
+    """A vector page keeps its full size when its lower right corner is blank (a short letter), and is
+    fitted above the zone when its lines run through it (the zone's ink is measured, not guessed)."""
+    short, full = tmp_path / "short.pdf", tmp_path / "full.pdf"
+    text_page(short, 30, 150)
+    text_page(full, 30, 270)
+    for src, fitted in ((short, False), (full, True)):
+        out = tmp_path / f"built-{src.name}"
+        done = attachment_to_pdf(src, src.name, out)
+        assert ("seal_zone" in [o.code for o in done.observations]) == fitted, src.name
+        (page,) = survey(src, src.name).pages
+        assert page.shown is not None and page.shown.as_is == (not fitted)
+        covered, _ = placeholder_ink(out)
+        assert covered <= 0.015, src.name
+
+
 # --- damaged PDFs ---------------------------------------------------------------------------------
 
 

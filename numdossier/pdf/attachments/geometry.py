@@ -1,7 +1,8 @@
 """Page geometry (PDF points): where an attachment's picture or page lands on A4, and at what resolution.
 
 `fit` is the one rule for how content is sized on the page; `check` (its resolution) and `build` (the
-placement) both go through it, so changing it changes both.
+placement) both go through it, so changing it changes both. Content that would reach into the seal
+zone (the lower right corner, where the every-page placeholder goes) is fitted above it or beside it.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pikepdf
 from pikepdf import Array, Dictionary, Matrix
+
+from ..placement import SEAL_ZONE
 
 MM = 72 / 25.4
 A4 = (595.2756, 841.8898)  # 210 mm x 297 mm, portrait
@@ -22,6 +26,23 @@ PRINTABLE = (  # x, y, width, height of the area attachment content is fitted in
     MARGIN_SIDE,
     MARGIN_BOTTOM,
     A4[0] - 2 * MARGIN_SIDE,
+    A4[1] - MARGIN_TOP - MARGIN_BOTTOM,
+)
+# Content that would reach into the seal zone (placement.SEAL_ZONE: the placeholder's corner, x from
+# 160 mm, up to 64 mm) goes above it, over the printable width, or beside it, over the printable height;
+# `fit` takes whichever prints it larger. Shrinking never lowers a scan's resolution (its pixels cover
+# fewer inches), and it costs at most about a sixth of the size: a portrait A4 scan prints at 0.734
+# instead of 0.857 of its size, a landscape one (or anything wider than the area above) loses nothing.
+ABOVE_SEAL = (
+    MARGIN_SIDE,
+    SEAL_ZONE[3],
+    A4[0] - 2 * MARGIN_SIDE,
+    A4[1] - MARGIN_TOP - SEAL_ZONE[3],
+)
+BESIDE_SEAL = (
+    MARGIN_SIDE,
+    MARGIN_BOTTOM,
+    SEAL_ZONE[0] - MARGIN_SIDE,
     A4[1] - MARGIN_TOP - MARGIN_BOTTOM,
 )
 LETTER = (0.0, 0.0, 612.0, 792.0)  # what viewers (pdfium, pdf.js) assume when a page has no usable MediaBox
@@ -52,21 +73,52 @@ def orientation(code: int, w: float, h: float) -> Matrix:
 ROTATE_AS_ORIENTATION = {0: 1, 90: 6, 180: 3, 270: 8}
 
 
-def fit(width: float, height: float, *, expand: bool) -> tuple[float, float, float]:
-    """Scale and lower-left corner that centre a width x height box in the printable area.
+class Fit(NamedTuple):
+    """Scale and lower-left corner of content on the A4 page; `around_seal`: moved clear of the seal zone."""
 
-    `expand`: vector pages may be enlarged; pictures only shrink (their resolution is their natural size).
-    """
-    px, py, pw, ph = PRINTABLE
+    scale: float
+    x: float
+    y: float
+    around_seal: bool = False
+
+    def box(self, width: float, height: float) -> Box:
+        return self.x, self.y, self.x + width * self.scale, self.y + height * self.scale
+
+
+def _into(area: tuple[float, float, float, float], width: float, height: float, expand: bool) -> Fit:
+    px, py, pw, ph = area
     scale = min(pw / width, ph / height)
     if not expand:
         scale = min(scale, 1.0)
-    return scale, px + (pw - width * scale) / 2, py + (ph - height * scale) / 2
+    return Fit(scale, px + (pw - width * scale) / 2, py + (ph - height * scale) / 2)
 
 
-def placement(inner: Matrix, width: float, height: float, *, expand: bool) -> Matrix:
+def overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def fit(width: float, height: float, *, expand: bool, zone_clear: bool | None = None) -> Fit:
+    """Scale and lower-left corner that centre a width x height box in the printable area, or, when its
+    content would reach into the seal zone, in the area above or beside the zone (the larger scale).
+
+    `expand`: vector pages may be enlarged; pictures only shrink (their resolution is their natural size).
+    `zone_clear`: whether the content, centred in the printable area, leaves the seal zone blank (as
+    measured on a PDF page's ink); None judges by the box: every part of a picture is content.
+    """
+    plain = _into(PRINTABLE, width, height, expand)
+    if zone_clear or (zone_clear is None and not overlaps(plain.box(width, height), SEAL_ZONE)):
+        return plain
+    above = _into(ABOVE_SEAL, width, height, expand)
+    beside = _into(BESIDE_SEAL, width, height, expand)
+    best = above if above.scale >= beside.scale * (1 - 1e-9) else beside  # equal: the seal goes below
+    return best._replace(around_seal=True)
+
+
+def placement(
+    inner: Matrix, width: float, height: float, *, expand: bool, zone_clear: bool | None = None
+) -> Matrix:
     """`inner` maps the content to an upright width x height box at the origin; add the fit."""
-    scale, x, y = fit(width, height, expand=expand)
+    scale, x, y, _ = fit(width, height, expand=expand, zone_clear=zone_clear)
     return inner @ Matrix(scale, 0, 0, scale, x, y)
 
 
@@ -113,17 +165,24 @@ class Picture:
     def natural_size(self) -> tuple[float, float]:
         return self.width / self.dpi[0] * 72, self.height / self.dpi[1] * 72
 
+    def shown_size(self) -> tuple[float, float]:
+        w, h = self.natural_size()
+        return (h, w) if self.orientation >= 5 else (w, h)
+
+    def fit(self) -> Fit:
+        # Shrink only: a scan's resolution is its natural size; enlarging would invent detail. Every
+        # pixel counts as content (check reads no pixels): a picture that would reach into the seal
+        # zone goes above or beside it.
+        return fit(*self.shown_size(), expand=False)
+
     def matrix(self) -> Matrix:
         """Unit square (how an image XObject is drawn) -> upright, fitted, centred on A4."""
         w, h = self.natural_size()
         inner = Matrix(w, 0, 0, h, 0, 0) @ orientation(self.orientation, w, h)
-        shown = (h, w) if self.orientation >= 5 else (w, h)
-        # Shrink only: a scan's resolution is its natural size; enlarging would invent detail.
-        return placement(inner, *shown, expand=False)
+        return placement(inner, *self.shown_size(), expand=False)
 
     def scale(self) -> float:
-        w, h = self.natural_size()
-        return fit(*((h, w) if self.orientation >= 5 else (w, h)), expand=False)[0]
+        return self.fit().scale
 
     def effective_dpi(self, *, id_card: bool = False) -> float:
         """On its A4 page, or (`id_card`) where build prints it when it is a card: at true card size."""
@@ -146,9 +205,13 @@ class SourcePage:
     # False for a page whose scan reaches into the lowest MARGIN_BOTTOM (a flatbed's full-page picture):
     # the page-number band must stay clear, so such an A4 page is fitted like any other, not copied.
     band_clear: bool = True
+    # Whether the page's ink, placed plainly (copied as is, or centred in the printable area), leaves the
+    # seal zone blank (pdfs.zone_clear measures it); None: not measured, the whole page counts as content.
+    # A page that is not clear is fitted above or beside the zone.
+    zone_clear: bool | None = None
 
     @classmethod
-    def of(cls, page: Dictionary, *, band_clear: bool = True) -> SourcePage:
+    def of(cls, page: Dictionary, *, band_clear: bool = True, zone_clear: bool | None = None) -> SourcePage:
         media = box(page.get("/MediaBox")) or LETTER
         crop = box(page.get("/CropBox"))
         return cls(
@@ -157,11 +220,12 @@ class SourcePage:
             rotation(page.get("/Rotate")),
             user_unit(page.get("/UserUnit")),
             band_clear,
+            zone_clear,
         )
 
     @property
-    def as_is(self) -> bool:
-        """Already an upright A4 page: copied without re-placing it."""
+    def a4_upright(self) -> bool:
+        """An upright A4 page with nothing outside its visible box: it can be copied as it is."""
         llx, lly, urx, ury = self.media
         return (
             self.band_clear
@@ -174,6 +238,27 @@ class SourcePage:
             and all(abs(a - b) < 0.01 for a, b in zip(self.media, self.visible, strict=True))
         )
 
+    @property
+    def as_is(self) -> bool:
+        """Already an upright A4 page that leaves the seal zone blank: copied without re-placing it."""
+        return self.a4_upright and self.zone_clear is True
+
+    def shown_size(self) -> tuple[float, float]:
+        llx, lly, urx, ury = self.visible
+        w, h = (urx - llx) * self.unit, (ury - lly) * self.unit
+        return (h, w) if self.rotate in (90, 270) else (w, h)
+
+    def fit(self) -> Fit:
+        # Vector content scales both ways: small pages (A5, receipts) are enlarged to fill the area.
+        if self.as_is:
+            return Fit(1.0, self.visible[0], self.visible[1])
+        # (an upright A4 page that is not copied as is covers the zone: fit judges it by its box)
+        return fit(*self.shown_size(), expand=True, zone_clear=self.zone_clear)
+
+    def placed_box(self) -> Box:
+        """Where the visible page lands on A4."""
+        return self.fit().box(*self.shown_size())
+
     def matrix(self) -> Matrix:
         """Page user space -> the A4 page (identity when copied as is)."""
         if self.as_is:
@@ -182,17 +267,11 @@ class SourcePage:
         w, h = urx - llx, ury - lly
         inner = Matrix(1, 0, 0, 1, -llx, -lly) @ orientation(ROTATE_AS_ORIENTATION[self.rotate], w, h)
         inner = inner @ Matrix(self.unit, 0, 0, self.unit, 0, 0)
-        u = self.unit
-        shown = (h * u, w * u) if self.rotate in (90, 270) else (w * u, h * u)
-        # Vector content scales both ways: small pages (A5, receipts) are enlarged to fill the area.
-        return placement(inner, *shown, expand=True)
+        scale, x, y, _ = self.fit()
+        return inner @ Matrix(scale, 0, 0, scale, x, y)
 
     def scale(self) -> float:
-        if self.as_is:
-            return 1.0
-        llx, lly, urx, ury = self.visible
-        w, h = (urx - llx) * self.unit, (ury - lly) * self.unit
-        return fit(*((h, w) if self.rotate in (90, 270) else (w, h)), expand=True)[0]
+        return self.fit().scale
 
     def area(self) -> float:
         llx, lly, urx, ury = self.visible

@@ -22,7 +22,7 @@ from PIL import Image
 from numdossier.rules import messages
 
 from .geometry import A4, Picture, new_page, save
-from .observations import Observation
+from .observations import Observation, seal_zone
 from .refusals import refuse
 
 # 80 MP is an A3 page at 600 dpi with room to spare; anything larger is a camera panorama or a
@@ -115,6 +115,8 @@ def image_to_pdf(data: bytes, kind: str, display: str, out: Path) -> tuple[int, 
                 observations.append(
                     Observation("downscaled", {"pages": [number], "scale": round(frame.scale(), 3)})
                 )
+            if frame.fit().around_seal:
+                observations.append(seal_zone(number, frame.effective_dpi()))
         save(pdf, out, "1.5")  # 1.5: img2pdf embeds 16-bit PNG data as is
     return len(frames), observations
 

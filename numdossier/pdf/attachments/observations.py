@@ -9,8 +9,18 @@ from typing import Any
 # decoded and written again (lossless unless `lossy`). rotated: EXIF orientation or /Rotate turned upright.
 # downscaled: content printed smaller than its natural size to fit A4. fonts_embedded: fonts the file
 # only named were embedded by substitution. rasterised: pages drawn as 300 dpi images (the last resort).
-# decrypted: an owner-password-only PDF written out without its encryption.
-CODES = ("repaired", "reencoded", "rotated", "downscaled", "fonts_embedded", "rasterised", "decrypted")
+# decrypted: an owner-password-only PDF written out without its encryption. seal_zone: fitted above or
+# beside the seal zone (geometry.fit) so that the placeholder covers none of it.
+CODES = (
+    "repaired",
+    "reencoded",
+    "rotated",
+    "downscaled",
+    "seal_zone",
+    "fonts_embedded",
+    "rasterised",
+    "decrypted",
+)
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,27 @@ class Observation:
         for key in ("fonts", "pages"):
             if isinstance(values.get(key), list):
                 values[key] = text("ui.list_sep").join(str(v) for v in values[key])
-        variant = f"{self.code}_lossy" if self.code == "reencoded" and values.get("lossy") else self.code
+        variant = self.code
+        if self.code == "reencoded" and values.get("lossy"):
+            variant = "reencoded_lossy"
+        elif self.code == "seal_zone" and values.get("dpi") is not None:
+            variant = "seal_zone_low" if values.get("low") else "seal_zone_dpi"
         return text(f"observations.{variant}", **values)
+
+
+def seal_zone(page: int, dpi: float | None) -> Observation:
+    """Page `page` was fitted clear of the seal zone; `dpi`: its scan's resolution as printed, which
+    fitting never lowers: when it is below the legible minimum (the setting min_dpi, as check warns with
+    ATTACH-LOW-RES) the source is too coarse and the observation says so."""
+    if dpi is None:
+        return Observation("seal_zone", {"pages": [page]})
+    from numdossier.rules.settings import settings
+
+    minimum = settings().get("min_dpi")
+    values: dict[str, Any] = {"pages": [page], "dpi": round(dpi), "minimum": minimum}
+    if dpi < minimum:
+        values["low"] = True
+    return Observation("seal_zone", values)
 
 
 def merge(found: list[Observation]) -> list[Observation]:
@@ -44,8 +73,10 @@ def merge(found: list[Observation]) -> list[Observation]:
         for key, value in o.values.items():
             if isinstance(value, list) and isinstance(values.get(key), list):
                 values[key] = values[key] + [v for v in value if v not in values[key]]
-            elif key == "scale" and key in values:
+            elif key in ("scale", "dpi") and key in values:
                 values[key] = min(values[key], value)
+            elif key == "low":
+                values[key] = values.get(key, False) or value
             else:
                 values.setdefault(key, value)
     return list(merged.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -11,6 +12,7 @@ from pikepdf import Array, Dictionary, Matrix, Name
 from numdossier.errors import AttachmentError
 from numdossier.rules import messages
 
+from ..placement import FOOTER, SEAL_ZONE
 from .annotations import burn_in_annotations, carry_layers
 from .fonts import unembedded
 from .geometry import (
@@ -21,10 +23,11 @@ from .geometry import (
     card_scale,
     effective_dpi,
     new_page,
+    overlaps,
     save,
     unit_square_box,
 )
-from .observations import Observation
+from .observations import Observation, seal_zone
 from .refusals import refuse
 from .survey import FileSurvey, PageSurvey
 
@@ -33,6 +36,11 @@ from .survey import FileSurvey, PageSurvey
 _PAGE_KEYS_KEPT = frozenset({"/Type", "/Parent", "/MediaBox", "/Resources", "/Contents", "/Group"})
 # A picture covering at least this share of its page is a scan of the page (not a logo in a text page).
 SCAN_SHARE = 0.5
+# The seal zone's ink is looked at as printed at this resolution; grey levels below INK are ink (as the
+# seal-zone test counts it), and the zone is blank when no more than ZONE_INK_SHARE of it is (specks).
+ZONE_DPI = 72
+ZONE_INK = 200
+ZONE_INK_SHARE = 0.001
 _MAX_DEPTH = 8  # nested forms looked into for pictures
 # `/Type /Pages ... /Count n` (either order) as written in the file: what the page tree declared.
 _PAGES_COUNT = re.compile(
@@ -66,10 +74,12 @@ def survey_pdf(
             if count == 0:
                 raise refuse(display, "pdf_no_pages")
             found = FileSurvey("pdf")
-            for page in pdf.pages:
+            for page, shown in zip(pdf.pages, shown_pages(pdf, src), strict=True):
                 found.pages.append(
                     PageSurvey(
-                        page_dpi(page.obj, id_card=id_card), tuple(unembedded(page.obj, annotations=True))
+                        page_dpi(page.obj, shown, id_card=id_card),
+                        tuple(unembedded(page.obj, annotations=True)),
+                        shown,
                     )
                 )
             found.declared_pages = declared_pages(pdf, src)
@@ -77,16 +87,20 @@ def survey_pdf(
                 prove_repair(src, display, found)
             if pdf.is_encrypted:
                 found.observations.append(Observation("decrypted"))
-            rotated = [i for i, p in enumerate(pdf.pages, 1) if shown_page(p.obj).rotate]
+            shown_all = [(i, p.shown) for i, p in enumerate(found.pages, 1) if p.shown is not None]
+            rotated = [i for i, shown in shown_all if shown.rotate]
             if rotated:
                 found.observations.append(Observation("rotated", {"pages": rotated}))
-            small = [(i, shown_page(p.obj).scale()) for i, p in enumerate(pdf.pages, 1)]
+            small = [(i, shown.scale()) for i, shown in shown_all]
             small = [(i, s) for i, s in small if s < 1 - 1e-6]
             if small:
                 scale = round(min(s for _, s in small), 3)
                 found.observations.append(
                     Observation("downscaled", {"pages": [i for i, _ in small], "scale": scale})
                 )
+            found.observations += [
+                seal_zone(i, found.pages[i - 1].dpi) for i, shown in shown_all if shown.fit().around_seal
+            ]
             return found
         except AttachmentError:
             raise
@@ -191,10 +205,59 @@ def drawn_images(
     return found
 
 
-def shown_page(page: Dictionary) -> SourcePage:
-    """The page's geometry, for check and build alike: an A4 page whose scan reaches into the
-    page-number band is fitted into the printable area instead of being copied as is."""
-    return SourcePage.of(page, band_clear=not _picture_in_band(page))
+def shown_pages(pdf: pikepdf.Pdf, src: Path) -> list[SourcePage]:
+    """Every page's geometry, decided once for check and build alike (build places from the survey):
+    an A4 page whose scan reaches into the page-number band is fitted into the printable area instead of
+    being copied as is, and a page whose ink would lie in the seal zone is fitted above or beside it."""
+    try:
+        document: pdfium.PdfDocument | None = pdfium.PdfDocument(str(src))
+    except pdfium.PdfiumError:
+        document = None  # pdfium cannot read what qpdf repaired: the zone is kept free by the box alone
+    try:
+        shown = []
+        for index, page in enumerate(pdf.pages):
+            plain = SourcePage.of(page.obj, band_clear=not _picture_in_band(page.obj), zone_clear=True)
+            clear = None
+            if document is not None and index < len(document):
+                clear = zone_clear(document, index, plain)
+            shown.append(replace(plain, zone_clear=clear))
+        return shown
+    finally:
+        if document is not None:
+            document.close()
+
+
+def zone_clear(document: pdfium.PdfDocument, index: int, plain: SourcePage) -> bool | None:
+    """Whether page `index`, placed as `plain` places it, leaves the seal zone blank: its ink there
+    (annotations and form fields included, as build burns them in) as printed; None if it cannot render."""
+    placed = plain.placed_box()
+    zone = (SEAL_ZONE[0], FOOTER, SEAL_ZONE[2], SEAL_ZONE[3])  # the band below is the page numbers' own
+    if not overlaps(placed, zone):
+        return True
+    left, bottom, right, top = placed
+    try:
+        page = document[index]
+        try:
+            # pdfium shows the visible box turned by /Rotate: the same upright box the placement fits
+            scale = ZONE_DPI / 72 * (right - left) / max(1e-6, page.get_size()[0])
+            image = page.render(scale=scale, grayscale=True, may_draw_forms=True).to_pil().convert("L")
+        finally:
+            page.close()
+    except pdfium.PdfiumError:
+        return None
+    fx = image.width / (right - left)
+    fy = image.height / (top - bottom)
+    crop = (
+        max(0, round((zone[0] - left) * fx)),
+        max(0, round((top - min(top, zone[3])) * fy)),
+        min(image.width, round((zone[2] - left) * fx)),
+        min(image.height, round((top - max(bottom, zone[1])) * fy)),
+    )
+    if crop[2] <= crop[0] or crop[3] <= crop[1]:
+        return True
+    region = image.crop(crop).point(lambda v: 255 if v < ZONE_INK else 0)
+    inked = region.histogram()[255]
+    return inked <= ZONE_INK_SHARE * region.width * region.height
 
 
 def _picture_in_band(page: Dictionary) -> bool:
@@ -216,12 +279,11 @@ def _picture_in_band(page: Dictionary) -> bool:
     return False
 
 
-def page_dpi(page: Dictionary, *, id_card: bool = False) -> float | None:
-    """The lowest effective resolution on A4 of the page's scan: every picture of a page without text, or
-    on a page with text (an OCR layer, a letterhead) the pictures that cover most of it."""
+def page_dpi(page: Dictionary, shown: SourcePage, *, id_card: bool = False) -> float | None:
+    """The lowest effective resolution on A4 (placed as `shown`) of the page's scan: every picture of a
+    page without text, or on a page with text (an OCR layer, a letterhead) the pictures that cover most."""
     if not _has_images(page.get("/Resources"), 0):
         return None
-    shown = shown_page(page)
     share = SCAN_SHARE if _has_fonts(page.get("/Resources"), 0) else 0.0
     to_a4 = shown.matrix()
     lowest: float | None = None
@@ -286,8 +348,9 @@ def pdf_to_pdf(src: Path, display: str, out: Path) -> tuple[int, FileSurvey]:
         try:
             burn_in_annotations(source, display)
             carry_layers(source, pdf)
-            for page in source.pages:
-                place_pdf_page(pdf, page)
+            for page, surveyed in zip(source.pages, found.pages, strict=True):
+                assert surveyed.shown is not None
+                place_pdf_page(pdf, page, surveyed.shown)
             save(pdf, out, source.pdf_version)
             if source.get_warnings() and not found.repaired:
                 prove_repair(src, display, found)  # damage qpdf met only while copying the pages' data
@@ -298,9 +361,9 @@ def pdf_to_pdf(src: Path, display: str, out: Path) -> tuple[int, FileSurvey]:
             raise refuse(display, "pdf_damaged") from e
 
 
-def place_pdf_page(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+def place_pdf_page(pdf: pikepdf.Pdf, page: pikepdf.Page, shown: SourcePage) -> None:
+    """Copy `page` as is, or place it as its survey says (`shown`)."""
     obj = page.obj
-    shown = shown_page(obj)
     if "/Annots" in obj:
         del obj.Annots  # flattened already; what is left (links, popups) is not printed
     if shown.as_is:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .geometry import SourcePage
 from .observations import Observation
 
 
@@ -13,6 +14,7 @@ class PageSurvey:
 
     dpi: float | None  # effective resolution of its scan on A4 after orientation and fitting; None: no scan
     fonts_missing: tuple[str, ...] = ()  # fonts it names without embedding them (build embeds substitutes)
+    shown: SourcePage | None = None  # PDF pages: where build places it (the fit that gave `dpi`)
 
 
 @dataclass
