@@ -923,7 +923,8 @@ def test_full_page_scan_pdf_is_fitted_clear_of_the_page_number_band(tmp_path: Pa
         document.close()
     box = (left, bottom, right, top)
     assert box[1] >= PRINTABLE[1] - 0.01  # the lowest 20 mm stay clear
-    assert_centred_in_printable_area(box)
+    assert_placed(box)  # and the seal zone: the picture is fitted above it
+    assert_centred_in(ABOVE, box)
     # the page-number band of the built page is blank paper
     img = render(out, 0).convert("L")
     band = img.crop((0, img.height - int(PRINTABLE[1] * img.height / A4[1]) + 2, img.width, img.height))

@@ -93,10 +93,10 @@ def test_card_on_a_flatbed_page_is_found_and_cropped_without_reencoding(tmp_path
     (found,) = cards.find_cards(pdf)
     assert found is not None
     # the card lies 10.2 mm from the left and 12.7 mm from the top of the scan, 85.6 x 54 mm; the scan
-    # itself is fitted into the printable area (it reaches into the page-number band), centred: its
-    # lower right corner, where the seal zone is, is blank flatbed lid
-    scale, x0, y0, around = fit(*A4, expand=True, zone_clear=True)
-    assert not around
+    # itself is fitted into the printable area (it reaches into the page-number band), above the seal
+    # zone (its picture covers the whole page: every part of it counts as content)
+    scale, x0, y0, around = fit(*A4, expand=True)
+    assert around
     left, bottom, right, top = ((v - o) / scale / MM for v, o in zip(found, (x0, y0, x0, y0), strict=True))
     assert left == pytest.approx(120 / 300 * 25.4, abs=1.0)
     assert 297 - top == pytest.approx(150 / 300 * 25.4, abs=1.0)

@@ -351,6 +351,67 @@ def test_a4_text_page_is_copied_as_is_unless_its_ink_is_in_the_seal_zone(tmp_pat
         assert covered <= 0.015, src.name
 
 
+def test_what_paints_in_the_seal_zone_is_read_from_the_content(tmp_path: Path) -> None:
+    """check loads no renderer: the zone's content is read from the page (marks.paints_in), erring
+    towards 'painted'. A white page background, invisible (OCR) text and a diagonal watermark that passes
+    beside the corner leave it blank; a word, a grey box, a picture or an annotation in it do not."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from numdossier.pdf.attachments.marks import paints_in
+
+    corner = (165 * MM, 25 * MM, 205 * MM, 60 * MM)
+
+    def page(draw: Any) -> Any:
+        path = tmp_path / "p.pdf"
+        c = canvas.Canvas(str(path), pagesize=(210 * MM, 297 * MM), invariant=1)
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(0, 0, 210 * MM, 297 * MM, fill=1, stroke=0)  # LibreOffice and Google Docs paint the paper
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont("Helvetica", 10)
+        c.drawString(20 * MM, 270 * MM, "A heading far from the corner")
+        draw(c)
+        c.save()
+        return pikepdf.open(path)
+
+    def watermark(c: Any) -> None:
+        c.saveState()
+        c.translate(20 * MM, 40 * MM)
+        c.rotate(55)
+        c.setFont("Helvetica", 40)
+        c.drawString(0, 0, "SAMPLE SAMPLE SAMPLE")
+        c.restoreState()
+
+    def invisible(c: Any) -> None:
+        t = c.beginText(170 * MM, 40 * MM)
+        t.setTextRenderMode(3)
+        t.textLine("OCR words")
+        c.drawText(t)
+
+    picture = BytesIO()
+    Image.new("L", (20, 20), 0).save(picture, format="PNG")
+
+    cases = {
+        "blank": (lambda c: None, False),
+        "watermark beside the corner": (watermark, False),
+        "invisible text": (invisible, False),
+        "a word": (lambda c: c.drawString(175 * MM, 40 * MM, "Seite 1"), True),
+        "a grey box": (
+            lambda c: (c.setFillGray(0.8), c.rect(150 * MM, 30 * MM, 20 * MM, 5 * MM, fill=1)),
+            True,
+        ),
+        "a picture": (lambda c: c.drawImage(ImageReader(picture), 180 * MM, 50 * MM, 10 * MM, 10 * MM), True),
+        "a link": (lambda c: c.linkURL("https://example.com", (170 * MM, 30 * MM, 190 * MM, 40 * MM)), False),
+        "a stamp annotation": (
+            lambda c: c.textAnnotation("note", Rect=(170 * MM, 30 * MM, 190 * MM, 40 * MM)),
+            True,
+        ),
+    }
+    for name, (draw, expected) in cases.items():
+        with page(draw) as pdf:
+            assert paints_in(pdf.pages[0].obj, corner) == expected, name
+
+
 # --- damaged PDFs ---------------------------------------------------------------------------------
 
 

@@ -10,23 +10,9 @@ from typing import NamedTuple
 import pypdfium2 as pdfium
 from PIL import ImageFilter, ImageOps
 
-MM = 72 / 25.4
-A4_WIDTH = 210 * MM
-SEAL_DIAMETER = 42 * MM
+from .zone import EDGE, FOOTER, MM, SEAL_DIAMETER  # the seal zone's numbers: the circle goes in it
+
 SEAL_RADIUS = SEAL_DIAMETER / 2
-EDGE = 6 * MM  # keep the circle this far from the paper edge
-FOOTER = 20 * MM  # the page-number band at the bottom stays free
-ZONE_GAP = 2 * MM
-# The seal zone every page keeps free: the placeholder's square in the lower right corner, above the
-# page-number band, with a small gap (llx, lly, urx, ury in points). Templates and generated pages keep
-# the whole band up to its top free (their 64 mm bottom margin); scans are fitted clear of it
-# (pdf/attachments/geometry.py), and `_emptiest` prefers the lower right, so the circle lands in it.
-SEAL_ZONE = (
-    A4_WIDTH - EDGE - SEAL_DIAMETER - ZONE_GAP,
-    0.0,
-    A4_WIDTH,
-    FOOTER + SEAL_DIAMETER + ZONE_GAP,
-)
 GRID_MM = 2.0  # resolution of the emptiness search: one pixel per 2 mm is plenty for a 42 mm circle
 SEAL_WORD = "盖章"
 SIGN_WORD = "签字"

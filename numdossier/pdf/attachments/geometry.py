@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pikepdf
 from pikepdf import Array, Dictionary, Matrix
 
-from ..placement import SEAL_ZONE
+from ..zone import SEAL_ZONE
 
 MM = 72 / 25.4
 A4 = (595.2756, 841.8898)  # 210 mm x 297 mm, portrait
@@ -28,7 +28,7 @@ PRINTABLE = (  # x, y, width, height of the area attachment content is fitted in
     A4[0] - 2 * MARGIN_SIDE,
     A4[1] - MARGIN_TOP - MARGIN_BOTTOM,
 )
-# Content that would reach into the seal zone (placement.SEAL_ZONE: the placeholder's corner, x from
+# Content that would reach into the seal zone (zone.SEAL_ZONE: the placeholder's corner, x from
 # 160 mm, up to 64 mm) goes above it, over the printable width, or beside it, over the printable height;
 # `fit` takes whichever prints it larger. Shrinking never lowers a scan's resolution (its pixels cover
 # fewer inches), and it costs at most about a sixth of the size: a portrait A4 scan prints at 0.734

@@ -12,7 +12,7 @@ from pikepdf import Array, Dictionary, Matrix, Name
 from numdossier.errors import AttachmentError
 from numdossier.rules import messages
 
-from ..placement import FOOTER, SEAL_ZONE
+from ..zone import FOOTER, SEAL_ZONE
 from .annotations import burn_in_annotations, carry_layers
 from .fonts import unembedded
 from .geometry import (
@@ -27,6 +27,7 @@ from .geometry import (
     save,
     unit_square_box,
 )
+from .marks import paints_in
 from .observations import Observation, seal_zone
 from .refusals import refuse
 from .survey import FileSurvey, PageSurvey
@@ -36,11 +37,6 @@ from .survey import FileSurvey, PageSurvey
 _PAGE_KEYS_KEPT = frozenset({"/Type", "/Parent", "/MediaBox", "/Resources", "/Contents", "/Group"})
 # A picture covering at least this share of its page is a scan of the page (not a logo in a text page).
 SCAN_SHARE = 0.5
-# The seal zone's ink is looked at as printed at this resolution; grey levels below INK are ink (as the
-# seal-zone test counts it), and the zone is blank when no more than ZONE_INK_SHARE of it is (specks).
-ZONE_DPI = 72
-ZONE_INK = 200
-ZONE_INK_SHARE = 0.001
 _MAX_DEPTH = 8  # nested forms looked into for pictures
 # `/Type /Pages ... /Count n` (either order) as written in the file: what the page tree declared.
 _PAGES_COUNT = re.compile(
@@ -74,7 +70,7 @@ def survey_pdf(
             if count == 0:
                 raise refuse(display, "pdf_no_pages")
             found = FileSurvey("pdf")
-            for page, shown in zip(pdf.pages, shown_pages(pdf, src), strict=True):
+            for page, shown in zip(pdf.pages, shown_pages(pdf), strict=True):
                 found.pages.append(
                     PageSurvey(
                         page_dpi(page.obj, shown, id_card=id_card),
@@ -205,59 +201,45 @@ def drawn_images(
     return found
 
 
-def shown_pages(pdf: pikepdf.Pdf, src: Path) -> list[SourcePage]:
+def shown_pages(pdf: pikepdf.Pdf) -> list[SourcePage]:
     """Every page's geometry, decided once for check and build alike (build places from the survey):
     an A4 page whose scan reaches into the page-number band is fitted into the printable area instead of
-    being copied as is, and a page whose ink would lie in the seal zone is fitted above or beside it."""
-    try:
-        document: pdfium.PdfDocument | None = pdfium.PdfDocument(str(src))
-    except pdfium.PdfiumError:
-        document = None  # pdfium cannot read what qpdf repaired: the zone is kept free by the box alone
-    try:
-        shown = []
-        for index, page in enumerate(pdf.pages):
-            plain = SourcePage.of(page.obj, band_clear=not _picture_in_band(page.obj), zone_clear=True)
-            clear = None
-            if document is not None and index < len(document):
-                clear = zone_clear(document, index, plain)
-            shown.append(replace(plain, zone_clear=clear))
-        return shown
-    finally:
-        if document is not None:
-            document.close()
+    being copied as is, and a page that would paint in the seal zone is fitted above or beside it."""
+    shown = []
+    for page in pdf.pages:
+        plain = SourcePage.of(page.obj, band_clear=not _picture_in_band(page.obj), zone_clear=True)
+        shown.append(replace(plain, zone_clear=zone_clear(page.obj, plain)))
+    return shown
 
 
-def zone_clear(document: pdfium.PdfDocument, index: int, plain: SourcePage) -> bool | None:
-    """Whether page `index`, placed as `plain` places it, leaves the seal zone blank: its ink there
-    (annotations and form fields included, as build burns them in) as printed; None if it cannot render."""
-    placed = plain.placed_box()
-    zone = (SEAL_ZONE[0], FOOTER, SEAL_ZONE[2], SEAL_ZONE[3])  # the band below is the page numbers' own
-    if not overlaps(placed, zone):
+def zone_clear(page: Dictionary, plain: SourcePage) -> bool:
+    """Whether `page`, placed as `plain` places it (copied as is, or centred in the printable area),
+    paints nothing in the seal zone above the page-number band (the band is the page numbers' own)."""
+    zone = (SEAL_ZONE[0], FOOTER, SEAL_ZONE[2], SEAL_ZONE[3])
+    if not overlaps(plain.placed_box(), zone):
         return True
-    left, bottom, right, top = placed
-    try:
-        page = document[index]
-        try:
-            # pdfium shows the visible box turned by /Rotate: the same upright box the placement fits
-            scale = ZONE_DPI / 72 * (right - left) / max(1e-6, page.get_size()[0])
-            image = page.render(scale=scale, grayscale=True, may_draw_forms=True).to_pil().convert("L")
-        finally:
-            page.close()
-    except pdfium.PdfiumError:
-        return None
-    fx = image.width / (right - left)
-    fy = image.height / (top - bottom)
-    crop = (
-        max(0, round((zone[0] - left) * fx)),
-        max(0, round((top - min(top, zone[3])) * fy)),
-        min(image.width, round((zone[2] - left) * fx)),
-        min(image.height, round((top - max(bottom, zone[1])) * fy)),
+    # the zone in the page's own space, within what the page shows
+    back = plain.matrix().inverse()
+    corners = [
+        back.transform(p)
+        for p in ((zone[0], zone[1]), (zone[2], zone[1]), (zone[0], zone[3]), (zone[2], zone[3]))
+    ]
+    region = (
+        min(x for x, _ in corners),
+        min(y for _, y in corners),
+        max(x for x, _ in corners),
+        max(y for _, y in corners),
     )
-    if crop[2] <= crop[0] or crop[3] <= crop[1]:
+    visible = plain.visible
+    region = (
+        max(region[0], visible[0]),
+        max(region[1], visible[1]),
+        min(region[2], visible[2]),
+        min(region[3], visible[3]),
+    )
+    if region[2] <= region[0] or region[3] <= region[1]:
         return True
-    region = image.crop(crop).point(lambda v: 255 if v < ZONE_INK else 0)
-    inked = region.histogram()[255]
-    return inked <= ZONE_INK_SHARE * region.width * region.height
+    return not paints_in(page, region)
 
 
 def _picture_in_band(page: Dictionary) -> bool:
