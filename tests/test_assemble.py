@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
+from reportlab.pdfgen.canvas import Canvas
 
 from numdossier.pdf.assemble import Bookmark, Part, assemble, find_stamps
 from numdossier.pdf.attachments import attachment_to_pdf
-from numdossier.pdf.overlay import write_overlay
+from numdossier.pdf.overlay import draw_overlay
 
 
 def layered(path: Path) -> None:
@@ -35,7 +36,9 @@ def test_hidden_layers_stay_hidden_in_the_dossier(tmp_path: Path) -> None:
     pages = attachment_to_pdf(tmp_path / "scan.pdf", "scan.pdf", tmp_path / "part.pdf").pages
     out = tmp_path / "dossier.pdf"
     parts = [Part(tmp_path / "part.pdf", pages, attachment=True)]
-    write_overlay(tmp_path / "overlay.pdf", find_stamps(parts).pages)
+    canvas = Canvas(str(tmp_path / "overlay.pdf"))
+    draw_overlay(canvas, find_stamps(parts).pages)
+    canvas.save()
     assemble(parts, [Bookmark("1. 附件", 0)], out, "t", tmp_path / "overlay.pdf")
     with pikepdf.open(out) as pdf:
         assert len(pdf.Root.OCProperties.D.OFF) == 1

@@ -24,7 +24,7 @@ from numdossier.check import check_profile
 from numdossier.kinds import load_checklist, registry
 from numdossier.profile import load_profile
 from numdossier.render.docx import render_docx
-from numdossier.rules.attachments import references
+from numdossier.rules.attachments import extra_references
 
 KINDS = registry.names()
 TODAY = dt.date(2026, 11, 23)
@@ -146,7 +146,9 @@ def test_sample_checks_without_errors(kind: str) -> None:
 def test_sample_files_exist_and_are_small(kind: str) -> None:
     loaded = load_profile(sample_of(kind))
     profile = loaded.model.model_dump(mode="python")
-    refs = references(loaded, load_checklist(kind), profile)
+    checklist = load_checklist(kind)
+    refs = [r for item in checklist.applicable(profile) for r in item.file_refs(profile)]
+    refs += extra_references(loaded, profile)
     assert refs
     for ref in refs:
         path = loaded.folder / ref.path

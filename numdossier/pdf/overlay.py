@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
@@ -121,13 +120,3 @@ def _draw_watermark(c: Canvas, font: str, text: str, box: tuple[float, float, fl
     c.rotate(angle)
     c.drawCentredString(0, -size / 3, text)
     c.restoreState()
-
-
-def write_overlay(
-    path: Path, pages: Sequence[OverlayPage], seam: bool = False, watermark: str | None = None
-) -> None:
-    """Write len(pages) A4 overlay pages to `path`."""
-    c = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
-    c.setCreator("numdossier")
-    draw_overlay(c, pages, seam, watermark)
-    c.save()

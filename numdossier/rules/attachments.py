@@ -63,16 +63,6 @@ def is_outside(loaded: LoadedProfile, written: str) -> bool:
     return not resolve(loaded, written).is_relative_to(loaded.folder)
 
 
-def references(loaded: LoadedProfile, checklist: Checklist, profile: dict[str, Any]) -> list[AttachmentRef]:
-    """Every file the profile names, in checklist order, with its field path; then the kind's extras."""
-    refs = [
-        AttachmentRef(r.field, r.path)
-        for item in checklist.applicable(profile)
-        for r in item.file_refs(profile)
-    ]
-    return refs + extra_references(loaded, profile)
-
-
 def extra_references(loaded: LoadedProfile, profile: Mapping[str, Any] | None = None) -> list[AttachmentRef]:
     """Files the kind's forms embed (e.g. n96.topology_image): the `embedded` fields of its kind.toml."""
     from .context import get, kind_spec

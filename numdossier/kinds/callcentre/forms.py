@@ -52,12 +52,6 @@ def term(premises: dict[str, Any], company: str) -> str:
     return f"{date_cn(start) if start else '—'} 至 {date_cn(end) if end else '—'}"
 
 
-def extra_files(profile: CallcentreProfile) -> list[tuple[str, str]]:
-    """Files the forms embed, for `check` to inspect like attachments."""
-    image = profile.platform.diagram
-    return [("platform.diagram", image)] if image else []
-
-
 def build_context(loaded: LoadedProfile, tpl: DocxTemplate) -> dict[str, Any]:
     """The jinja context of the callcentre templates (tpl is needed to place the diagram)."""
     profile = loaded.model
