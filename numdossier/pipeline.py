@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import AttachmentError, OutputError, TemplateError
+from .errors import InputError, OutputError, TemplateError
 from .kinds import Checklist, Item, registry
+from .kinds.checklist import FileRef
 from .kinds.overrides import checklist_for, template_for
 from .pdf import pages as gen
 from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, Stamps, assemble, find_stamps
@@ -27,7 +28,7 @@ from .pdf.overlay import draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
 from .render.engine import date_cn, environment
-from .rules.attachments import id_holders, is_outside, resolve
+from .rules.attachments import AttachmentRef, id_holders, resolve, unreachable
 from .rules.findings import Finding
 from .rules.messages import catalogue
 from .rules.settings import settings
@@ -258,7 +259,7 @@ def normalise(d: Dossier, converted: Mapping[str, Path]) -> tuple[Material, ...]
                 children.append((label, len(parts)))
             group = ref.group
             counter += 1
-            part, source = normalise_attachment(d, ref.path, counter)
+            part, source = normalise_attachment(d, ref, counter)
             if item.sides:
                 holder.append((part, source))
                 continue
@@ -270,22 +271,19 @@ def normalise(d: Dossier, converted: Mapping[str, Path]) -> tuple[Material, ...]
     return tuple(materials)
 
 
-def normalise_attachment(d: Dossier, written: str, index: int) -> tuple[Part, Source]:
+def normalise_attachment(d: Dossier, ref: FileRef, index: int) -> tuple[Part, Source]:
     from .pdf.attachments import attachment_to_pdf
 
-    if is_outside(d.loaded, written):
-        raise AttachmentError(
-            written, "路径离开了配置文件所在的文件夹", "请把扫描件放到配置文件所在文件夹内。"
-        )
-    src = resolve(d.loaded, written)
-    if not src.exists():
-        raise AttachmentError(written, "文件不存在", "请检查文件名和路径（相对于配置文件所在文件夹）。")
+    refusal = unreachable(d.loaded, AttachmentRef(ref.field, ref.path))
+    if refusal is not None:
+        raise InputError(refusal.message, refusal.hint)
+    src = resolve(d.loaded, ref.path)
     out = d.work / "attachments" / f"{index:03d}.pdf"
     out.parent.mkdir(exist_ok=True)
-    done = attachment_to_pdf(src, written, out)
+    done = attachment_to_pdf(src, ref.path, out)
     observations = tuple(o.to_json() for o in done.observations)
     return Part(out, done.pages, attachment=True), Source(
-        written, sha256_file(src), done.pages, observations=observations
+        ref.path, sha256_file(src), done.pages, observations=observations
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import pytest
 from support import sample_of
 
 from numdossier import pipeline
+from numdossier.check import check_profile
+from numdossier.errors import InputError
 from numdossier.pdf import pages
 from numdossier.profile import load_profile
 
@@ -72,3 +75,29 @@ def test_generated_pages_are_written_once_with_the_layouts_numbers(
     assert branches["sources"][0]["generated"] and branches["sources"][0]["pages"] >= 1
     branch_toc = texts[branches["first_page"] - 1]
     assert "999" not in branch_toc
+
+
+@pytest.mark.slow  # checks and renders a whole sample
+@pytest.mark.parametrize(
+    ("written", "code"), [("attachments/无此文件.jpg", "ATTACH-NOT-FOUND"), ("../外面.jpg", "ATTACH-OUTSIDE")]
+)
+def test_a_forced_build_refuses_an_unreachable_file_in_checks_words(
+    tmp_path: Path, written: str, code: str
+) -> None:
+    folder = tmp_path / "client"
+    shutil.copytree(sample_of("ucc").parent, folder)
+    (tmp_path / "外面.jpg").write_bytes((folder / "attachments" / "营业执照.jpg").read_bytes())
+    profile = folder / sample_of("ucc").name
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(
+        text.replace('business_licence = ["attachments/营业执照.jpg"]', f'business_licence = ["{written}"]'),
+        encoding="utf-8",
+    )
+    found = [f for f in check_profile(profile, dt.date(2026, 11, 23)).findings if f.code == code]
+    assert len(found) == 1
+    options = pipeline.BuildOptions(out=tmp_path / "out", today=dt.date(2026, 11, 23), force=True)
+    (tmp_path / "work").mkdir()
+    d = pipeline.prepare(load_profile(profile), options, tmp_path / "work")
+    with pytest.raises(InputError) as refused:
+        pipeline.normalise(d, {})  # business_licence comes before any form
+    assert str(refused.value) == f"{found[0].message}\n{found[0].hint}"

@@ -76,6 +76,21 @@ def extra_references(loaded: LoadedProfile, profile: Mapping[str, Any] | None = 
     return refs
 
 
+def unreachable(loaded: LoadedProfile, ref: AttachmentRef) -> Finding | None:
+    """Why a named file cannot even be opened: outside the profile's folder, or not there (None: it is).
+    `check` reports it; `build` (forced past check's errors) refuses the dossier with the same words."""
+    if is_outside(loaded, ref.path):
+        link = _symlink_on_the_way(loaded, ref.path)
+        if link is not None:
+            return error(
+                "ATTACH-OUTSIDE.symlink", ref.field, ref.path, path=ref.path, link=link[0], target=link[1]
+            )
+        return error("ATTACH-OUTSIDE", ref.field, ref.path, path=ref.path)
+    if not resolve(loaded, ref.path).exists():
+        return error("ATTACH-NOT-FOUND", ref.field, ref.path, path=ref.path)
+    return None
+
+
 def inspect_file(
     loaded: LoadedProfile, ref: AttachmentRef, min_dpi: float = 150, *, id_card: bool = False
 ) -> FileReport:
@@ -84,25 +99,10 @@ def inspect_file(
     from ..errors import AttachmentError
     from ..pdf.attachments import survey
 
-    if is_outside(loaded, ref.path):
-        link = _symlink_on_the_way(loaded, ref.path)
-        if link is not None:
-            return FileReport(
-                [
-                    error(
-                        "ATTACH-OUTSIDE.symlink",
-                        ref.field,
-                        ref.path,
-                        path=ref.path,
-                        link=link[0],
-                        target=link[1],
-                    )
-                ]
-            )
-        return FileReport([error("ATTACH-OUTSIDE", ref.field, ref.path, path=ref.path)])
+    refusal = unreachable(loaded, ref)
+    if refusal is not None:
+        return FileReport([refusal])
     path = resolve(loaded, ref.path)
-    if not path.exists():
-        return FileReport([error("ATTACH-NOT-FOUND", ref.field, ref.path, path=ref.path)])
     try:
         found = survey(path, ref.path, id_card=id_card)
     except AttachmentError as e:
