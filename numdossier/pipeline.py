@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import InputError, OutputError, TemplateError
+from .errors import InputError, OutputError
 from .kinds import Checklist, Item, registry
 from .kinds.checklist import FileRef
 from .kinds.overrides import checklist_for, template_for
@@ -30,7 +30,7 @@ from .render.docx import render_docx
 from .render.engine import date_cn, environment
 from .rules.attachments import AttachmentRef, id_holders, resolve, unreachable
 from .rules.findings import Finding
-from .rules.messages import catalogue
+from .rules.messages import catalogue, text
 from .rules.settings import settings
 
 PLACEHOLDER_PAGES = "999–999"  # widest page text, so a layout pass reserves the room real numbers need
@@ -207,8 +207,6 @@ def render_forms(
     for no, item in items:
         if item.source != "form":
             continue
-        if not item.template:
-            raise TemplateError(f"清单项目 {item.id} 缺少 template。", "请检查 checklist.toml。")
         out = folder / form_filename(no, item)
         choice = template_for(kind.name, item, loaded.folder, dict(loaded.model.templates), agency)
         prepared = render_docx(choice.path, lambda tpl: kind.build_context(loaded, tpl), out)
@@ -529,7 +527,7 @@ def publish(target: Path, forms: Iterable[Path], pdf: Path, data: dict[str, Any]
     The new folder is written beside the old one (a hidden sibling in OUT, so one file system) and
     swapped in with one rename; a failure before the swap leaves the previous dossier as it was.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    listing = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     staged: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -538,7 +536,7 @@ def publish(target: Path, forms: Iterable[Path], pdf: Path, data: dict[str, Any]
         for docx in forms:
             shutil.copyfile(docx, staged / "forms" / docx.name)
         shutil.copyfile(pdf, staged / "dossier.pdf")
-        (staged / "manifest.json").write_bytes(text.encode("utf-8"))
+        (staged / "manifest.json").write_bytes(listing.encode("utf-8"))
         # Two builds of the same dossier at once: the lock (on the dossier folder itself, so nothing
         # extra is left in OUT) makes the swaps one after the other; each swap is a whole build.
         with _locked(target) as exists:
@@ -549,8 +547,8 @@ def publish(target: Path, forms: Iterable[Path], pdf: Path, data: dict[str, Any]
                 staged = None
     except OSError as e:
         raise OutputError(
-            f"无法写入输出文件夹 {target}：{e.strerror or e}。",
-            "请检查磁盘空间和写入权限（或用 -o 指定其他输出文件夹），然后重新生成；未留下不完整的文件。",
+            text("pipeline.unwritable.message", target=target, reason=e.strerror or e),
+            text("pipeline.unwritable.hint"),
         ) from e
     finally:
         if staged is not None:
