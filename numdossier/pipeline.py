@@ -28,6 +28,7 @@ from .pdf.overlay import draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
 from .render.engine import date_cn, environment
+from .rules import printed
 from .rules.attachments import AttachmentRef, id_holders, resolve, unreachable
 from .rules.findings import Finding
 from .rules.messages import catalogue, text
@@ -361,7 +362,7 @@ def _arrange(work: Path, materials: Sequence[Material], counts: Sequence[int] | 
         if m.item.source == "branches":
             pages = next(lengths)
             parts = (Part(generated, pages, start=start), *parts)
-            sources = (Source(None, None, pages, generated="分支机构目录"), *sources)
+            sources = (Source(None, None, pages, generated=printed.words("branches.source")), *sources)
             children = tuple((title, index + 1) for title, index in children)
             start += pages
         section = Section(m.no, m.item, parts, sources, children, page)
@@ -420,15 +421,19 @@ def _toc_rows(layout: Layout, final: bool) -> list[gen.TocRow]:
 
 def _cover(d: Dossier, total: int) -> gen.CoverData:
     m = d.loaded.model
+
+    def label(key: str) -> str:
+        return printed.words(f"cover.rows.{key}")
+
     rows = [
-        ("申请单位", m.company.name),
-        ("统一社会信用代码", m.company.uscc),
-        ("法定代表人", m.legal_rep.name),
-        ("联系人", f"{m.number_contact.name}  {m.number_contact.mobile}".strip()),
+        (label("company"), m.company.name),
+        (label("uscc"), m.company.uscc),
+        (label("legal_rep"), m.legal_rep.name),
+        (label("contact"), f"{m.number_contact.name}  {m.number_contact.mobile}".strip()),
     ]
     if d.checklist.authority:
         authority = environment().from_string(d.checklist.authority).render(**d.profile)
-        rows.append(("受理单位", authority))
+        rows.append((label("authority"), authority))
     return gen.CoverData(
         title=d.checklist.title,
         subtitle=d.checklist.subtitle,

@@ -27,8 +27,6 @@ ALLOWED: set[str] = {
     "report.py",
     "preview.py",
     "errors.py",
-    # PIPE (issue 14, point 3)
-    "pipeline.py",
     # CAT (issue 14, point 1: the library side), package by package
 }
 
