@@ -187,3 +187,17 @@ def test_every_sentence_asked_for_exists_with_its_names() -> None:
             if passed is not None and names != passed:
                 wrong.append(f"{where}: passes {sorted(passed)}, the entry has {sorted(names)}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_kind_says_its_notes_in_english() -> None:
+    """check shows a kind's notes in the user's language; the 目录 prints the Chinese ones whatever it is."""
+    from numdossier.kinds import load_checklist, registry
+
+    for kind in registry.names():
+        checklist = load_checklist(kind)
+        assert len(checklist.notes_en) == len(checklist.notes), kind
+        with messages.using("en"):
+            said = checklist.notes_said()
+        assert said == checklist.notes_en and not any(CJK.search(n) for n in said), kind
+        with messages.using("zh"):
+            assert checklist.notes_said() == checklist.notes

@@ -164,8 +164,15 @@ class Checklist(BaseModel):
     title: str
     subtitle: str
     authority: str = ""
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # printed on the 目录 (注意事项), Chinese
+    notes_en: list[str] = Field(default_factory=list)  # the same notes for people reading English
     items: list[Item]
+
+    def notes_said(self) -> list[str]:
+        """The notes in the language of the work in progress (check's output); the 目录 prints `notes`."""
+        if messages.language() == "en" and len(self.notes_en) == len(self.notes):
+            return list(self.notes_en)
+        return list(self.notes)
 
     @property
     def attachment_keys(self) -> list[str]:
