@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import functools
 import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import tempfile
@@ -15,12 +17,12 @@ import time
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from . import __version__
 from .check import CheckResult, check_profile
 from .convert.libreoffice import RunLog, Runs, convert_grouped, probe
-from .convert.unoserver import Pool, parse_converters
+from .convert.unoserver import Pool, Stream, parse_converters
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
 from .pdf.fonts import cjk_font
 from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, install_file, prepare
@@ -96,6 +98,7 @@ def run_batch(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
         )
     dossiers: dict[int, Dossier] = {}
+    converting: _Background[dict[Hashable, Path | ConversionError]] | None = None
     if pool_of_converters is not None and pool is None and todo:
         pool_of_converters.start_probe()  # a single dossier: ask the converters while its forms render
     try:
@@ -105,70 +108,109 @@ def run_batch(
             work = Path(tempfile.mkdtemp(prefix="numdossier-"))
             workdirs.append(work)
             prepared[index] = _submit(pool, prepare, outcomes[index].check.loaded, options, work)
-        for index, ready in prepared.items():
-            try:
-                dossiers[index] = ready.result()
-            except Exception as e:
-                _fail(outcomes[index], _as_error(e), todo[index])
-                report(outcomes[index])
-
-        # 2. every form of the batch in a few LibreOffice runs, `jobs` runs at a time
-        documents: dict[Hashable, Path] = {
-            (index, item_id): docx for index, d in dossiers.items() for item_id, docx in d.forms.items()
-        }
-        pdfs: dict[Hashable, Path | ConversionError] = {}
-        if documents:
+        if pool_of_converters is not None:
+            # Warm converters: each dossier's forms go to them as soon as they are filled, and each
+            # dossier is finished as soon as its forms are back, while others are still on their way.
             staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
             workdirs.append(staging)
+            logs = pool_of_converters.report.logs
+            header = "converters: " + ", ".join(map(str, pool_of_converters.endpoints))
+            events: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
             try:
-                if pool_of_converters is not None:
-                    logs = pool_of_converters.report.logs
-                    header = "converters: " + ", ".join(map(str, pool_of_converters.endpoints))
-                    pdfs = pool_of_converters.convert(documents, staging)
-                    converter = pool_of_converters.report.describe()
-                    header += f" (LibreOffice {converter['version']})"
-                    if pool_of_converters.report.failed:
-                        note = f"转换服务出错，已改由其他转换服务完成：{pool_of_converters.report.failures()}"
-                        for index in dossiers:
-                            outcomes[index].notes.append(note)
-                else:
+                stream = pool_of_converters.stream(staging, functools.partial(_post, events, "converted"))
+            except EnvironmentProblem as e:
+                for index, ready in prepared.items():
+                    failed = ready.exception()  # a dossier that could not be prepared says why
+                    error = _as_error(failed) if isinstance(failed, Exception) else e
+                    _fail(outcomes[index], error, todo[index])
+                    report(outcomes[index])
+                    _write_log(outcomes[index], options, header, logs, index)
+                prepared = {}
+                stream = None
+            if stream is not None:
+                converter = pool_of_converters.report.describe()
+                header += f" (LibreOffice {converter['version']})"
+                _stream_batch(
+                    stream,
+                    prepared,
+                    events,
+                    pool,
+                    pool_of_converters,
+                    outcomes,
+                    todo,
+                    options,
+                    header,
+                    converter,
+                    report,
+                )
+        else:
+            for index, ready in prepared.items():
+                try:
+                    dossiers[index] = ready.result()
+                except Exception as e:
+                    _fail(outcomes[index], _as_error(e), todo[index])
+                    report(outcomes[index])
+
+            # 2. every form of the batch in a few LibreOffice runs, `jobs` runs at a time
+            documents: dict[Hashable, Path] = {
+                (index, item_id): docx for index, d in dossiers.items() for item_id, docx in d.forms.items()
+            }
+            pdfs: dict[Hashable, Path | ConversionError] = {}
+            if documents:
+                staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
+                workdirs.append(staging)
+
+                def convert() -> dict[Hashable, Path | ConversionError]:
+                    nonlocal header, converter
                     office = probe(staging)
                     converter = office.describe()
                     header = f"converter: LibreOffice {office.version} via soffice ({office.soffice})"
-                    pdfs = convert_grouped(documents, staging, workers=jobs, runs=runs, office=office)
-            except EnvironmentProblem as e:
-                for index in dossiers:
-                    _fail(outcomes[index], e, todo[index])
+                    return convert_grouped(documents, staging, workers=jobs, runs=runs, office=office)
+
+                try:
+                    if pool is None:
+                        # One process: while LibreOffice converts (in another process, on another
+                        # core), this one readies what the last stages need instead of waiting idle.
+                        converting = _in_background(convert)
+                        _warm_up()
+                        pdfs = _wait(converting)
+                    else:  # the workers inherited the font; the LibreOffice runs keep the cores busy
+                        pdfs = convert()
+                except EnvironmentProblem as e:
+                    for index in dossiers:
+                        _fail(outcomes[index], e, todo[index])
+                        report(outcomes[index])
+                        _write_log(outcomes[index], options, header, logs, index)
+                    dossiers = {}
+
+            # 3. attachments, layout, assembly and publishing, `jobs` dossiers at once
+            finishing = {}
+            for index, d in dossiers.items():
+                results = {item_id: pdfs[(index, item_id)] for item_id in d.forms}
+                failure = next((r for r in results.values() if isinstance(r, ConversionError)), None)
+                if failure is not None:
+                    _fail(outcomes[index], failure, todo[index])
                     report(outcomes[index])
                     _write_log(outcomes[index], options, header, logs, index)
-                dossiers = {}
-
-        # 3. attachments, layout, assembly and publishing, `jobs` dossiers at once
-        finishing = {}
-        for index, d in dossiers.items():
-            results = {item_id: pdfs[(index, item_id)] for item_id in d.forms}
-            failure = next((r for r in results.values() if isinstance(r, ConversionError)), None)
-            if failure is not None:
-                _fail(outcomes[index], failure, todo[index])
-                report(outcomes[index])
+                    continue
+                converted = {k: v for k, v in results.items() if isinstance(v, Path)}
+                finishing[_submit(pool, finish, d, converted, outcomes[index].forced, converter)] = index
+            for built in cf.as_completed(finishing):
+                index = finishing[built]
+                try:
+                    outcomes[index].built = built.result()
+                    outcomes[index].seconds = time.perf_counter() - todo[index]
+                except Exception as e:
+                    _fail(outcomes[index], _as_error(e), todo[index])
                 _write_log(outcomes[index], options, header, logs, index)
-                continue
-            converted = {k: v for k, v in results.items() if isinstance(v, Path)}
-            finishing[_submit(pool, finish, d, converted, outcomes[index].forced, converter)] = index
-        for built in cf.as_completed(finishing):
-            index = finishing[built]
-            try:
-                outcomes[index].built = built.result()
-                outcomes[index].seconds = time.perf_counter() - todo[index]
-            except Exception as e:
-                _fail(outcomes[index], _as_error(e), todo[index])
-            _write_log(outcomes[index], options, header, logs, index)
-            report(outcomes[index])
+                report(outcomes[index])
     except BaseException:
         with _signals_held():
             runs.cancel()  # every LibreOffice at once; nothing retried after it
             if pool_of_converters is not None:
                 pool_of_converters.cancel()
+            if converting is not None:  # cancelled above: it returns at once, before its folders go
+                converting.join(timeout=10)
             if isinstance(pool, cf.ProcessPoolExecutor):
                 workers = list((getattr(pool, "_processes", None) or {}).values())
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -184,6 +226,135 @@ def run_batch(
                 pool.shutdown(wait=True, cancel_futures=True)
             _remove(workdirs)
     return outcomes
+
+
+class _Background(threading.Thread, Generic[T]):
+    """fn() in a daemon thread (never keeps an interrupted process alive); its result or exception."""
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        super().__init__(daemon=True, name="convert")
+        self._fn = fn
+        self.result: T | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self._fn()
+        except BaseException as e:  # raised again in the waiting thread
+            self.error = e
+
+
+def _in_background(fn: Callable[[], T]) -> _Background[T]:
+    thread = _Background(fn)
+    thread.start()
+    return thread
+
+
+def _wait(thread: _Background[T]) -> T:
+    while thread.is_alive():
+        thread.join(0.1)  # a short wait, so that Ctrl-C reaches the main thread at once
+    if thread.error is not None:
+        raise thread.error
+    return thread.result  # type: ignore[return-value]
+
+
+def _warm_up() -> None:
+    """Load what the last stages use first (the CJK font takes a moment to read, the PDF modules to
+    import): done while a conversion runs, it is off the single dossier's critical path."""
+    import importlib
+
+    # Only a head start: a missing font or module fails the dossier later, where it always did.
+    with contextlib.suppress(Exception):
+        cjk_font()
+        for module in ("pypdfium2", "img2pdf", "numdossier.pdf.attachments", "numdossier.pdf.cards"):
+            importlib.import_module(module)
+
+
+def _post(events: queue.Queue[tuple[str, Any, Any]], what: str, key: Any, value: Any) -> None:
+    events.put((what, key, value))
+
+
+def _stream_batch(
+    stream: Stream,
+    prepared: dict[int, cf.Future[Dossier]],
+    events: queue.Queue[tuple[str, Any, Any]],
+    pool: cf.Executor | None,
+    converters: Pool,
+    outcomes: list[Outcome],
+    todo: dict[int, float],
+    options: BuildOptions,
+    header: str,
+    converter: dict[str, str],
+    report: Callable[[Outcome], None],
+) -> None:
+    """Prepared dossiers' forms into `stream`, converted dossiers to `finish`; events come from the
+    workers' and the converters' threads, everything is decided here, in the calling thread."""
+    logs = converters.report.logs
+    dossiers: dict[int, Dossier] = {}
+    forms: dict[int, dict[str, Path | ConversionError]] = {}  # converted so far, per dossier
+    for index, ready in prepared.items():
+        ready.add_done_callback(functools.partial(_post, events, "prepared", index))
+    preparing, remaining = len(prepared), len(prepared)
+    if not preparing:
+        stream.close()
+
+    def done(index: int, error: NumdossierError | None = None) -> None:
+        nonlocal remaining
+        if error is not None:
+            _fail(outcomes[index], error, todo[index])
+        _write_log(outcomes[index], options, header, logs, index)
+        report(outcomes[index])
+        remaining -= 1
+
+    def finish_when_converted(index: int) -> None:
+        d = dossiers[index]
+        if len(forms[index]) < len(d.forms):
+            return
+        failure = next((r for r in forms[index].values() if isinstance(r, ConversionError)), None)
+        if failure is not None:
+            done(index, failure)
+            return
+        if converters.report.failed:
+            note = f"转换服务出错，已改由其他转换服务完成：{converters.report.failures()}"
+            outcomes[index].notes.append(note)
+        converted = {k: v for k, v in forms[index].items() if isinstance(v, Path)}
+        built = _submit(pool, finish, d, converted, outcomes[index].forced, converter)
+
+        built.add_done_callback(functools.partial(_post, events, "finished", index))
+
+    while remaining:
+        try:
+            what, key, value = events.get(timeout=0.1)  # a short wait: Ctrl-C reaches this thread at once
+        except queue.Empty:
+            continue
+        if what == "prepared":
+            preparing -= 1
+            try:
+                d = value.result()
+            except Exception as e:
+                done(key, _as_error(e))
+            else:
+                dossiers[key], forms[key] = d, {}
+                for item_id, docx in d.forms.items():
+                    stream.put((key, item_id), docx)
+                if not d.forms:
+                    finish_when_converted(key)
+            if not preparing:
+                stream.close()
+                if pool is None:
+                    _warm_up()  # one process: while the last forms convert
+        elif what == "converted":
+            index, item_id = key
+            forms[index][item_id] = value
+            finish_when_converted(index)
+        else:
+            try:
+                outcomes[key].built = value.result()
+                outcomes[key].seconds = time.perf_counter() - todo[key]
+                done(key)
+            except Exception as e:
+                done(key, _as_error(e))
+    stream.wait()
 
 
 def _remove(folders: list[Path]) -> None:

@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 import xmlrpc.client
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -323,6 +323,16 @@ class Pool:
         self, documents: dict[Hashable, Path], workdir: Path
     ) -> dict[Hashable, Path | ConversionError]:
         """Every document to a PDF in `workdir`; a document's own failure stays with it."""
+        stream = self.stream(workdir)
+        for key, path in documents.items():
+            stream.put(key, path)
+        stream.close()
+        return stream.wait()
+
+    def stream(self, workdir: Path, done: Done | None = None) -> Stream:
+        """Start converting documents as they are put(): a batch sends each dossier's forms as soon as
+        they are filled, so that conversions run while other dossiers are still being prepared or
+        finished. `done(key, result)` is called (from a converter's thread) as each one ends."""
         if self._probing is not None:
             while self._probing.is_alive():
                 self._probing.join(0.1)
@@ -330,68 +340,7 @@ class Pool:
                 raise self._probe_error
         alive = self._alive if self._alive is not None else self.probe()
         workdir.mkdir(parents=True, exist_ok=True)
-        todo: queue.Queue[tuple[int, Hashable]] = queue.Queue()
-        for n, key in enumerate(documents):
-            todo.put((n, key))
-        results: dict[Hashable, Path | ConversionError] = {}
-        live = set(alive)
-
-        def work(endpoint: Endpoint) -> None:
-            client = UnoClient(endpoint, self.calls)
-            # Wait while others still convert: a converter that dies puts its document back.
-            while not self.calls.cancelled and len(results) < len(documents):
-                try:
-                    n, key = todo.get(timeout=0.05)
-                except queue.Empty:
-                    continue
-                source = documents[key]
-                log = RunLog([source.name], [key])
-                started = time.perf_counter()
-                try:
-                    pdf = client.convert(source.read_bytes(), self.timeout)
-                except _Down as down:
-                    log.outcome = f"{endpoint}: {down.why}"
-                    self._failed(endpoint, down.why)
-                    with self._lock:
-                        live.discard(endpoint)
-                        if live and not self.calls.cancelled:
-                            todo.put((n, key))  # another converter takes it
-                        else:
-                            results[key] = self._final_error(down)
-                    return
-                except ConversionError as e:
-                    log.outcome = f"{endpoint}: {e.message}"
-                    e.converter = str(endpoint)
-                    results[key] = e
-                    continue
-                finally:
-                    log.seconds = time.perf_counter() - started
-                    log.output = f"converter {endpoint}"
-                    with self._lock:
-                        self.report.logs.append(log)
-                target = workdir / f"{n:05d}.pdf"
-                partial = target.with_suffix(".part")
-                partial.write_bytes(reproducible_pdf(pdf) if self.reproducible else pdf)
-                partial.replace(target)
-                results[key] = target
-
-        threads = [threading.Thread(target=work, args=(e,), daemon=True) for e in alive]
-        for t in threads:
-            t.start()
-        try:
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.1)
-        except BaseException:
-            self.cancel()
-            raise
-        if self.calls.cancelled:
-            raise KeyboardInterrupt
-        # When the last converter died, the documents still waiting fail with the pool's report.
-        for key in documents:
-            if key not in results:
-                results[key] = self._unavailable()
-        return results
+        return Stream(self, alive, workdir, done)
 
     def _final_error(self, down: _Down) -> ConversionError:
         error: ConversionError
@@ -403,6 +352,119 @@ class Pool:
             error = _unavailable(self.report)
         error.converter = ", ".join(self.report.failed)
         return error
+
+
+Done = Callable[[Hashable, "Path | ConversionError"], None]
+
+
+class Stream:
+    """Documents on their way through a pool: one thread per live converter takes the next one; a
+    converter that fails is dropped and its document goes back for another; when the last one has
+    failed, every document left (and any put later) fails with the pool's report."""
+
+    def __init__(self, pool: Pool, alive: list[Endpoint], workdir: Path, done: Done | None) -> None:
+        self._pool = pool
+        self._workdir = workdir
+        self._done = done
+        self._lock = threading.Lock()
+        self._todo: queue.Queue[tuple[int, Hashable]] = queue.Queue()
+        self._documents: dict[Hashable, Path] = {}
+        self._numbers: dict[Hashable, int] = {}
+        self.results: dict[Hashable, Path | ConversionError] = {}
+        self._closed = False
+        self._live = set(alive)
+        self._last_down: _Down | None = None
+        self._threads = [threading.Thread(target=self._work, args=(e,), daemon=True) for e in alive]
+        for t in self._threads:
+            t.start()
+
+    def put(self, key: Hashable, path: Path) -> None:
+        with self._lock:
+            n = len(self._documents)
+            self._documents[key] = path
+            self._numbers[key] = n
+            if self._live:
+                self._todo.put((n, key))
+                return
+        self._finish(key, self._pool._unavailable())  # every converter has failed already
+
+    def close(self) -> None:
+        """No more documents: the converters' threads end when the last one is done."""
+        with self._lock:
+            self._closed = True
+
+    def wait(self) -> dict[Hashable, Path | ConversionError]:
+        """Until every document put has its result (after close()); KeyboardInterrupt if cancelled."""
+        try:
+            for t in self._threads:
+                while t.is_alive():
+                    t.join(0.1)
+        except BaseException:
+            self._pool.cancel()
+            raise
+        if self._pool.calls.cancelled:
+            raise KeyboardInterrupt
+        for key in list(self._documents):
+            if key not in self.results:
+                self._finish(key, self._pool._unavailable())
+        return self.results
+
+    def _finish(self, key: Hashable, result: Path | ConversionError) -> None:
+        with self._lock:
+            if key in self.results:
+                return
+            self.results[key] = result
+        if self._done is not None:
+            self._done(key, result)
+
+    def _ended(self) -> bool:
+        with self._lock:
+            return self._closed and len(self.results) >= len(self._documents) and self._todo.empty()
+
+    def _work(self, endpoint: Endpoint) -> None:
+        pool = self._pool
+        client = UnoClient(endpoint, pool.calls)
+        # Wait while others still convert: a converter that dies puts its document back.
+        while not pool.calls.cancelled and not self._ended():
+            try:
+                n, key = self._todo.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            source = self._documents[key]
+            log = RunLog([source.name], [key])
+            started = time.perf_counter()
+            try:
+                pdf = client.convert(source.read_bytes(), pool.timeout)
+            except _Down as down:
+                log.outcome = f"{endpoint}: {down.why}"
+                pool._failed(endpoint, down.why)
+                left: list[Hashable] = []
+                with self._lock:
+                    self._live.discard(endpoint)
+                    if self._live and not pool.calls.cancelled:
+                        self._todo.put((n, key))  # another converter takes it
+                    else:
+                        left.append(key)
+                        while not self._todo.empty():
+                            left.append(self._todo.get_nowait()[1])
+                for k in left:
+                    self._finish(k, pool._final_error(down) if k == key else pool._unavailable())
+                return
+            except ConversionError as e:
+                log.outcome = f"{endpoint}: {e.message}"
+                e.converter = str(endpoint)
+                self._finish(key, e)
+                continue
+            finally:
+                log.seconds = time.perf_counter() - started
+                log.output = f"converter {endpoint}"
+                with pool._lock:
+                    pool.report.logs.append(log)
+            target = self._workdir / f"{n:05d}.pdf"
+            partial = target.with_suffix(".part")
+            partial.write_bytes(reproducible_pdf(pdf) if pool.reproducible else pdf)
+            partial.replace(target)
+            self._finish(key, target)
 
 
 def _version(text: str) -> str:

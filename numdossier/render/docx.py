@@ -6,12 +6,14 @@ import io
 import os
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2 import meta
 
 from ..errors import TemplateError
 from ..rules import messages
@@ -50,13 +52,56 @@ def _error(what: str, template: Path, detail: object) -> TemplateError:
     )
 
 
+class Undeclared(Exception):
+    """A part of the template names variables the context lacks."""
+
+    def __init__(self, names: set[str]) -> None:
+        super().__init__(", ".join(sorted(names)))
+        self.names = names
+
+
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> tuple[jinja2.Template, frozenset[str]]:
+    """One XML part of a template parsed and compiled once per process, with the variables it uses.
+
+    Every dossier of a batch fills the same few templates: compiling a form's XML is most of the cost
+    of filling it. (docxtpl's get_undeclared_template_variables would read and parse the whole
+    document once more for each dossier.)"""
+    env = environment()
+    parsed = env.parse(source)
+    return env.from_string(parsed), frozenset(meta.find_undeclared_variables(parsed))
+
+
+class _Checking:
+    """The environment as docxtpl uses it: each part's variables are checked against the context
+    before it is rendered, and its compiled template comes from the cache above."""
+
+    def __init__(self, provided: Collection[str]) -> None:
+        self._provided = set(provided)
+
+    def from_string(self, source: str) -> jinja2.Template:
+        template, names = _compiled(source)
+        missing = set(names) - self._provided
+        if missing:
+            raise Undeclared(missing)
+        return template
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(environment(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:  # docxtpl sets autoescape; the one environment is autoescaping already
+            setattr(environment(), name, value)
+
+
 def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Prepared:
     """Render `template` into `out`; every template problem becomes a TemplateError naming the template.
 
     The template is first refused, sanitised and normalised (render.template.prepare: macros, external
     links, file-reading fields, DTDs, tags split over runs); what was stripped is returned.
     """
-    env = environment()
     prepared = prepare(template)
     if prepared.broken:
         raise TemplateError(
@@ -66,17 +111,14 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     try:
         tpl = DocxTemplate(io.BytesIO(prepared.data))
         context = build_context(tpl)
-        undeclared = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
-        if undeclared:
-            raise TemplateError(
-                messages.text(
-                    "render.docx.undeclared", name=template.name, names=", ".join(sorted(undeclared))
-                ),
-                messages.text("render.docx.undeclared_hint"),
-            )
-        tpl.render(context, jinja_env=env, autoescape=True)
+        tpl.render(context, jinja_env=_Checking(context), autoescape=True)  # type: ignore[arg-type]
         buffer = io.BytesIO()
         tpl.save(buffer)
+    except Undeclared as e:
+        raise TemplateError(
+            messages.text("render.docx.undeclared", name=template.name, names=", ".join(sorted(e.names))),
+            messages.text("render.docx.undeclared_hint"),
+        ) from None
     except TemplateError:
         raise
     except jinja2.TemplateSyntaxError as e:
