@@ -8,6 +8,7 @@ get one high-quality JPEG encode.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import struct
 import warnings
 from collections.abc import Iterator
@@ -77,8 +78,22 @@ class Frame(Picture):
 
 def survey_image(data: bytes, kind: str, display: str) -> list[Frame]:
     """Read every frame's header (no pixel data): size, resolution, orientation, needs."""
-    with pillow_quietly():
-        return _survey_frames(data, kind, display)
+    key = (hashlib.sha256(data).digest(), kind)
+    known = _surveyed.get(key)
+    if known is None:
+        with pillow_quietly():
+            known = tuple(_survey_frames(data, kind, display))
+        if len(_surveyed) >= _SURVEYED_MAX:
+            _surveyed.pop(next(iter(_surveyed)))
+        _surveyed[key] = known
+    return list(known)
+
+
+# `check` surveys every image (decoding it, to catch a truncated file) and `build` surveys it again
+# before placing it, in the same process (batch workers inherit the checks' surveys): the frames of
+# a content already surveyed are remembered, in memory only. A refused file raises and is not kept.
+_surveyed: dict[tuple[bytes, str], tuple[Frame, ...]] = {}
+_SURVEYED_MAX = 512
 
 
 def image_to_pdf(data: bytes, kind: str, display: str, out: Path) -> tuple[int, list[Observation]]:
