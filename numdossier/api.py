@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .check import CheckResult, check_profile
 from .profile import LoadedProfile, load_profile
+from .rules.messages import using
 
 if TYPE_CHECKING:
     from .batch import Listener, Outcome
-    from .report import write_report
+    from .pipeline import BuildOptions
     from .signed.verify import VerifyResult
 
 __all__ = [
@@ -34,13 +35,12 @@ Paths = str | Path | Iterable[str | Path]
 # them, so they are imported on first use (a `check` starts in a fraction of the time).
 _LAZY = {
     "Outcome": "batch",
-    "write_report": "report",
     "VerifyResult": "signed.verify",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """Outcome, write_report and VerifyResult, from their modules on first use."""
+    """Outcome and VerifyResult, from their modules on first use."""
     if name in _LAZY:
         import importlib
 
@@ -48,9 +48,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def load(path: str | Path) -> LoadedProfile:
-    """One profile, validated; raises ProfileError listing every problem."""
-    return load_profile(path)
+def load(path: str | Path, *, lang: str | None = None) -> LoadedProfile:
+    """One profile, validated; raises ProfileError listing every problem (in `lang`: zh or en).
+
+    `lang` everywhere in this API: the language of messages and hints; None keeps the caller's
+    (`messages.using`), else NUMDOSSIER_LANG, else Chinese."""
+    with using(lang):
+        return load_profile(path)
 
 
 def profiles_in(paths: Paths) -> list[Path]:
@@ -62,14 +66,19 @@ def profiles_in(paths: Paths) -> list[Path]:
 
 
 def check(
-    profiles: Paths, today: dt.date | None = None, templates: str | Path | None = None
+    profiles: Paths,
+    today: dt.date | None = None,
+    templates: str | Path | None = None,
+    *,
+    lang: str | None = None,
 ) -> list[CheckResult]:
     """Check every profile (files, folders or globs); no LibreOffice needed.
 
     `templates`: an agency folder of own templates, DIR/<kind>/<item>.docx and DIR/<kind>/checklist.toml."""
     day = today or dt.date.today()
     agency = Path(templates) if templates is not None else None
-    return [check_profile(p, day, agency) for p in profiles_in(profiles)]
+    with using(lang):
+        return [check_profile(p, day, agency) for p in profiles_in(profiles)]
 
 
 def build(
@@ -86,29 +95,50 @@ def build(
     listener: Listener | None = None,
     debug: bool = False,
     converter: str | None = None,
+    lang: str | None = None,
 ) -> list[Outcome]:
     """Check and build every profile into OUT/<name>/; one failing dossier never stops the others.
 
     `debug`: also write OUT/<name>/build.log (the converter and all it said, personal numbers masked).
     `converter`: unoserver://HOST:PORT[,...] (a pool of warm converters); None: one-shot soffice runs."""
-    from .batch import run_batch
     from .pipeline import BuildOptions
 
-    options = BuildOptions(
-        out=Path(out),
-        today=today or dt.date.today(),
-        force=force,
-        seam=seam,
-        watermark=watermark,
-        debug=debug,
-        converter=converter,
-        templates=Path(templates) if templates is not None else None,
-    )
+    with using(lang) as language:
+        return _build(
+            profiles,
+            Path(out),
+            jobs,
+            listener,
+            preview,
+            BuildOptions(
+                lang=language,
+                out=Path(out),
+                today=today or dt.date.today(),
+                force=force,
+                seam=seam,
+                watermark=watermark,
+                debug=debug,
+                converter=converter,
+                templates=Path(templates) if templates is not None else None,
+            ),
+        )
+
+
+def _build(
+    profiles: Paths,
+    out: Path,
+    jobs: int | None,
+    listener: Listener | None,
+    preview: bool,
+    options: BuildOptions,
+) -> list[Outcome]:
+    from .batch import run_batch
+
     outcomes = run_batch(profiles_in(profiles), options, jobs, listener)
     if preview:
         from .preview import write_previews
 
-        write_previews(outcomes, Path(out))
+        write_previews(outcomes, out)
     return outcomes
 
 
@@ -121,10 +151,24 @@ def verify(
     report: str | Path | None = None,
     split: str | Path | None = None,
     force: bool = False,
+    lang: str | None = None,
 ) -> VerifyResult:
     """Verify a signed scan (one PDF, or page images in order) against the dossier folder it was printed
     from; optionally write the marked-up copy (`report`) and the upload set (`split`, refused while errors
     remain unless `force`). `result.split` lists the files written."""
+    with using(lang):
+        return _verify(scans, dossier, seam, jobs, report, split, force)
+
+
+def _verify(
+    scans: str | Path | Iterable[str | Path],
+    dossier: str | Path,
+    seam: bool | None,
+    jobs: int | None,
+    report: str | Path | None,
+    split: str | Path | None,
+    force: bool,
+) -> VerifyResult:
     from .signed.verify import verify_scan
 
     given = [scans] if isinstance(scans, str | Path) else list(scans)
@@ -138,3 +182,13 @@ def verify(
 
         result.split = split_scan(result, Path(split))
     return result
+
+
+def write_report(
+    results: Sequence[CheckResult | Outcome], target: str | Path, *, lang: str | None = None
+) -> Path:
+    """Write the spreadsheet report of `check` results or `build` outcomes (.xlsx, atomic)."""
+    from .report import write_report as written
+
+    with using(lang):
+        return written(results, target)

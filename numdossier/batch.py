@@ -28,6 +28,7 @@ from .pdf.fonts import cjk_font
 from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, install_file, prepare
 from .redact import redact
 from .rules.findings import Finding
+from .rules.messages import using
 
 
 @dataclass
@@ -107,7 +108,9 @@ def run_batch(
         for index in todo:
             work = Path(tempfile.mkdtemp(prefix="numdossier-"))
             workdirs.append(work)
-            prepared[index] = _submit(pool, prepare, outcomes[index].check.loaded, options, work)
+            prepared[index] = _submit(
+                pool, _speaking, options.lang, prepare, outcomes[index].check.loaded, options, work
+            )
         if pool_of_converters is not None:
             # Warm converters: each dossier's forms go to them as soon as they are filled, and each
             # dossier is finished as soon as its forms are back, while others are still on their way.
@@ -194,7 +197,11 @@ def run_batch(
                     _write_log(outcomes[index], options, header, logs, index)
                     continue
                 converted = {k: v for k, v in results.items() if isinstance(v, Path)}
-                finishing[_submit(pool, finish, d, converted, outcomes[index].forced, converter)] = index
+                finishing[
+                    _submit(
+                        pool, _speaking, options.lang, finish, d, converted, outcomes[index].forced, converter
+                    )
+                ] = index
             for built in cf.as_completed(finishing):
                 index = finishing[built]
                 try:
@@ -318,7 +325,9 @@ def _stream_batch(
             note = f"转换服务出错，已改由其他转换服务完成：{converters.report.failures()}"
             outcomes[index].notes.append(note)
         converted = {k: v for k, v in forms[index].items() if isinstance(v, Path)}
-        built = _submit(pool, finish, d, converted, outcomes[index].forced, converter)
+        built = _submit(
+            pool, _speaking, options.lang, finish, d, converted, outcomes[index].forced, converter
+        )
 
         built.add_done_callback(functools.partial(_post, events, "finished", index))
 
@@ -420,6 +429,12 @@ def _worker_init() -> None:
 def _worker_stop(signum: int, frame: object) -> None:
     discard_partial_files()
     os._exit(int(ExitCode.interrupted))
+
+
+def _speaking(lang: str, fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in `lang`: a worker process speaks the language its options carry, not its own."""
+    with using(lang):
+        return fn(*args)
 
 
 def _submit(pool: cf.Executor | None, fn: Callable[..., T], *args: Any) -> cf.Future[T]:

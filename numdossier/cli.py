@@ -23,6 +23,7 @@ from rich.table import Table
 from .check import CheckResult
 from .errors import ExitCode, NumdossierError
 from .redact import redact
+from .rules import messages
 
 app = typer.Typer(
     add_completion=False,
@@ -63,6 +64,17 @@ def _parse_today(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} 不是日期，应写成 2026-11-23", param_hint="--today") from None
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）", show_default=False),
+]
 
 
 class OutputFormat(StrEnum):
@@ -107,31 +119,43 @@ Report = Annotated[
 
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
-    """The one place where exceptions become exit codes (SystemExit passes through Typer untouched)."""
+    """A command's work in the user's language (--lang, passed down), its exceptions made exit codes."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            code = command(*args, **kwargs)
-        except KeyboardInterrupt:
-            _ignore_stop_signals()  # cleaned up already; a second Ctrl-C must not kill the exit itself
-            _fail(ExitCode.interrupted, "已中断，未留下不完整的文件。")
-        except NumdossierError as e:
-            _fail(e.exit_code, f"错误：{e.message}" + (f"\n{e.hint}" if e.hint else ""))
-        except typer.Exit:
-            raise
-        except typer.BadParameter:
-            raise
-        except Exception as e:  # a bug: say so; the stack (never locals) only with --debug
-            if _state["debug"]:
-                traceback.print_exception(type(e), e, e.__traceback__)
-            _fail(
-                ExitCode.internal,
-                f"内部错误：{type(e).__name__}。这是 numdossier 的缺陷，请附上 --debug 的输出报告给我们。",
-            )
-        sys.exit(int(code))
+        kwargs["lang"] = language(kwargs.get("lang"))
+        with messages.using(kwargs["lang"]):
+            _run(command, args, kwargs)
 
     return run
+
+
+def language(option: str | None) -> str:
+    """--lang, else NUMDOSSIER_LANG (read here, once, for every command), else Chinese."""
+    return messages.normalise(option) or messages.normalise(os.environ.get("NUMDOSSIER_LANG")) or "zh"
+
+
+def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """The one place where exceptions become exit codes (SystemExit passes through Typer untouched)."""
+    try:
+        code = command(*args, **kwargs)
+    except KeyboardInterrupt:
+        _ignore_stop_signals()  # cleaned up already; a second Ctrl-C must not kill the exit itself
+        _fail(ExitCode.interrupted, "已中断，未留下不完整的文件。")
+    except NumdossierError as e:
+        _fail(e.exit_code, f"错误：{e.message}" + (f"\n{e.hint}" if e.hint else ""))
+    except typer.Exit:
+        raise
+    except typer.BadParameter:
+        raise
+    except Exception as e:  # a bug: say so; the stack (never locals) only with --debug
+        if _state["debug"]:
+            traceback.print_exception(type(e), e, e.__traceback__)
+        _fail(
+            ExitCode.internal,
+            f"内部错误：{type(e).__name__}。这是 numdossier 的缺陷，请附上 --debug 的输出报告给我们。",
+        )
+    sys.exit(int(code))
 
 
 @app.command()
@@ -143,6 +167,7 @@ def init(
     ],
     kind: Annotated[str, typer.Option("--kind", help=_kind_help())],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+    lang: LangOption = None,
 ) -> int:
     """写出一个带注释的示例配置文件，以及 attachments/README.md（需要扫描的材料清单）。
 
@@ -159,6 +184,7 @@ def init(
 @guarded
 def schema(
     kind: Annotated[str, typer.Argument(help=_kind_help())],
+    lang: LangOption = None,
 ) -> int:
     """输出该类型配置文件的 JSON Schema（供编辑器在输入时检查键和取值）。"""
     from .schema import schema_text
@@ -184,6 +210,7 @@ def import_(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
     today: Today = None,
+    lang: LangOption = None,
 ) -> int:
     """从表格导入配置：每行一个客户，生成 DIR/<name>/profile.toml 并逐份检查；问题标明单元格（如 profiles!B7）。
 
@@ -290,20 +317,13 @@ def _print_check(result: CheckResult) -> None:
             out.print(escape(redact(line)))
 
 
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
 @app.command()
 @guarded
 def check(
     profiles: Profiles,
     format: Format = OutputFormat.text,
     today: Today = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
-    ] = None,
+    lang: LangOption = None,
     report: Report = None,
     templates: Templates = None,
 ) -> int:
@@ -311,12 +331,10 @@ def check(
 
     与 build 一样，可以给出多个配置文件、文件夹或通配符。
     """
-    if lang is not None:
-        os.environ["NUMDOSSIER_LANG"] = lang.value
     from . import api
 
     day = _parse_today(today)
-    results = api.check(profiles, day, templates)
+    results = api.check(profiles, day, templates, lang=lang)
     if report is not None:
         err.print(f"报告：{api.write_report(results, report)}", markup=False)
     if format is OutputFormat.json:
@@ -361,6 +379,7 @@ def build(
         ),
     ] = None,
     templates: Templates = None,
+    lang: LangOption = None,
 ) -> int:
     """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
 
@@ -390,6 +409,7 @@ def build(
             listener=listener,
             debug=_state["debug"],
             converter=spec,
+            lang=lang,
         )
     if report is not None:
         err.print(f"报告：{api.write_report(outcomes, report)}", markup=False)
@@ -439,16 +459,14 @@ def verify(
         int | None, typer.Option("-j", "--jobs", min=1, help="同时处理的页数（默认：CPU 核数）")
     ] = None,
     format: Format = OutputFormat.text,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）")
-    ] = None,
+    lang: LangOption = None,
 ) -> int:
     """检查签字盖章后的扫描件：每页对应材料哪一页，缺页、多页、顺序、倒置，公章、签字、日期是否齐全。"""
-    if lang is not None:
-        os.environ["NUMDOSSIER_LANG"] = lang.value
     from . import api
 
-    result = api.verify(scans, dossier, seam=seam, jobs=jobs, report=report, split=split, force=force)
+    result = api.verify(
+        scans, dossier, seam=seam, jobs=jobs, report=report, split=split, force=force, lang=lang
+    )
     written_report, files = result.report, result.split
     from .signed.output import result_json
 
@@ -647,6 +665,7 @@ def converter_start(
     host: Annotated[
         str, typer.Option("--host", help="监听地址；供其他机器使用时写本机地址（默认只在本机）")
     ] = "127.0.0.1",
+    lang: LangOption = None,
 ) -> int:
     """启动一个常驻转换服务（自己的 LibreOffice 用户配置、pid 文件和日志）。"""
     from .convert.server import LocalServer
@@ -667,7 +686,7 @@ def converter_start(
 
 @converter_app.command("stop")
 @guarded
-def converter_stop(port: Port = 2003) -> int:
+def converter_stop(port: Port = 2003, lang: LangOption = None) -> int:
     """停止转换服务及其 LibreOffice。"""
     from .convert.server import LocalServer
 
@@ -681,7 +700,7 @@ def converter_stop(port: Port = 2003) -> int:
 
 @converter_app.command("status")
 @guarded
-def converter_status(port: Port = 2003) -> int:
+def converter_status(port: Port = 2003, lang: LangOption = None) -> int:
     """查看转换服务是否在运行（退出码 0 运行中，3 未运行或无应答）。"""
     from .convert.server import LocalServer
 
@@ -718,6 +737,7 @@ def template_export(
     item: Annotated[str, typer.Argument(help="表格项目 id，如 security_agreement")],
     output: Annotated[Path, typer.Option("-o", "--output", help="写出的 .docx 文件")],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+    lang: LangOption = None,
 ) -> int:
     """写出内置模板，作为自带模板的起点。"""
     from .render.authoring import export
@@ -731,6 +751,7 @@ def template_export(
 def template_vars(
     kind: Annotated[str, typer.Argument(help=_kind_help())],
     format: Format = OutputFormat.text,
+    lang: LangOption = None,
 ) -> int:
     """列出该类型模板可以使用的全部变量（路径、类型、说明、示例配置中的值）。"""
     from .kinds import registry
@@ -762,6 +783,7 @@ def template_check(
         Path | None, typer.Option("--preview", help="用示例配置填写并经 LibreOffice 转成此 PDF")
     ] = None,
     format: Format = OutputFormat.text,
+    lang: LangOption = None,
 ) -> int:
     """检查模板：标签语法、未知变量、被拆开的标签、外部链接，以及盖章、签字位置。退出码同 check。"""
     from .kinds import registry

@@ -47,6 +47,7 @@ class BuildOptions:
     debug: bool = False  # write OUT/<name>/build.log
     converter: str | None = None  # unoserver://HOST:PORT[,...]; None: one-shot soffice runs
     templates: Path | None = None  # the agency folder (--templates, NUMDOSSIER_TEMPLATES)
+    lang: str = "zh"  # of messages; worker processes enter it themselves (batch._speaking)
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,18 @@ def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int, twice: boo
     assert sockets, "no LibreOffice seen before the signal"
     assert not [p for p in sockets if p.exists()]
     assert os.listdir(tmp_path / "tmp") == []
+
+
+def test_a_worker_process_speaks_the_language_of_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language travels in the options: a worker enters it itself (spawned here, so that nothing
+    is inherited from the parent's context)."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    from numdossier import batch
+    from numdossier.rules import messages
+
+    monkeypatch.delenv("NUMDOSSIER_LANG", raising=False)
+    with cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(batch._speaking, "en", messages.text, "ui.error").result() == "error"
+        assert pool.submit(messages.text, "ui.error").result() == "错误"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -217,10 +218,11 @@ def test_several_planted_problems_all_reported(sample: Path) -> None:
 
 
 def test_lang_en(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NUMDOSSIER_LANG", "zh")  # recorded, so that what --lang sets is undone afterwards
+    monkeypatch.setenv("NUMDOSSIER_LANG", "zh")
     edit(sample, 'postcode = "310012"', 'postcode = "31001"')
     result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--lang", "en"])
     assert result.exit_code == ExitCode.input_error
+    assert os.environ["NUMDOSSIER_LANG"] == "zh"  # passed down, never written to the environment
     assert "Severity" in result.stdout and "Number occupancy fee: 48,000 yuan" in result.stdout
     assert "1 error(s), 0 warning(s)" in result.stdout
     code, data = check_json(str(sample), "--today", "2026-11-23", "--lang", "en")
