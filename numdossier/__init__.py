@@ -46,11 +46,11 @@ __all__ = [
 _importlib.import_module(f"{__name__}.check")
 
 
-def check(profiles: Paths, today: _dt.date | None = None) -> list[CheckResult]:
-    """Check every profile (files, folders or globs); see numdossier.api.check."""
+def check(profiles: Paths, today: _dt.date | None = None, *, lang: str | None = None) -> list[CheckResult]:
+    """Check every profile (files, folders or globs), messages in `lang`; see numdossier.api.check."""
     from .api import check as run
 
-    return run(profiles, today)
+    return run(profiles, today, lang=lang)
 
 
 def _version() -> str:

@@ -8,18 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .check import CheckResult, check_profile
+from .options import BuildOptions, CheckOptions, VerifyOptions
 from .profile import LoadedProfile, load_profile
 from .rules.messages import using
 
 if TYPE_CHECKING:
     from .batch import Listener, Outcome
-    from .pipeline import BuildOptions
     from .signed.verify import VerifyResult
 
 __all__ = [
+    "BuildOptions",
+    "CheckOptions",
     "CheckResult",
     "LoadedProfile",
     "Outcome",
+    "VerifyOptions",
     "VerifyResult",
     "build",
     "check",
@@ -71,14 +74,16 @@ def check(
     templates: str | Path | None = None,
     *,
     lang: str | None = None,
+    options: CheckOptions | None = None,
 ) -> list[CheckResult]:
     """Check every profile (files, folders or globs); no LibreOffice needed.
 
-    `templates`: an agency folder of own templates, DIR/<kind>/<item>.docx and DIR/<kind>/checklist.toml."""
-    day = today or dt.date.today()
-    agency = Path(templates) if templates is not None else None
-    with using(lang):
-        return [check_profile(p, day, agency) for p in profiles_in(profiles)]
+    `templates`: an agency folder of own templates, DIR/<kind>/<item>.docx and DIR/<kind>/checklist.toml.
+    `options`: the whole CheckOptions instead (what the CLI passes); the other arguments are then unused."""
+    with using(options.lang if options else lang):
+        if options is None:
+            options = CheckOptions.model_validate({"today": today, "templates": templates})
+        return [check_profile(p, options.today, options.templates) for p in profiles_in(profiles)]
 
 
 def build(
@@ -96,55 +101,43 @@ def build(
     debug: bool = False,
     converter: str | None = None,
     lang: str | None = None,
+    options: BuildOptions | None = None,
 ) -> list[Outcome]:
     """Check and build every profile into OUT/<name>/; one failing dossier never stops the others.
 
     `debug`: also write OUT/<name>/build.log (the converter and all it said, personal numbers masked).
-    `converter`: unoserver://HOST:PORT[,...] (a pool of warm converters); None: one-shot soffice runs."""
-    from .pipeline import BuildOptions
+    `converter`: unoserver://HOST:PORT[,...] (a pool of warm converters); None: one-shot soffice runs.
+    `options`: the whole BuildOptions instead (what the CLI passes); the other arguments but `listener`
+    are then unused. Worker processes receive the options, and speak their `lang`."""
+    with using(options.lang if options else lang) as language:
+        if options is None:
+            given = {
+                "lang": language,
+                "out": out,
+                "today": today,
+                "force": force,
+                "seam": seam,
+                "watermark": watermark,
+                "preview": preview,
+                "jobs": jobs,
+                "debug": debug,
+                "converter": converter,
+                "templates": templates,
+            }
+            options = BuildOptions.model_validate(given)
+        from .batch import run_batch
 
-    with using(lang) as language:
-        return _build(
-            profiles,
-            Path(out),
-            jobs,
-            listener,
-            preview,
-            BuildOptions(
-                lang=language,
-                out=Path(out),
-                today=today or dt.date.today(),
-                force=force,
-                seam=seam,
-                watermark=watermark,
-                debug=debug,
-                converter=converter,
-                templates=Path(templates) if templates is not None else None,
-            ),
-        )
+        outcomes = run_batch(profiles_in(profiles), options, options.jobs, listener)
+        if options.preview:
+            from .preview import write_previews
 
-
-def _build(
-    profiles: Paths,
-    out: Path,
-    jobs: int | None,
-    listener: Listener | None,
-    preview: bool,
-    options: BuildOptions,
-) -> list[Outcome]:
-    from .batch import run_batch
-
-    outcomes = run_batch(profiles_in(profiles), options, jobs, listener)
-    if preview:
-        from .preview import write_previews
-
-        write_previews(outcomes, out)
-    return outcomes
+            write_previews(outcomes, options.out)
+        return outcomes
 
 
 def verify(
     scans: str | Path | Iterable[str | Path],
-    dossier: str | Path,
+    dossier: str | Path | None = None,
     *,
     seam: bool | None = None,
     jobs: int | None = None,
@@ -152,36 +145,36 @@ def verify(
     split: str | Path | None = None,
     force: bool = False,
     lang: str | None = None,
+    options: VerifyOptions | None = None,
 ) -> VerifyResult:
     """Verify a signed scan (one PDF, or page images in order) against the dossier folder it was printed
     from; optionally write the marked-up copy (`report`) and the upload set (`split`, refused while errors
-    remain unless `force`). `result.split` lists the files written."""
-    with using(lang):
-        return _verify(scans, dossier, seam, jobs, report, split, force)
-
-
-def _verify(
-    scans: str | Path | Iterable[str | Path],
-    dossier: str | Path,
-    seam: bool | None,
-    jobs: int | None,
-    report: str | Path | None,
-    split: str | Path | None,
-    force: bool,
-) -> VerifyResult:
+    remain unless `force`). `result.split` lists the files written. `options`: the whole VerifyOptions
+    instead (what the CLI passes)."""
     from .signed.verify import verify_scan
 
-    given = [scans] if isinstance(scans, str | Path) else list(scans)
-    result = verify_scan([Path(s) for s in given], Path(dossier), seam=seam, jobs=jobs)
-    if report is not None:
-        from .signed.report import write_report as write_marked_up
+    with using(options.lang if options else lang):
+        if options is None:
+            asked = {
+                "dossier": dossier or ".",
+                "seam": seam,
+                "jobs": jobs,
+                "report": report,
+                "split": split,
+                "force": force and split is not None,
+            }
+            options = VerifyOptions.model_validate(asked)
+        given = [scans] if isinstance(scans, str | Path) else list(scans)
+        result = verify_scan([Path(s) for s in given], options.dossier, seam=options.seam, jobs=options.jobs)
+        if options.report is not None:
+            from .signed.report import write_report as write_marked_up
 
-        result.report = write_marked_up(result, Path(report))
-    if split is not None and (result.ok or force):
-        from .signed.split import split_scan
+            result.report = write_marked_up(result, options.report)
+        if options.split is not None and (result.ok or options.force):
+            from .signed.split import split_scan
 
-        result.split = split_scan(result, Path(split))
-    return result
+            result.split = split_scan(result, options.split)
+        return result
 
 
 def write_report(

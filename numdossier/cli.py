@@ -1,21 +1,26 @@
-"""The command line: parse options, call the core, turn results and errors into output and exit codes."""
+"""The command line: parse options, call the core, turn results and errors into output and exit codes.
+
+Each command builds its validated options object (numdossier.options) from what was typed and passes
+it down, inside `messages.using(lang)`: every sentence printed here comes from the catalogue
+(rules/data/messages/cli.toml). Help texts are chosen when this module is imported, by NUMDOSSIER_LANG
+(Click renders --help before any command runs, so `--lang` cannot translate it)."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
-import json
+import inspect
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -24,16 +29,48 @@ from .check import CheckResult
 from .errors import ExitCode, NumdossierError
 from .redact import redact
 from .rules import messages
+from .rules.messages import text
+
+
+def language(option: str | None) -> str:
+    """--lang, else NUMDOSSIER_LANG (read here, once, for every command), else Chinese."""
+    return messages.normalise(option) or messages.normalise(os.environ.get("NUMDOSSIER_LANG")) or "zh"
+
+
+def _help(key: str, **values: Any) -> str:
+    """A help text, in the language of NUMDOSSIER_LANG when the CLI is imported."""
+    with messages.using(language(None)):
+        return text(f"cli.help.{key}", **values)
+
+
+def _kinds_titled() -> str:
+    from .kinds import registry
+
+    return text("cli.help.kinds_sep").join(
+        text("cli.help.kind_titled", name=k, title=registry.get(k).title) for k in registry.names()
+    )
+
+
+def _kind_help() -> str:
+    return _help("kind", kinds=_kinds_titled())
+
+
+def _app_help() -> str:
+    from .kinds import registry
+
+    return _help(
+        "app", titles=text("cli.help.titles_sep").join(registry.get(k).title for k in registry.names())
+    )
+
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # tracebacks would print local variables, which hold ID numbers
-    help="numdossier：从一个 TOML 配置生成电信码号资源申请材料（96/95/400/融合通信）。",
+    help=_app_help(),
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-_state = {"debug": False}
 
 
 def _version(value: bool) -> None:
@@ -46,35 +83,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_help("version"))
     ] = False,
-    debug: Annotated[
-        bool,
-        typer.Option("--debug", help="内部错误时显示调用栈（不含变量值）；build 另写出 OUT/<名称>/build.log"),
-    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=_help("debug"))] = False,
 ) -> None:
-    _state["debug"] = debug
-
-
-def _parse_today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} 不是日期，应写成 2026-11-23", param_hint="--today") from None
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-LangOption = Annotated[
-    Lang | None,
-    typer.Option("--lang", help="消息语言：zh 或 en（默认取 NUMDOSSIER_LANG）", show_default=False),
-]
+    ctx.obj = {"debug": debug}  # this invocation's, read by `guarded`
 
 
 class OutputFormat(StrEnum):
@@ -82,153 +97,152 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def _kind_names() -> list[str]:
-    from .kinds import registry
-
-    return registry.names()
-
-
-def _kind_help() -> str:
-    from .kinds import registry
-
-    return "申请类型：" + " / ".join(f"{k}（{registry.get(k).title}）" for k in registry.names())
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
 
 
-Format = Annotated[OutputFormat, typer.Option("--format", help="输出格式：text 或 json")]
-Today = Annotated[str | None, typer.Option("--today", help="“今天”的日期（用于日期规则），如 2026-11-23")]
+Format = Annotated[OutputFormat, typer.Option("--format", help=_help("format"))]
+Today = Annotated[str | None, typer.Option("--today", help=_help("today"), show_default=False)]
+Force = Annotated[bool, typer.Option("--force", help=_help("overwrite"))]
 Templates = Annotated[
-    Path | None,
-    typer.Option(
-        "--templates",
-        envvar="NUMDOSSIER_TEMPLATES",
-        help="自带模板文件夹：DIR/<类型>/<项目>.docx 替换内置模板，DIR/<类型>/checklist.toml 替换材料清单",
-    ),
+    Path | None, typer.Option("--templates", envvar="NUMDOSSIER_TEMPLATES", help=_help("templates"))
 ]
-Profiles = Annotated[
-    list[Path],
-    typer.Argument(
-        help="配置文件（.toml）、文件夹（其中及其子文件夹中的 *.toml）或加引号的通配符", show_default=False
-    ),
-]
-Report = Annotated[
-    Path | None,
-    typer.Option(
-        "--report", help="另写一份 Excel 报告（.xlsx）：每份材料一行，另附全部问题", show_default=False
-    ),
-]
+Profiles = Annotated[list[Path], typer.Argument(help=_help("profiles"), show_default=False)]
+Report = Annotated[Path | None, typer.Option("--report", help=_help("report"), show_default=False)]
+KindOption = Annotated[str, typer.Option("--kind", help=_kind_help())]
+KindArgument = Annotated[str, typer.Argument(help=_kind_help())]
+Jobs = Annotated[int | None, typer.Option("-j", "--jobs", min=1, help=_help("jobs"), show_default=False)]
+
+_CONTEXT = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+_LANG = inspect.Parameter(
+    "lang",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=None,
+    annotation=Annotated[Lang | None, typer.Option("--lang", help=_help("lang"), show_default=False)],
+)
 
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
-    """A command's work in the user's language (--lang, passed down), its exceptions made exit codes."""
+    """Every command: --lang added, its work inside `messages.using(lang)`, its exceptions made exit codes.
+
+    The command receives `lang` and `debug` when it declares them (for its options object)."""
+    own = inspect.signature(command, eval_str=True)
+    wanted = set(own.parameters)
 
     @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        kwargs["lang"] = language(kwargs.get("lang"))
-        with messages.using(kwargs["lang"]):
-            _run(command, args, kwargs)
+    def run(ctx: typer.Context, *args: Any, lang: Lang | None = None, **kwargs: Any) -> None:
+        debug = bool((ctx.obj or {}).get("debug"))
+        spoken = language(lang)
+        if "lang" in wanted:
+            kwargs["lang"] = spoken
+        if "debug" in wanted:
+            kwargs["debug"] = debug
+        with messages.using(spoken):
+            _run(command, args, kwargs, debug)
 
+    shown = [p for name, p in own.parameters.items() if name not in ("lang", "debug")]
+    run.__signature__ = own.replace(parameters=[_CONTEXT, *shown, _LANG])  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
     return run
 
 
-def language(option: str | None) -> str:
-    """--lang, else NUMDOSSIER_LANG (read here, once, for every command), else Chinese."""
-    return messages.normalise(option) or messages.normalise(os.environ.get("NUMDOSSIER_LANG")) or "zh"
-
-
-def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, Any], debug: bool) -> None:
     """The one place where exceptions become exit codes (SystemExit passes through Typer untouched)."""
     try:
         code = command(*args, **kwargs)
     except KeyboardInterrupt:
         _ignore_stop_signals()  # cleaned up already; a second Ctrl-C must not kill the exit itself
-        _fail(ExitCode.interrupted, "已中断，未留下不完整的文件。")
+        _fail(ExitCode.interrupted, text("cli.interrupted"))
+    except ValidationError as e:  # an options object refused what was typed
+        from .options import explain
+
+        refused = explain(e)
+        _fail(refused.exit_code, text("cli.error", message=refused.message, hint=refused.hint))
     except NumdossierError as e:
-        _fail(e.exit_code, f"错误：{e.message}" + (f"\n{e.hint}" if e.hint else ""))
+        _fail(
+            e.exit_code,
+            text("cli.error", message=e.message, hint=e.hint)
+            if e.hint
+            else text("cli.error_only", message=e.message),
+        )
     except typer.Exit:
         raise
-    except typer.BadParameter:
-        raise
     except Exception as e:  # a bug: say so; the stack (never locals) only with --debug
-        if _state["debug"]:
+        if debug:
             traceback.print_exception(type(e), e, e.__traceback__)
-        _fail(
-            ExitCode.internal,
-            f"内部错误：{type(e).__name__}。这是 numdossier 的缺陷，请附上 --debug 的输出报告给我们。",
-        )
+        _fail(ExitCode.internal, text("cli.internal", name=type(e).__name__))
     sys.exit(int(code))
 
 
-@app.command()
+# --- init, schema, import --------------------------------------------------------------------------
+
+
+@app.command(help=_help("init.doc"))
 @guarded
 def init(
-    path: Annotated[
-        Path,
-        typer.Argument(help="客户文件夹（写入其中的 profile.toml，如 clients/acme）或 .toml 配置文件路径"),
-    ],
-    kind: Annotated[str, typer.Option("--kind", help=_kind_help())],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
-    lang: LangOption = None,
+    path: Annotated[Path, typer.Argument(help=_help("init.path"))],
+    kind: KindOption,
+    force: Force = False,
+    lang: str = "zh",
 ) -> int:
-    """写出一个带注释的示例配置文件，以及 attachments/README.md（需要扫描的材料清单）。
-
-    给出文件夹时写入 文件夹/profile.toml（每个客户一个文件夹，材料包以文件夹命名）。
-    """
+    """A commented starter profile and attachments/README.md."""
     from .init import init_profile
+    from .options import InitOptions
 
-    for written in init_profile(path, kind, force):
-        err.print(f"已写入 {written}")
+    options = InitOptions.model_validate(dict(kind=kind, force=force, lang=lang))
+    for written in init_profile(path, options.kind, options.force):
+        err.print(text("cli.written", path=written), markup=False)
     return ExitCode.ok
 
 
-@app.command()
+@app.command(help=_help("schema.doc"))
 @guarded
-def schema(
-    kind: Annotated[str, typer.Argument(help=_kind_help())],
-    lang: LangOption = None,
-) -> int:
-    """输出该类型配置文件的 JSON Schema（供编辑器在输入时检查键和取值）。"""
+def schema(kind: KindArgument, lang: str = "zh") -> int:
+    """The kind's JSON Schema on stdout."""
+    from .options import SchemaOptions
     from .schema import schema_text
 
-    sys.stdout.write(schema_text(kind))
+    sys.stdout.write(schema_text(SchemaOptions.model_validate(dict(kind=kind, lang=lang)).kind))
     return ExitCode.ok
 
 
-@app.command("import")
+@app.command("import", help=_help("import.doc"))
 @guarded
 def import_(
-    source: Annotated[
-        Path | None, typer.Argument(help="客户表格：.xlsx 或 .csv（每行一个客户）", show_default=False)
-    ] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help=_kind_help())] = None,
+    source: Annotated[Path | None, typer.Argument(help=_help("import.source"), show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=_kind_help(), show_default=False)] = None,
     output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="配置文件输出文件夹；与 --template 一起时为 .xlsx 文件"),
+        Path | None, typer.Option("-o", "--output", help=_help("import.output"), show_default=False)
     ] = None,
     template: Annotated[
         str | None,
-        typer.Option("--template", help="写出该类型的空白表格模板（.xlsx）：" + " / ".join(_kind_names())),
+        typer.Option("--template", help=_help("import.template", kinds=_kinds_titled()), show_default=False),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+    force: Force = False,
     today: Today = None,
-    lang: LangOption = None,
+    lang: str = "zh",
 ) -> int:
-    """从表格导入配置：每行一个客户，生成 DIR/<name>/profile.toml 并逐份检查；问题标明单元格（如 profiles!B7）。
+    """Profiles from a spreadsheet, or the blank spreadsheet (--template)."""
+    from .options import ImportOptions
 
-    列名为配置字段路径（company.name、legal_rep.id_number）；分支机构等列表写在同名的工作表中，按 name 对应，
-    或写成编号列 branches[0].city。用 --template 生成带说明、下拉选项和文本格式的空白模板。
-    """
-    if template is not None:
+    options = ImportOptions.model_validate(
+        dict(source=source, kind=kind, output=output, template=template, force=force, today=today, lang=lang)
+    )
+    if options.template is not None and options.output is not None:
         from .sheets import write_template
 
-        if output is None:
-            raise typer.BadParameter("请用 -o 给出模板文件名，如 -o clients.xlsx", param_hint="-o")
-        err.print(f"已写入 {write_template(template, output, force)}", markup=False)
+        err.print(
+            text("cli.written", path=write_template(options.template, options.output, options.force)),
+            markup=False,
+        )
         return ExitCode.ok
-    if source is None or kind is None:
-        raise typer.BadParameter("请给出表格文件和 --kind，或用 --template 生成模板", param_hint="SOURCE")
     from .importer import import_profiles
 
-    result = import_profiles(source, kind, output or Path("."), force=force, today=_parse_today(today))
+    assert options.source is not None and options.kind is not None  # ImportOptions' rule
+    result = import_profiles(
+        options.source, options.kind, options.output or Path("."), force=options.force, today=options.today
+    )
     _print_import(result)
     return ExitCode.ok if result.ok else ExitCode.input_error
 
@@ -238,273 +252,237 @@ def _print_import(result: Any) -> None:
 
     problems = list(iter_problems(result))
     if problems:
-        table = Table(title=f"{result.source}", title_justify="left")
-        for column in ("单元格", "材料包", "级别", "字段", "说明", "提示"):
-            table.add_column(column, overflow="fold")
-        for name, p in problems:
-            level = "[red]错误[/red]" if p.severity == "error" else "[yellow]警告[/yellow]"
-            table.add_row(
-                escape(p.cell),
-                escape(name),
-                level,
-                escape(p.field or ""),
-                escape(redact(p.message)),
-                escape(redact(p.hint)),
-            )
-        out.print(table)
+        rows = [_Row(p.severity, p.cell, p.field or "", p.message, p.hint, name) for name, p in problems]
+        _print_findings(str(result.source), rows, ("cell", "dossier", "severity", "where", "message", "hint"))
     written = [p for p in result.profiles if p.path is not None]
     for p in written:
-        mark = "✓" if p.ok else "✗"
-        out.print(f"{mark} {p.path}", markup=False)
+        out.print(f"{'✓' if p.ok else '✗'} {p.path}", markup=False)
     errors = sum(p.severity == "error" for _, p in problems)
-    out.print(f"共 {len(result.profiles)} 行，写出 {len(written)} 份配置，{errors} 个错误。", markup=False)
+    out.print(
+        text("cli.import.done", rows=len(result.profiles), written=len(written), errors=errors), markup=False
+    )
 
 
-def _finding_table(result: CheckResult) -> Table:
-    from .rules.messages import text
-
-    kind = result.kind or text("ui.unknown_kind")
-    table = Table(title=f"{result.profile}（{kind}）", show_lines=False, title_justify="left")
-    for column in ("severity", "code", "where", "message", "hint"):
-        table.add_column(text(f"ui.{column}"), overflow="fold")
-    for f in result.findings:
-        level = (
-            f"[red]{text('ui.error')}[/red]"
-            if f.severity == "error"
-            else f"[yellow]{text('ui.warning')}[/yellow]"
-        )
-        # Field and file names come from the profile: no markup, they may hold [brackets].
-        table.add_row(
-            level, f.code, escape(f.file or f.field or ""), escape(redact(f.message)), escape(redact(f.hint))
-        )
-    return table
+# --- findings, as a table on a terminal and as blocks in a pipe ---------------------------------------
 
 
-def result_json(result: CheckResult, output: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "profile": result.profile,
-        "kind": result.kind,
-        "ok": result.ok,
-        "errors": result.errors,
-        "warnings": result.warnings,
-        "findings": [
-            {k: (redact(v) if isinstance(v, str) else v) for k, v in f.to_json().items()}
-            for f in result.findings
-        ],
-        "output": output,
-    }
-    if result.summary is not None:
-        data["summary"] = result.summary
-    return data
+class _Row:
+    """One finding for people: severity, code (or cell), where, message, hint; `dossier` for import."""
+
+    def __init__(
+        self, severity: str, code: str, where: str, message: str, hint: str, dossier: str | None = None
+    ) -> None:
+        self.severity, self.code, self.where = severity, code, where
+        self.message, self.hint, self.dossier = redact(message), redact(hint), dossier
+
+
+def _level(severity: str, markup: bool = True) -> str:
+    word = text("ui.error") if severity == "error" else text("ui.warning")
+    if not markup:
+        return word
+    return f"[red]{word}[/red]" if severity == "error" else f"[yellow]{word}[/yellow]"
+
+
+def _print_findings(title: str, rows: Sequence[_Row], columns: Sequence[str] = ()) -> None:
+    """A table on a terminal; in a pipe one block a finding, so that no field name or path is cut and
+    each line can be grepped: `error POSTCODE company.postcode`, the message, `→ ` the hint."""
+    if not out.is_terminal:
+        out.print(title, markup=False)
+        for r in rows:
+            head = " ".join(x for x in (_level(r.severity, False), r.code, r.dossier or "", r.where) if x)
+            out.print(f"  {head}", markup=False)
+            out.print(f"    {r.message}", markup=False)
+            if r.hint:
+                out.print(f"    → {r.hint}", markup=False)
+        return
+    columns = columns or ("severity", "code", "where", "message", "hint")
+    table = Table(title=escape(title), title_justify="left")
+    for column in columns:
+        # the field column never wraps inside a name; the sentences fold
+        table.add_column(text(f"cli.column.{column}"), overflow="fold", no_wrap=column == "where")
+    for r in rows:
+        cells = {
+            "severity": _level(r.severity),
+            "code": escape(r.code),
+            "cell": escape(r.code),
+            "dossier": escape(r.dossier or ""),
+            "where": escape(r.where),  # from the profile: no markup, it may hold [brackets]
+            "message": escape(r.message),
+            "hint": escape(r.hint),
+        }
+        table.add_row(*(cells[c] for c in columns))
+    out.print(table)
 
 
 def _print_check(result: CheckResult) -> None:
-    from .rules.messages import text
     from .rules.summary import lines
 
     if result.findings:
-        out.print(_finding_table(result))
+        kind = result.kind or text("ui.unknown_kind")
+        rows = [_Row(f.severity, f.code, f.file or f.field or "", f.message, f.hint) for f in result.findings]
+        _print_findings(text("cli.check.title", profile=result.profile, kind=kind), rows)
     summary = text("ui.result", profile=result.profile, errors=result.errors, warnings=result.warnings)
     out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + escape(summary))
     if result.loaded is not None:
         from .kinds import load_checklist
 
-        notes = load_checklist(result.kind or "").notes
-        for note in notes:
+        for note in load_checklist(result.kind or "").notes:
             out.print(f"  · {escape(note)}")
     if result.summary is not None:
         for line in lines(result.summary):
             out.print(escape(redact(line)))
 
 
-@app.command()
+# --- check, build, verify ------------------------------------------------------------------------------
+
+
+@app.command(help=_help("check.doc"))
 @guarded
 def check(
     profiles: Profiles,
     format: Format = OutputFormat.text,
     today: Today = None,
-    lang: LangOption = None,
     report: Report = None,
     templates: Templates = None,
+    lang: str = "zh",
+    debug: bool = False,
 ) -> int:
-    """检查配置和附件（不需要 LibreOffice），列出所有问题。
-
-    与 build 一样，可以给出多个配置文件、文件夹或通配符。
-    """
+    """Check profiles and attachments (no LibreOffice)."""
     from . import api
+    from .options import CheckOptions
+    from .report import check_entry, json_text
 
-    day = _parse_today(today)
-    results = api.check(profiles, day, templates, lang=lang)
-    if report is not None:
-        err.print(f"报告：{api.write_report(results, report)}", markup=False)
-    if format is OutputFormat.json:
-        print(json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2))
+    options = CheckOptions.model_validate(
+        dict(today=today, templates=templates, format=format.value, report=report, lang=lang, debug=debug)
+    )
+    results = api.check(profiles, options=options)
+    if options.report is not None:
+        err.print(text("cli.report_written", path=api.write_report(results, options.report)), markup=False)
+    if options.format == "json":
+        print(json_text([check_entry(r) for r in results]))
     else:
         for r in results:
             _print_check(r)
     return ExitCode.ok if all(r.ok for r in results) else ExitCode.input_error
 
 
-@app.command()
+@app.command(help=_help("build.doc"))
 @guarded
 def build(
     profiles: Profiles,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹")] = Path("out"),
-    jobs: Annotated[
-        int | None, typer.Option("-j", "--jobs", min=1, help="同时生成的份数（默认：CPU 核数）")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="即使检查发现错误也生成（记录在 manifest 中）")
-    ] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help=_help("build.output"))] = Path("out"),
+    jobs: Jobs = None,
+    force: Annotated[bool, typer.Option("--force", help=_help("build.force"))] = False,
     today: Today = None,
-    seam: Annotated[bool, typer.Option("--seam", help="在每页右侧加骑缝章位置标记")] = False,
+    seam: Annotated[bool, typer.Option("--seam", help=_help("build.seam"))] = False,
     watermark: Annotated[
-        str | None,
-        typer.Option(
-            "--watermark", help="在附件复印件上加一行用途限制文字，如“仅供办理96短号申请使用，他用无效”"
-        ),
+        str | None, typer.Option("--watermark", help=_help("build.watermark"), show_default=False)
     ] = None,
     format: Format = OutputFormat.text,
     report: Report = None,
-    preview: Annotated[
-        bool,
-        typer.Option("--preview", help="另生成每份材料的缩略总览 preview.png，多份时另有 OUT/preview.html"),
-    ] = False,
+    preview: Annotated[bool, typer.Option("--preview", help=_help("build.preview"))] = False,
     converter: Annotated[
-        str | None,
-        typer.Option(
-            "--converter",
-            help="常驻转换服务 unoserver://主机:端口（逗号分隔为多个，组成转换池）；默认取 NUMDOSSIER_CONVERTER，"
-            "未设置时每批启动一次性的 soffice",
-        ),
+        str | None, typer.Option("--converter", help=_help("build.converter"), show_default=False)
     ] = None,
     templates: Templates = None,
-    lang: LangOption = None,
+    lang: str = "zh",
+    debug: bool = False,
 ) -> int:
-    """检查并生成申请材料：填好的表格、一份可直接打印的 PDF 和 manifest.json。
-
-    可以给出多个配置文件、文件夹（其中及其子文件夹中的 *.toml）或通配符：一份失败不影响其他各份。
-    """
+    """Check and build dossiers: filled forms, one print-ready PDF, manifest.json."""
     from . import api
     from .batch import batch_exit_code
-    from .convert.unoserver import converter_spec, parse_converters
+    from .convert.unoserver import converter_spec
+    from .options import BuildOptions
+    from .report import build_entry, json_text
 
-    spec = converter_spec(converter)
-    if spec is not None:
-        parse_converters(spec)  # a malformed address is a usage error (exit 2) before anything runs
-    day = _parse_today(today)
-    paths = api.profiles_in(profiles)
-    text = format is OutputFormat.text
-    with _progress(len(paths), enabled=text) as listener:
-        outcomes = api.build(
-            paths,
-            output,
-            today=day,
+    options = BuildOptions.model_validate(
+        dict(
+            out=output,
+            jobs=jobs,
             force=force,
+            today=today,
             seam=seam,
             watermark=watermark,
+            format=format.value,
+            report=report,
             preview=preview,
+            converter=converter_spec(converter),  # the option, else NUMDOSSIER_CONVERTER
             templates=templates,
-            jobs=jobs,
-            listener=listener,
-            debug=_state["debug"],
-            converter=spec,
             lang=lang,
+            debug=debug,
         )
-    if report is not None:
-        err.print(f"报告：{api.write_report(outcomes, report)}", markup=False)
-    if text:
-        _print_outcomes(outcomes, force)
+    )
+    paths = api.profiles_in(profiles)
+    as_text = options.format == "text"
+    with _progress(len(paths), enabled=as_text) as listener:
+        outcomes = api.build(paths, options=options, listener=listener)
+    if options.report is not None:
+        err.print(text("cli.report_written", path=api.write_report(outcomes, options.report)), markup=False)
+    if as_text:
+        _print_outcomes(outcomes, options.force)
     else:
-        print(json.dumps([build_json(o) for o in outcomes], ensure_ascii=False, indent=2))
+        print(json_text([build_entry(o) for o in outcomes]))
     return batch_exit_code(outcomes)
 
 
-def build_json(o: Any) -> dict[str, Any]:
-    """One entry of `build --format json`: check's entry, and what a script needs next (docs/cli.md)."""
-    entry = result_json(o.check, str(o.built.folder) if o.built else None)
-    entry["ok"] = o.ok
-    entry["pages"] = o.built.pages if o.built else None
-    entry["pdf"] = str(o.built.folder / "dossier.pdf") if o.built else None
-    entry["manifest"] = str(o.built.folder / "manifest.json") if o.built else None
-    if o.error is not None:  # why the build failed, as a finding scripts can read
-        entry["findings"].append(_build_failure(o.error))
-        entry["errors"] += 1
-    for note in getattr(o, "notes", []):  # e.g. a converter of the pool failed and others took over
-        entry["findings"].append(_build_note(note))
-        entry["warnings"] += 1
-    return entry
-
-
-@app.command()
+@app.command(help=_help("verify.doc"))
 @guarded
 def verify(
-    scans: Annotated[
-        list[Path],
-        typer.Argument(help="签字盖章后的扫描件：一个 PDF，或按页序排列的图像", show_default=False),
-    ],
-    dossier: Annotated[
-        Path,
-        typer.Option("--dossier", help="打印时的材料文件夹 OUT/<name>（含 dossier.pdf 和 manifest.json）"),
-    ],
+    scans: Annotated[list[Path], typer.Argument(help=_help("verify.scans"), show_default=False)],
+    dossier: Annotated[Path, typer.Option("--dossier", help=_help("verify.dossier"))],
     seam: Annotated[
-        bool | None, typer.Option("--seam/--no-seam", help="检查骑缝章（默认：按 manifest 中生成时的设置）")
+        bool | None, typer.Option("--seam/--no-seam", help=_help("verify.seam"), show_default=False)
     ] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="写出标注问题位置的 PDF 副本")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help=_help("verify.report"), show_default=False)
+    ] = None,
     split: Annotated[
-        Path | None, typer.Option("--split", help="按材料清单拆分为上传文件 NN-<名称>.pdf，写入此文件夹")
+        Path | None, typer.Option("--split", help=_help("verify.split"), show_default=False)
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="即使有错误也拆分上传文件")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_help("verify.force"))] = False,
     jobs: Annotated[
-        int | None, typer.Option("-j", "--jobs", min=1, help="同时处理的页数（默认：CPU 核数）")
+        int | None, typer.Option("-j", "--jobs", min=1, help=_help("verify.jobs"), show_default=False)
     ] = None,
     format: Format = OutputFormat.text,
-    lang: LangOption = None,
+    lang: str = "zh",
+    debug: bool = False,
 ) -> int:
-    """检查签字盖章后的扫描件：每页对应材料哪一页，缺页、多页、顺序、倒置，公章、签字、日期是否齐全。"""
+    """Check the signed and sealed scan against its dossier, page by page."""
     from . import api
-
-    result = api.verify(
-        scans, dossier, seam=seam, jobs=jobs, report=report, split=split, force=force, lang=lang
-    )
-    written_report, files = result.report, result.split
+    from .options import VerifyOptions
+    from .report import json_text
     from .signed.output import result_json
 
-    if format is OutputFormat.json:
-        print(json.dumps([result_json(result, written_report, files)], ensure_ascii=False, indent=2))
-    else:
-        _print_verify(
-            out, err, result, written_report, files, split_refused=split is not None and files is None
+    options = VerifyOptions.model_validate(
+        dict(
+            dossier=dossier,
+            seam=seam,
+            report=report,
+            split=split,
+            force=force,
+            jobs=jobs,
+            format=format.value,
+            lang=lang,
+            debug=debug,
         )
+    )
+    result = api.verify(scans, options=options)
+    if options.format == "json":
+        print(json_text([result_json(result, result.report, result.split)]))
+    else:
+        _print_verify(result, split_refused=options.split is not None and result.split is None)
     return ExitCode.ok if result.ok else ExitCode.input_error
 
 
-def _print_verify(
-    out: Console,
-    err: Console,
-    result: Any,
-    report: Path | None,
-    files: list[Any] | None,
-    split_refused: bool = False,
-) -> None:
-    from .rules.messages import text as ui
+def _print_verify(result: Any, split_refused: bool = False) -> None:
     from .signed.output import human_size, where
-    from .signed.verify import text
+    from .signed.verify import text as said
 
     scan = ", ".join(result.scan)
     if result.findings:
-        table = Table(title=f"{scan} → {result.dossier.folder}", title_justify="left")
-        for column in ("severity", "code", "where", "message", "hint"):
-            table.add_column(ui(f"ui.{column}"), overflow="fold")
-        for f in result.findings:
-            level = (
-                f"[red]{ui('ui.error')}[/red]"
-                if f.severity == "error"
-                else f"[yellow]{ui('ui.warning')}[/yellow]"
-            )
-            table.add_row(level, f.code, where(f), escape(redact(f.message)), escape(redact(f.hint)))
-        out.print(table)
-    summary = text(
+        rows = [_Row(f.severity, f.code, where(f), f.message, f.hint) for f in result.findings]
+        _print_findings(f"{scan} → {result.dossier.folder}", rows)
+    summary = said(
         "result",
         scan=scan,
         dossier=result.dossier.folder,
@@ -513,33 +491,17 @@ def _print_verify(
         warnings=result.warnings,
     )
     out.print(("[green]✓[/green] " if result.ok else "[red]✗[/red] ") + escape(summary))
-    if report is not None:
-        out.print(escape(text("report_written", path=report)))
+    if result.report is not None:
+        out.print(escape(said("report_written", path=result.report)))
     if split_refused:
-        err.print(text("split_refused"), markup=False, style="red")
-    if files is not None and files:
-        out.print(escape(text("split_done", folder=files[0].path.parent)))
+        err.print(said("split_refused"), markup=False, style="red")
+    files = result.split
+    if files:
+        out.print(escape(said("split_done", folder=files[0].path.parent)))
         for file in files:
-            note = text("reencoded", dpi=file.dpi) if file.dpi else ""
+            note = said("reencoded", dpi=file.dpi) if file.dpi else ""
             size = human_size(file.bytes)
-            out.print(escape(text("split_line", name=file.path.name, pages=file.pages, size=size, note=note)))
-
-
-def _build_failure(error: NumdossierError) -> dict[str, Any]:
-    from .report import failure_finding
-
-    return {k: (redact(v) if isinstance(v, str) else v) for k, v in failure_finding(error).to_json().items()}
-
-
-def _build_note(note: str) -> dict[str, Any]:
-    return {
-        "severity": "warning",
-        "code": "BUILD-CONVERTER",
-        "field": None,
-        "file": None,
-        "message": note,
-        "hint": "",
-    }
+            out.print(escape(said("split_line", name=file.path.name, pages=file.pages, size=size, note=note)))
 
 
 @contextlib.contextmanager
@@ -550,10 +512,22 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Any, int, int], N
         return
 
     def line(outcome: Any, done: int, count: int) -> None:
-        mark = "✓" if outcome.ok else "✗"
-        pages = f"{outcome.built.pages} 页" if outcome.built else "未生成"
+        pages = (
+            text("cli.build.pages", pages=outcome.built.pages)
+            if outcome.built
+            else text("cli.build.not_built")
+        )
         err.print(
-            f"[{done}/{count}] {mark} {outcome.profile}（{pages}，{outcome.seconds:.1f} 秒）", markup=False
+            text(
+                "cli.build.progress",
+                done=done,
+                count=count,
+                mark="✓" if outcome.ok else "✗",
+                profile=outcome.profile,
+                pages=pages,
+                seconds=f"{outcome.seconds:.1f}",
+            ),
+            markup=False,
         )
 
     if not err.is_terminal or total < 2:
@@ -562,7 +536,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Any, int, int], N
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("生成中"),
+        TextColumn(escape(text("cli.build.building"))),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -575,8 +549,6 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Any, int, int], N
 
 def _not_built(outcome: Any, force: bool) -> str:
     """Why a dossier was not built; --force is offered only where it would build it."""
-    from .rules.messages import text
-
     if outcome.check.loaded is None:  # unreadable or invalid profile: nothing --force could build
         return text("ui.not_built_unreadable", profile=outcome.profile)
     if force:
@@ -593,21 +565,24 @@ def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
         elif not o.ok:
             err.print(_not_built(o, force), markup=False, style="red")
         for note in o.notes:
-            err.print(f"注意：{o.profile}：{note}", markup=False, style="yellow")
+            err.print(text("cli.build.note", profile=o.profile, note=note), markup=False, style="yellow")
         if o.error is None and o.ok and o.forced:
             err.print(
-                f"注意：{o.profile} 有 {len(o.forced)} 个错误，因 --force 仍已生成",
+                text("cli.build.forced", profile=o.profile, errors=len(o.forced)),
                 markup=False,
                 style="yellow",
             )
-    table = Table(title="生成结果", title_justify="left")
-    for column in ("材料", "页数", "用时", "结果"):
+    table = Table(title=text("cli.build.title"), title_justify="left")
+    for column in ("dossier", "pages", "seconds", "result"):
         # fold, never cut with "…": the profile and the dossier's path must stay whole to be copied
-        table.add_column(column, overflow="fold")
+        table.add_column(text(f"cli.build.column.{column}"), overflow="fold")
     for o in outcomes:
-        result = f"✓ {o.built.folder / 'dossier.pdf'}" if o.built else "✗ 未生成"
+        result = f"✓ {o.built.folder / 'dossier.pdf'}" if o.built else f"✗ {text('cli.build.not_built')}"
         table.add_row(
-            escape(o.profile), str(o.built.pages) if o.built else "-", f"{o.seconds:.1f} 秒", escape(result)
+            escape(o.profile),
+            str(o.built.pages) if o.built else "-",
+            text("cli.build.seconds", seconds=f"{o.seconds:.1f}"),
+            escape(result),
         )
     if out.is_terminal:
         out.print(table)
@@ -620,7 +595,9 @@ def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
             out.width = width
     _print_observations(outcomes)
     built = sum(o.ok for o in outcomes)
-    out.print(f"共 {len(outcomes)} 份，成功 {built} 份，失败 {len(outcomes) - built} 份。")
+    out.print(
+        text("cli.build.done", total=len(outcomes), built=built, failed=len(outcomes) - built), markup=False
+    )
 
 
 def _natural_width(table: Table) -> int:
@@ -632,7 +609,6 @@ def _natural_width(table: Table) -> int:
 def _print_observations(outcomes: list[Any]) -> None:
     """What build did to attachments on their way in (repaired, re-encoded, fonts embedded, …)."""
     from .pdf.attachments import Observation
-    from .rules.messages import text
 
     for o in outcomes:
         if o.built is None or not any(
@@ -647,180 +623,205 @@ def _print_observations(outcomes: list[Any]) -> None:
                     for seen in source.get("observations", [])
                 ]
                 if notes:  # one line per file, so that a dossier of many scans stays readable
-                    out.print(f"  {source['path']}：" + "；".join(notes), markup=False)
+                    out.print(
+                        text(
+                            "cli.build.observed",
+                            path=source["path"],
+                            notes=text("cli.build.notes_sep").join(notes),
+                        ),
+                        markup=False,
+                    )
 
 
-converter_app = typer.Typer(
-    no_args_is_help=True,
-    help="本机的常驻转换服务（unoserver）：start 启动、stop 停止、status 查看。build 用 --converter 或 NUMDOSSIER_CONVERTER 使用它。",
-)
+# --- converter -------------------------------------------------------------------------------------------
+
+converter_app = typer.Typer(no_args_is_help=True, help=_help("converter.doc"))
 app.add_typer(converter_app, name="converter")
-Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="XML-RPC 端口（每个转换服务一个）")]
+Port = Annotated[int, typer.Option("--port", min=1, max=65535, help=_help("converter.port"))]
 
 
-@converter_app.command("start")
+@converter_app.command("start", help=_help("converter.start"))
 @guarded
 def converter_start(
     port: Port = 2003,
-    host: Annotated[
-        str, typer.Option("--host", help="监听地址；供其他机器使用时写本机地址（默认只在本机）")
-    ] = "127.0.0.1",
-    lang: LangOption = None,
+    host: Annotated[str, typer.Option("--host", help=_help("converter.host"))] = "127.0.0.1",
+    lang: str = "zh",
 ) -> int:
-    """启动一个常驻转换服务（自己的 LibreOffice 用户配置、pid 文件和日志）。"""
+    """Start a warm converter (unoserver) with its own LibreOffice profile, pid file and log."""
     from .convert.server import LocalServer
+    from .options import ConverterOptions
 
-    server = LocalServer(port, host)
+    options = ConverterOptions.model_validate(dict(port=port, host=host, lang=lang))
+    server = LocalServer(options.port, options.host)
     status = server.start()
     out.print(
-        f"转换服务已运行：{server.endpoint}（LibreOffice {status.version or '?'}，进程 {status.pid}）",
+        text(
+            "cli.converter.started", endpoint=server.endpoint, version=status.version or "?", pid=status.pid
+        ),
         markup=False,
     )
-    err.print(
-        f"使用：numdossier build … --converter {server.endpoint}，或 export NUMDOSSIER_CONVERTER={server.endpoint}；"
-        f"停止：numdossier converter stop --port {port}",
-        markup=False,
-    )
+    err.print(text("cli.converter.usage", endpoint=server.endpoint, port=options.port), markup=False)
     return ExitCode.ok
 
 
-@converter_app.command("stop")
+@converter_app.command("stop", help=_help("converter.stop"))
 @guarded
-def converter_stop(port: Port = 2003, lang: LangOption = None) -> int:
-    """停止转换服务及其 LibreOffice。"""
+def converter_stop(port: Port = 2003, lang: str = "zh") -> int:
+    """Stop the converter and its LibreOffice."""
     from .convert.server import LocalServer
+    from .options import ConverterOptions
 
-    server = LocalServer(port)
-    stopped = server.stop()
-    out.print(
-        f"已停止转换服务（端口 {port}）。" if stopped else f"端口 {port} 上没有由 numdossier 启动的转换服务。"
-    )
+    options = ConverterOptions.model_validate(dict(port=port, lang=lang))
+    stopped = LocalServer(options.port).stop()
+    key = "cli.converter.stopped" if stopped else "cli.converter.none"
+    out.print(text(key, port=options.port), markup=False)
     return ExitCode.ok
 
 
-@converter_app.command("status")
+@converter_app.command("status", help=_help("converter.status"))
 @guarded
-def converter_status(port: Port = 2003, lang: LangOption = None) -> int:
-    """查看转换服务是否在运行（退出码 0 运行中，3 未运行或无应答）。"""
+def converter_status(port: Port = 2003, lang: str = "zh") -> int:
+    """Whether the converter runs (exit 0) or not (exit 3)."""
     from .convert.server import LocalServer
+    from .options import ConverterOptions
 
-    server = LocalServer(port)
+    options = ConverterOptions.model_validate(dict(port=port, lang=lang))
+    server = LocalServer(options.port)
     status = server.status()
     if status.answering:
         out.print(
-            f"运行中：{server.endpoint}（LibreOffice {status.version or '?'}，进程 {status.pid}，"
-            f"文件夹 {server.folder}）",
+            text(
+                "cli.converter.running",
+                endpoint=server.endpoint,
+                version=status.version or "?",
+                pid=status.pid,
+                folder=server.folder,
+            ),
             markup=False,
         )
         return ExitCode.ok
     if status.running:
-        out.print(f"进程 {status.pid} 在运行，但 {server.endpoint} 没有应答。", markup=False)
+        out.print(text("cli.converter.silent", pid=status.pid, endpoint=server.endpoint), markup=False)
     elif status.leftover:
-        out.print(
-            f"转换服务已退出，但其 LibreOffice 仍在运行；请运行 numdossier converter stop --port {port}。"
-        )
+        out.print(text("cli.converter.leftover", port=options.port), markup=False)
     else:
-        out.print(f"未运行（端口 {port}）。启动：numdossier converter start --port {port}")
+        out.print(text("cli.converter.not_running", port=options.port), markup=False)
     return ExitCode.environment
 
 
-template_app = typer.Typer(
-    no_args_is_help=True, help="自带模板：导出内置模板、列出可用变量、检查模板（见 README“自带模板”）。"
-)
+# --- template ----------------------------------------------------------------------------------------------
+
+template_app = typer.Typer(no_args_is_help=True, help=_help("template.doc"))
 app.add_typer(template_app, name="template")
 
 
-@template_app.command("export")
+@template_app.command("export", help=_help("template.export"))
 @guarded
 def template_export(
-    kind: Annotated[str, typer.Argument(help=_kind_help())],
-    item: Annotated[str, typer.Argument(help="表格项目 id，如 security_agreement")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="写出的 .docx 文件")],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
-    lang: LangOption = None,
+    kind: KindArgument,
+    item: Annotated[str, typer.Argument(help=_help("template.item"))],
+    output: Annotated[Path, typer.Option("-o", "--output", help=_help("template.output"))],
+    force: Force = False,
+    lang: str = "zh",
 ) -> int:
-    """写出内置模板，作为自带模板的起点。"""
+    """Write a built-in template, the start of an own one."""
+    from .options import TemplateOptions
     from .render.authoring import export
 
-    err.print(f"已写入 {export(kind, item, output, force)}", markup=False)
+    options = TemplateOptions.model_validate(
+        dict(kind=kind, item=item, output=output, force=force, lang=lang)
+    )
+    assert options.item is not None and options.output is not None
+    err.print(
+        text("cli.written", path=export(options.kind, options.item, options.output, options.force)),
+        markup=False,
+    )
     return ExitCode.ok
 
 
-@template_app.command("vars")
+@template_app.command("vars", help=_help("template.vars"))
 @guarded
-def template_vars(
-    kind: Annotated[str, typer.Argument(help=_kind_help())],
-    format: Format = OutputFormat.text,
-    lang: LangOption = None,
-) -> int:
-    """列出该类型模板可以使用的全部变量（路径、类型、说明、示例配置中的值）。"""
-    from .kinds import registry
+def template_vars(kind: KindArgument, format: Format = OutputFormat.text, lang: str = "zh") -> int:
+    """Every variable a template of the kind may use."""
+    from .options import TemplateOptions
     from .render.authoring import variables
+    from .report import json_text, variables_entries
 
-    registry.get(kind)
-    found = variables(kind)
-    if format is OutputFormat.json:
-        print(json.dumps([v.__dict__ for v in found], ensure_ascii=False, indent=2))
+    options = TemplateOptions.model_validate(dict(kind=kind, format=format.value, lang=lang))
+    found = variables(options.kind)
+    if options.format == "json":
+        print(json_text(variables_entries(found)))
         return ExitCode.ok
-    table = Table(
-        title=f"{kind} 模板变量（写作 {{{{ 路径 }}}}，列表用 {{% for x in 列表 %}}）", title_justify="left"
-    )
-    for column in ("变量", "类型", "说明", "示例值"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=escape(text("cli.template.vars_title", kind=options.kind)), title_justify="left")
+    for column in ("variable", "type", "description", "sample"):
+        table.add_column(text(f"cli.template.column.{column}"), overflow="fold", no_wrap=column == "variable")
     for v in found:
         table.add_row(escape(v.path), v.type, escape(v.description), escape(v.sample))
     out.print(table)
     return ExitCode.ok
 
 
-@template_app.command("check")
+@template_app.command("check", help=_help("template.check"))
 @guarded
 def template_check(
-    template: Annotated[Path, typer.Argument(help="要检查的 .docx 模板")],
-    kind: Annotated[str, typer.Option("--kind", help=_kind_help())],
-    item: Annotated[str | None, typer.Option("--item", help="该模板替换的表格项目 id")] = None,
+    template: Annotated[Path, typer.Argument(help=_help("template.template"))],
+    kind: KindOption,
+    item: Annotated[
+        str | None, typer.Option("--item", help=_help("template.check_item"), show_default=False)
+    ] = None,
     preview: Annotated[
-        Path | None, typer.Option("--preview", help="用示例配置填写并经 LibreOffice 转成此 PDF")
+        Path | None, typer.Option("--preview", help=_help("template.preview"), show_default=False)
     ] = None,
     format: Format = OutputFormat.text,
-    lang: LangOption = None,
+    lang: str = "zh",
 ) -> int:
-    """检查模板：标签语法、未知变量、被拆开的标签、外部链接，以及盖章、签字位置。退出码同 check。"""
-    from .kinds import registry
+    """Check a template: tags, unknown variables, split tags, external links, seal and signature places."""
+    from .options import TemplateOptions
     from .render.authoring import check_template
     from .render.authoring import preview as render_preview
+    from .report import json_text, template_entry
 
-    registry.get(kind)
-    report = check_template(template, kind, item)
-    if preview is not None and report.ok:
-        render_preview(template, kind, preview)
-    if format is OutputFormat.json:
-        data = {k: v for k, v in report.__dict__.items() if k != "roots"} | {"ok": report.ok}
-        data["roots"] = sorted(report.roots)
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        for e in report.errors:
-            out.print(f"[red]错误[/red] {escape(e)}")
-        for w in report.warnings:
-            out.print(f"[yellow]警告[/yellow] {escape(w)}")
-        if report.joined:
-            out.print(f"已合并 {report.joined} 个被拆成多段格式的标签（生成时同样处理）。")
-        out.print(f"变量（{len(report.variables)}）：{escape('、'.join(report.variables)) or '无'}")
-        for title, places in (
-            ("申请单位盖章处", report.seals),
-            ("对方（乙方）盖章处，不放公章占位", report.other_party),
-            ("签字处", report.signatures),
-        ):
-            out.print(f"{title}（{len(places)}）：")
-            for place in places:
-                out.print(f"  · {escape(place)}")
-        if preview is not None and report.ok:
-            out.print(f"预览：{preview}")
-        mark = "[green]✓[/green]" if report.ok else "[red]✗[/red]"
-        out.print(
-            f"{mark} {escape(str(template))}：{len(report.errors)} 个错误，{len(report.warnings)} 个警告"
-        )
+    options = TemplateOptions.model_validate(
+        dict(kind=kind, item=item, template=template, preview=preview, format=format.value, lang=lang)
+    )
+    assert options.template is not None
+    report = check_template(options.template, options.kind, options.item)
+    if options.preview is not None and report.ok:
+        render_preview(options.template, options.kind, options.preview)
+    if options.format == "json":
+        print(json_text(template_entry(report)))
+        return ExitCode.ok if report.ok else ExitCode.input_error
+    for e in report.errors:
+        out.print(f"{_level('error')} {escape(e)}")
+    for w in report.warnings:
+        out.print(f"{_level('warning')} {escape(w)}")
+    if report.joined:
+        out.print(text("cli.template.joined", n=report.joined), markup=False)
+    sep = text("ui.list_sep")
+    names = sep.join(report.variables) or text("cli.template.none")
+    out.print(text("cli.template.variables", n=len(report.variables), names=names), markup=False)
+    for key, places in (
+        ("cli.template.seals", report.seals),
+        ("cli.template.other_party", report.other_party),
+        ("cli.template.signatures", report.signatures),
+    ):
+        out.print(text(key, n=len(places)), markup=False)
+        for place in places:
+            out.print(f"  · {escape(place)}")
+    if options.preview is not None and report.ok:
+        out.print(text("cli.template.preview", path=options.preview), markup=False)
+    mark = "[green]✓[/green]" if report.ok else "[red]✗[/red]"
+    said = text(
+        "cli.template.result",
+        template=options.template,
+        errors=len(report.errors),
+        warnings=len(report.warnings),
+    )
+    out.print(f"{mark} {escape(said)}")
     return ExitCode.ok if report.ok else ExitCode.input_error
+
+
+# --- exits -----------------------------------------------------------------------------------------------
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -843,7 +844,8 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # outside a command (e.g. while importing)
-        _fail(ExitCode.interrupted, "已中断。")
+        with messages.using(language(None)):
+            _fail(ExitCode.interrupted, text("cli.interrupted_early"))
 
 
 if __name__ == "__main__":

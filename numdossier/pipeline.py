@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import datetime as dt
 import errno
 import fcntl
 import hashlib
@@ -22,6 +21,7 @@ from .errors import InputError, OutputError
 from .kinds import Checklist, Item, registry
 from .kinds.checklist import FileRef
 from .kinds.overrides import checklist_for, template_for
+from .options import BuildOptions
 from .pdf import pages as gen
 from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, Stamps, assemble, find_stamps
 from .pdf.overlay import draw_overlay
@@ -35,19 +35,6 @@ from .rules.messages import catalogue, text
 from .rules.settings import settings
 
 PLACEHOLDER_PAGES = "999–999"  # widest page text, so a layout pass reserves the room real numbers need
-
-
-@dataclass
-class BuildOptions:
-    out: Path
-    today: dt.date
-    force: bool = False
-    seam: bool = False
-    watermark: str | None = None
-    debug: bool = False  # write OUT/<name>/build.log
-    converter: str | None = None  # unoserver://HOST:PORT[,...]; None: one-shot soffice runs
-    templates: Path | None = None  # the agency folder (--templates, NUMDOSSIER_TEMPLATES)
-    lang: str = "zh"  # of messages; worker processes enter it themselves (batch._speaking)
 
 
 @dataclass(frozen=True)

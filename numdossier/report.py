@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +15,68 @@ from .rules.findings import Finding, Tally
 if TYPE_CHECKING:
     from .batch import Outcome
     from .check import CheckResult
+    from .render.authoring import Report as TemplateReport
+    from .render.authoring import Variable
 
 PROFILE_COLUMNS = ("材料包", "配置文件", "类型", "结果", "错误", "警告", "页数", "输出")
 FINDING_COLUMNS = ("材料包", "级别", "代码", "字段或文件", "说明", "提示")
 WIDTHS = {"材料包": 18, "配置文件": 30, "结果": 16, "输出": 40, "字段或文件": 30, "说明": 60, "提示": 60}
+
+
+# --- the JSON report (check/build --format json; docs/cli.md and spec/cli.md give its shape) -----------
+
+
+def json_text(entries: Sequence[dict[str, Any]] | dict[str, Any]) -> str:
+    """What `--format json` prints: the entries, indented, non-ASCII kept as is."""
+    return json.dumps(entries, ensure_ascii=False, indent=2)
+
+
+def _masked(f: Finding) -> dict[str, Any]:
+    return {k: (redact(v) if isinstance(v, str) else v) for k, v in f.to_json().items()}
+
+
+def check_entry(result: CheckResult, output: str | None = None) -> dict[str, Any]:
+    """One profile of `check --format json`: its tally and its findings (ID numbers masked)."""
+    data: dict[str, Any] = {
+        "profile": result.profile,
+        "kind": result.kind,
+        "ok": result.ok,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [_masked(f) for f in result.findings],
+        "output": output,
+    }
+    if result.summary is not None:
+        data["summary"] = result.summary
+    return data
+
+
+def build_entry(o: Outcome) -> dict[str, Any]:
+    """One profile of `build --format json`: check's entry, and what a script needs next."""
+    entry = check_entry(o.check, str(o.built.folder) if o.built else None)
+    entry["ok"] = o.ok
+    entry["pages"] = o.built.pages if o.built else None
+    entry["pdf"] = str(o.built.folder / "dossier.pdf") if o.built else None
+    entry["manifest"] = str(o.built.folder / "manifest.json") if o.built else None
+    if o.error is not None:  # why the build failed, as a finding scripts can read
+        entry["findings"].append(_masked(failure_finding(o.error)))
+        entry["errors"] += 1
+    for note in o.notes:  # e.g. a converter of the pool failed and others took over
+        entry["findings"].append(_masked(Finding("warning", "BUILD-CONVERTER", note, "", None, None)))
+        entry["warnings"] += 1
+    return entry
+
+
+def variables_entries(found: Sequence[Variable]) -> list[dict[str, Any]]:
+    """`template vars --format json`: path, type, description, sample of every variable."""
+    return [dict(v.__dict__) for v in found]
+
+
+def template_entry(report: TemplateReport) -> dict[str, Any]:
+    """`template check --format json`: what the check found, `roots` sorted, and `ok`."""
+    data = {k: v for k, v in report.__dict__.items() if k != "roots"} | {"ok": report.ok}
+    data["roots"] = sorted(report.roots)
+    return data
 
 
 def failure_finding(error: NumdossierError) -> Finding:

@@ -223,7 +223,8 @@ def test_lang_en(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--lang", "en"])
     assert result.exit_code == ExitCode.input_error
     assert os.environ["NUMDOSSIER_LANG"] == "zh"  # passed down, never written to the environment
-    assert "Severity" in result.stdout and "Number occupancy fee: 48,000 yuan" in result.stdout
+    assert "  error POSTCODE company.postcode\n" in result.stdout  # a pipe: one block a finding
+    assert "Number occupancy fee: 48,000 yuan" in result.stdout
     assert "1 error(s), 0 warning(s)" in result.stdout
     code, data = check_json(str(sample), "--today", "2026-11-23", "--lang", "en")
     assert data[0]["findings"][0]["message"] == "The postcode '31001' must be 6 digits"

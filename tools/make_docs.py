@@ -302,8 +302,9 @@ def _options(command: Any) -> str:
 def _example_json() -> tuple[str, str]:
     from numdossier.batch import Outcome
     from numdossier.check import check_profile
-    from numdossier.cli import build_json, result_json
     from numdossier.pipeline import Built
+    from numdossier.report import build_entry as build_json
+    from numdossier.report import check_entry as result_json
 
     sample = Path("samples/n96/qinghe-96.toml")
     previous = Path.cwd()
@@ -332,7 +333,11 @@ def cli_page() -> str:
     ]
     for name, command in group.commands.items():
         doc = (command.help or "").strip()
-        out.append(f"\n## numdossier {name}\n\n{doc}\n\n{_options(command)}")
+        table = _options(command) if command.params else ""  # a group's options are its commands'
+        out.append(f"\n## numdossier {name}\n\n{doc}\n\n{table}")
+        for sub, subcommand in getattr(command, "commands", {}).items():  # converter start|stop|status, ...
+            subdoc = (subcommand.help or "").strip()
+            out.append(f"\n### numdossier {name} {sub}\n\n{subdoc}\n\n{_options(subcommand)}")
     out.append("\n## 环境变量\n\n| 变量 | 作用 |\n|---|---|\n")
     for name, what in ENVIRONMENT.items():
         out.append(f"| `{name}` | {cell(what)} |\n")
