@@ -28,7 +28,7 @@ from .pdf.fonts import cjk_font
 from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, install_file, prepare
 from .redact import redact
 from .rules.findings import Finding
-from .rules.messages import using
+from .rules.messages import text, using
 
 
 @dataclass
@@ -322,7 +322,7 @@ def _stream_batch(
             done(index, failure)
             return
         if converters.report.failed:
-            note = f"转换服务出错，已改由其他转换服务完成：{converters.report.failures()}"
+            note = text("batch.converter_failed", failures=converters.report.failures())
             outcomes[index].notes.append(note)
         converted = {k: v for k, v in forms[index].items() if isinstance(v, Path)}
         built = _submit(
@@ -455,9 +455,7 @@ def _as_error(e: Exception) -> NumdossierError:
 
 
 def _internal(e: Exception) -> InternalError:
-    return InternalError(
-        f"内部错误：{type(e).__name__}。这是 numdossier 的缺陷，请附上 --debug 的输出报告给我们。"
-    )
+    return InternalError(text("batch.internal", name=type(e).__name__))
 
 
 def _fail(outcome: Outcome, error: NumdossierError, start: float) -> None:

@@ -16,15 +16,11 @@ class ExitCode(IntEnum):
     interrupted = 130
 
 
-# What each exit code means, for people (docs/cli.md is generated from this).
-EXIT_MEANINGS: dict[ExitCode, str] = {
-    ExitCode.ok: "成功（可有警告）",
-    ExitCode.input_error: "至少一份配置有错误（检查结果），或因输入问题无法生成",
-    ExitCode.usage: "命令行用法错误（未知选项、没有配置文件的文件夹、无效的 --today 等）",
-    ExitCode.environment: "环境缺少组件或出错（未安装 LibreOffice、转换崩溃或超时、输出文件夹不可写）；消息中给出解决办法",
-    ExitCode.internal: "内部错误：numdossier 的缺陷；调用栈只在 --debug 时显示（不含变量值）",
-    ExitCode.interrupted: "被中断（Ctrl-C 或 SIGTERM）；不留下写了一半的文件",
-}
+def exit_meaning(code: ExitCode) -> str:
+    """What an exit code means, for people, in the current language (docs/cli.md is generated from it)."""
+    from .rules.messages import text
+
+    return text(f"errors.exit.{code.name}")
 
 
 class NumdossierError(Exception):
@@ -69,19 +65,28 @@ class ProfileError(InputError):
         self.problems = problems
         # a problem's own fix ("去掉引号：…") where there is one; else `hint` applies
         self.hints = hints if hints is not None and len(hints) == len(problems) else [None] * len(problems)
-        head = f"{path}: " + ("; ".join(problems) if len(problems) == 1 else f"{len(problems)} 处错误")
+        head = f"{path}: " + ("; ".join(problems) if len(problems) == 1 else _problems(len(problems)))
         super().__init__(head, hint)
 
     def __str__(self) -> str:
         if len(self.problems) == 1:
             return f"{self.message}\n{self.hints[0] or self.hint or ''}".rstrip()
-        lines = [f"{self.path}: {len(self.problems)} 处错误"]
+        from .rules.messages import text
+
+        lines = [f"{self.path}: {_problems(len(self.problems))}"]
         lines += [
-            f"  - {p}" + (f"（{h}）" if h else "") for p, h in zip(self.problems, self.hints, strict=True)
+            f"  - {p}" + (text("errors.own_hint", hint=h) if h else "")
+            for p, h in zip(self.problems, self.hints, strict=True)
         ]
         if self.hint:
             lines.append(self.hint)
         return "\n".join(lines)
+
+
+def _problems(n: int) -> str:
+    from .rules.messages import text
+
+    return text("errors.problems", n=n)
 
 
 class AttachmentError(InputError):

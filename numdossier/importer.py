@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from .errors import InputError, OutputError, UsageError
 from .profile.loader import _describe_group, _group, field_path
+from .rules import messages
 from .rules.findings import Finding
 from .sheets import HEADER_ROWS, KEY, MAIN_SHEET, Column, Layout, layout
 
@@ -101,13 +102,20 @@ class Table:
 def read_tables(source: Path) -> list[Table]:
     """The sheets of an .xlsx file, or the one table of a .csv file."""
     if not source.is_file():
-        raise InputError(f"{source}: 文件不存在", "请检查表格文件的路径。")
+        raise InputError(
+            messages.text("import.file.missing", source=source), messages.text("import.file.missing_hint")
+        )
     suffix = source.suffix.lower()
     if suffix == ".csv":
         return [_csv_table(source)]
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_tables(source)
-    raise UsageError(f"{source}: 不支持的表格格式 {suffix or '（无扩展名）'}", "请提供 .xlsx 或 .csv 文件。")
+    raise UsageError(
+        messages.text(
+            "import.file.format", source=source, suffix=suffix or messages.text("import.file.no_suffix")
+        ),
+        messages.text("import.file.format_hint"),
+    )
 
 
 def _csv_table(source: Path) -> Table:
@@ -120,7 +128,9 @@ def _csv_table(source: Path) -> Table:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError(f"{source}: 无法识别的文字编码", "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。")
+        raise InputError(
+            messages.text("import.file.encoding", source=source), messages.text("import.file.encoding_hint")
+        )
     rows = list(csv.reader(io.StringIO(text, newline="")))
     return _table(source.name, rows)
 
@@ -135,7 +145,8 @@ def _xlsx_tables(source: Path) -> list[Table]:
         book = load_workbook(source, data_only=True, read_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
         raise InputError(
-            f"{source}: 不是有效的 Excel 工作簿（{type(e).__name__}）", "请用 Excel 另存为 .xlsx。"
+            messages.text("import.file.workbook", source=source, error=type(e).__name__),
+            messages.text("import.file.workbook_hint"),
         ) from None
     try:
         return [
@@ -194,7 +205,7 @@ def _as_date(value: Any) -> dt.date:
                 pass
         elif re.fullmatch(r"\d{5}(\.\d+)?", text):
             return _as_date(float(text))
-    raise CellValueError(f"{value!r} 不是日期，应写成 2026-11-23（或 Excel 日期）")
+    raise CellValueError(messages.text("import.cell.date", value=repr(value)))
 
 
 def convert(column: Column, value: Any) -> Any:
@@ -202,9 +213,7 @@ def convert(column: Column, value: Any) -> Any:
     name = column.path.rsplit(".", 1)[-1]
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if column.type in ("text", "texts") and numeric and name in _DIGIT_STRINGS and abs(value) >= 1e15:
-        raise CellValueError(
-            "该单元格是数字，Excel 只保留 15 位有效数字，号码可能已被改变；请把该列设为“文本”格式后重新输入"
-        )
+        raise CellValueError(messages.text("import.cell.number_as_digits"))
     if column.type == "text":
         if isinstance(value, dt.datetime | dt.date):
             return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
@@ -219,7 +228,7 @@ def convert(column: Column, value: Any) -> Any:
         return [part for part in _SPLIT.split(str(value).strip()) if part]
     if column.type == "int":
         if isinstance(value, bool):
-            raise CellValueError(f"{value!r} 不是整数")
+            raise CellValueError(messages.text("import.cell.integer", value=repr(value)))
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, int):
@@ -227,7 +236,7 @@ def convert(column: Column, value: Any) -> Any:
         text = str(value).strip().replace(",", "")
         if re.fullmatch(r"-?\d+(\.0+)?", text):
             return int(float(text))
-        raise CellValueError(f"{value!r} 不是整数")
+        raise CellValueError(messages.text("import.cell.integer", value=repr(value)))
     if column.type == "number":
         if isinstance(value, int | float) and not isinstance(value, bool):
             return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -235,7 +244,7 @@ def convert(column: Column, value: Any) -> Any:
         try:
             number = float(text)
         except ValueError:
-            raise CellValueError(f"{value!r} 不是数字") from None
+            raise CellValueError(messages.text("import.cell.number", value=repr(value))) from None
         return int(number) if number.is_integer() else number
     if column.type == "bool":
         if isinstance(value, bool):
@@ -245,7 +254,7 @@ def convert(column: Column, value: Any) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise CellValueError(f"{value!r} 应为 true 或 false（是 / 否）")
+        raise CellValueError(messages.text("import.cell.bool", value=repr(value)))
     if column.type == "date":
         return _as_date(value)
     if column.type == "id_date":
@@ -263,7 +272,9 @@ def convert(column: Column, value: Any) -> Any:
             elif str(value).strip() == choice:
                 return choice
         allowed = " | ".join(str(c) for c in column.choices)
-        raise CellValueError(f"取值 {str(value).strip()!r} 无效，应为 {allowed}")
+        raise CellValueError(
+            messages.text("import.cell.choice", value=repr(str(value).strip()), allowed=allowed)
+        )
     return value
 
 
@@ -296,17 +307,36 @@ def _get_list(data: dict[str, Any], dotted: str) -> list[dict[str, Any]]:
     return found
 
 
-def _is_title_row(values: list[Any], titles: list[str]) -> bool:
-    """Row 2 of the template (Chinese titles) is not a client."""
+def _is_title_row(values: list[Any], titles: list[set[str]]) -> bool:
+    """Row 2 of the template (the columns' titles, in any language) is not a client."""
     cells = [(str(v).strip() if v is not None else "") for v in values]
     filled = [(c, t) for c, t in zip(cells, titles, strict=False) if c]
-    return bool(filled) and all(c == t for c, t in filled)
+    return bool(filled) and all(c in t for c, t in filled)
 
 
-def _rows(kind: str, shape: Layout, tables: list[Table], result: ImportResult) -> list[Row]:
+def _titles(header: list[str], columns: list[list[Column]]) -> list[set[str]]:
+    """Each header's column titles in every language (`columns`: a sheet's columns, one list a language)."""
+    by_path = [{c.path: c.title for c in found} for found in columns]
+    return [{titles[h] for titles in by_path if h in titles} for h in header]
+
+
+def _layouts(kind: str) -> list[Layout]:
+    """The kind's layout in the current language, then in the others (a template's titles row may be
+    in either)."""
+    current = messages.language()
+    found = [layout(kind)]
+    for lang in messages.LANGUAGES:
+        if lang != current:
+            with messages.using(lang):
+                found.append(layout(kind))
+    return found
+
+
+def _rows(kind: str, shapes: list[Layout], tables: list[Table], result: ImportResult) -> list[Row]:
+    shape = shapes[0]
     if not tables or not tables[0].header:
         result.problems.append(
-            CellProblem("error", f"{MAIN_SHEET}!A1", None, "表格是空的：第 1 行应为列名（配置字段路径）")
+            CellProblem("error", f"{MAIN_SHEET}!A1", None, messages.text("import.sheet.empty"))
         )
         return []
     main = tables[0]
@@ -317,8 +347,8 @@ def _rows(kind: str, shape: Layout, tables: list[Table], result: ImportResult) -
                 "error",
                 f"{main.name}!A1",
                 KEY,
-                f"缺少 {KEY} 列（材料包名称，每行一个客户）",
-                hint="请用 `numdossier import --template` 生成的模板。",
+                messages.text("import.sheet.no_key", key=KEY),
+                hint=messages.text("import.sheet.no_key_hint"),
             )
         )
         return []
@@ -338,7 +368,12 @@ def _rows(kind: str, shape: Layout, tables: list[Table], result: ImportResult) -
                 columns[index] = (head, found, listed.path, int(numbered["index"]))
                 continue
             result.problems.append(
-                CellProblem("error", Cell(main.name, 1, index + 1).address, head, f"未知的列 {head!r}")
+                CellProblem(
+                    "error",
+                    Cell(main.name, 1, index + 1).address,
+                    head,
+                    messages.text("import.sheet.unknown_column", head=repr(head)),
+                )
             )
         else:
             result.problems.append(
@@ -346,7 +381,7 @@ def _rows(kind: str, shape: Layout, tables: list[Table], result: ImportResult) -
                     "error", Cell(main.name, 1, index + 1).address, head, _unknown(head, list(by_path))
                 )
             )
-    titles = [(by_path[h].title if h in by_path else "") for h in main.header]
+    titles = _titles(main.header, [s.columns for s in shapes])
     key_index = main.header.index(KEY)
     rows: list[Row] = []
     seen: dict[str, Cell] = {}
@@ -359,13 +394,22 @@ def _rows(kind: str, shape: Layout, tables: list[Table], result: ImportResult) -
         row = Row(name, key_cell)
         if not name:
             row.problems.append(
-                CellProblem("error", key_cell.address, KEY, "name 为空：每行须有材料包名称（用作文件名）")
+                CellProblem("error", key_cell.address, KEY, messages.text("import.row.no_name"))
             )
         elif not re.fullmatch(r"[^/\\\x00:*?\"<>|]{1,100}", name) or name in (".", ".."):
-            row.problems.append(CellProblem("error", key_cell.address, KEY, f"name {name!r} 不能用作文件名"))
+            row.problems.append(
+                CellProblem(
+                    "error", key_cell.address, KEY, messages.text("import.row.bad_name", name=repr(name))
+                )
+            )
         elif name in seen:
             row.problems.append(
-                CellProblem("error", key_cell.address, KEY, f"name {name!r} 与 {seen[name].address} 重复")
+                CellProblem(
+                    "error",
+                    key_cell.address,
+                    KEY,
+                    messages.text("import.row.duplicate", name=repr(name), other=seen[name].address),
+                )
             )
         else:
             seen[name] = key_cell
@@ -401,7 +445,7 @@ def _rows(kind: str, shape: Layout, tables: list[Table], result: ImportResult) -
         rows.append(row)
     by_name = {r.name: r for r in rows if r.name}
     for table in tables[1:]:
-        _list_sheet(shape, table, by_name, result)
+        _list_sheet(shapes, table, by_name, result)
     return rows
 
 
@@ -409,27 +453,35 @@ def _unknown(head: str, known: list[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(head, known, n=1, cutoff=0.6)
-    return f"未知的列 {head!r}" + (f"，您是否想写 '{close[0]}'？" if close else "")
+    if close:
+        return messages.text("import.sheet.unknown_column_close", head=repr(head), close=close[0])
+    return messages.text("import.sheet.unknown_column", head=repr(head))
 
 
-def _list_sheet(shape: Layout, table: Table, rows: dict[str, Row], result: ImportResult) -> None:
+def _list_sheet(shapes: list[Layout], table: Table, rows: dict[str, Row], result: ImportResult) -> None:
+    shape = shapes[0]
     target = shape.list_table(table.name)
     if target is None:
         if table.header:
-            known = ", ".join(t.path for t in shape.lists) or "（该类型没有列表）"
+            known = ", ".join(t.path for t in shape.lists) or messages.text("import.sheet.no_lists")
             result.problems.append(
                 CellProblem(
                     "warning",
                     f"{table.name}!A1",
                     None,
-                    f"工作表 {table.name!r} 未导入：不是该类型的列表（{known}）",
+                    messages.text("import.sheet.not_a_list", sheet=repr(table.name), known=known),
                 )
             )
         return
     by_path = {c.path: c for c in target.columns}
     if KEY not in table.header:
         result.problems.append(
-            CellProblem("error", f"{table.name}!A1", KEY, f"工作表 {table.name} 缺少 {KEY} 列（所属材料包）")
+            CellProblem(
+                "error",
+                f"{table.name}!A1",
+                KEY,
+                messages.text("import.sheet.list_no_key", sheet=table.name, key=KEY),
+            )
         )
         return
     columns: dict[int, Column] = {}
@@ -446,7 +498,8 @@ def _list_sheet(shape: Layout, table: Table, rows: dict[str, Row], result: Impor
                 )
             )
     key_index = table.header.index(KEY)
-    titles = [(by_path[h].title if h in by_path else "") for h in table.header]
+    found = [s.list_table(table.name) for s in shapes]
+    titles = _titles(table.header, [t.columns for t in found if t is not None])
     for number, values in table.rows:
         if number == HEADER_ROWS and _is_title_row(values, titles):
             continue
@@ -460,9 +513,9 @@ def _list_sheet(shape: Layout, table: Table, rows: dict[str, Row], result: Impor
                     "error",
                     key_cell.address,
                     KEY,
-                    f"name {owner!r} 在 {MAIN_SHEET} 表中没有对应的行"
+                    messages.text("import.row.no_owner", name=repr(owner), sheet=MAIN_SHEET)
                     if owner
-                    else "name 为空：该行不知属于哪个客户",
+                    else messages.text("import.row.no_owner_name"),
                 )
             )
             continue
@@ -561,9 +614,8 @@ def import_profiles(
     from .schema import model_for_kind, schema_filename, with_directive, write_schema
 
     model = model_for_kind(kind)
-    shape = layout(kind)
     result = ImportResult(source)
-    rows = _rows(kind, shape, read_tables(source), result)
+    rows = _rows(kind, _layouts(kind), read_tables(source), result)
     if any(p.severity == "error" for p in result.problems):
         for row in rows:
             result.profiles.append(ImportedProfile(row.name, row.key_cell.address, None, row.problems))
@@ -571,7 +623,10 @@ def import_profiles(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"无法创建文件夹 {out}：{e.strerror}", "请检查路径和权限。") from None
+        raise OutputError(
+            messages.text("import.output.folder", folder=out, reason=e.strerror),
+            messages.text("import.output.folder_hint"),
+        ) from None
     for row in rows:
         imported = ImportedProfile(row.name, row.key_cell.address, None, list(row.problems))
         result.profiles.append(imported)
@@ -595,8 +650,8 @@ def import_profiles(
                     "error",
                     row.key_cell.address,
                     KEY,
-                    f"{target} 已存在，未覆盖",
-                    hint="如需覆盖，请加 --force。",
+                    messages.text("import.output.exists", path=target),
+                    hint=messages.text("import.output.exists_hint"),
                 )
             )
             continue
@@ -605,7 +660,8 @@ def import_profiles(
         dumped = profile.model_dump(mode="python", exclude_none=True)
         dumped["attachments"] = dumped.pop("attachments", {})  # last, as in the starter
         header = with_directive(
-            f"# 由 `numdossier import` 从 {source.name} 第 {row.key_cell.row} 行生成。", schema_filename(kind)
+            "# " + messages.text("import.output.generated", source=source.name, row=row.key_cell.row),
+            schema_filename(kind),
         )
         _write(target, to_toml(dumped, header))
         imported.path = target
@@ -634,7 +690,10 @@ def _write(target: Path, text: str) -> None:
         os.replace(temp, target)
     except OSError as e:
         temp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
+        raise OutputError(
+            messages.text("import.output.write", path=target, reason=e.strerror),
+            messages.text("import.output.write_hint"),
+        ) from None
 
 
 def iter_problems(result: ImportResult) -> Iterator[tuple[str, CellProblem]]:

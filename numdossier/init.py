@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .kinds import registry
+from .rules.messages import text
 from .schema import schema_filename, with_directive, write_schema
 
 PROFILE_NAME = "profile.toml"  # the profile of a client folder; its dossier takes the folder's name
@@ -51,29 +52,26 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
     """
     source = registry.get(kind).folder  # a UsageError naming the kinds if there is no such kind
     if path.exists() and not path.is_dir() and path.suffix.lower() != ".toml":
-        raise InputError(
-            f"{path} 已存在，不是文件夹。", "请给出客户文件夹（如 clients/acme）或 .toml 配置文件的路径。"
-        )
+        raise InputError(text("init.not_a_folder", path=path), text("init.not_a_folder_hint"))
     path = profile_path(path)
     if path.exists() and not force:
-        raise InputError(f"{path} 已存在，未覆盖。", "如需覆盖，请加 --force。")
+        raise InputError(text("init.exists", path=path), text("init.exists_hint"))
     if path.is_dir():
-        raise InputError(f"{path} 是一个文件夹。", "请给出客户文件夹（如 clients/acme）或配置文件的路径。")
+        raise InputError(text("init.is_folder", path=path), text("init.is_folder_hint"))
     readme = path.parent / "attachments" / "README.md"
     other_kind = readme_kind(readme) if readme.exists() else None
     if other_kind is not None and other_kind != kind:
         suggestion = path.parent / path.stem
         raise InputError(
-            f"{readme} 是 {other_kind} 申请的附件清单，未覆盖：两类申请会共用同一个 attachments/ 文件夹。",
-            f"每个客户（每份申请）一个文件夹：numdossier init {suggestion} --kind {kind}",
+            text("init.other_kind", readme=readme, kind=other_kind),
+            text("init.one_folder", suggestion=suggestion, kind=kind),
         )
     beside = [p for p in _profiles_beside(path) if not force]
     if beside:
         suggestion = path.parent / path.stem
         raise InputError(
-            f"{path.parent} 中已有配置文件 {beside[0].name}：两份配置会共用 attachments/，扫描件会混在一起。",
-            f"每个客户（每份申请）一个文件夹：numdossier init {suggestion} --kind {kind}"
-            "（确要共用时加 --force）",
+            text("init.beside", folder=path.parent, name=beside[0].name),
+            text("init.one_folder_or_force", suggestion=suggestion, kind=kind),
         )
     written = []
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 from .redact import redact
+from .rules.messages import text as say
 
 if TYPE_CHECKING:
     from PIL import ImageFont
@@ -70,7 +71,7 @@ def _titles(manifest: dict[str, Any]) -> dict[int, str]:
     titles: dict[int, str] = {}
     items = manifest.get("items") or []
     if items and int(items[0].get("first_page", 1)) > 1:
-        titles[1] = "封面 · 目录"
+        titles[1] = say("preview.cover_and_toc")
     for item in items:
         titles.setdefault(int(item["first_page"]), f"{item['no']}. {item['title']}")
     return titles
@@ -119,7 +120,12 @@ def contact_sheet(folder: Path) -> Sheet:
         draw = ImageDraw.Draw(sheet)
         draw.text(
             (GAP, 10),
-            f"{manifest.get('name', folder.name)}（{manifest.get('kind', '')}）共 {count} 页",
+            say(
+                "preview.heading",
+                name=manifest.get("name", folder.name),
+                kind=manifest.get("kind", ""),
+                pages=count,
+            ),
             fill=(20, 20, 20),
             font=_font(20),
         )
@@ -148,7 +154,7 @@ def contact_sheet(folder: Path) -> Sheet:
                 r = float(p.get("diameter_mm", 42.0)) * px_per_mm / 2 + 1
                 draw.ellipse((x + cx - r, top + cy - r, x + cx + r, top + cy + r), outline=RED, width=2)
             label_y = y + thumb_height + 3
-            draw.text((x, label_y), f"第 {number} 页", fill=(60, 60, 60), font=number_font)
+            draw.text((x, label_y), say("preview.page", n=number), fill=(60, 60, 60), font=number_font)
             if starts_item:
                 for line_no, line in enumerate(_fit(draw, titles[number], title_font, THUMB_WIDTH)):
                     draw.text((x, label_y + 17 + 14 * line_no), line, fill=ITEM_COLOUR, font=title_font)
@@ -161,7 +167,9 @@ def contact_sheet(folder: Path) -> Sheet:
         os.replace(temp, target)
     except OSError as e:
         temp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
+        raise OutputError(
+            say("preview.write", path=target, reason=e.strerror), say("preview.write_hint")
+        ) from None
     return Sheet(target, count, size)
 
 
@@ -185,9 +193,10 @@ def write_html(outcomes: Sequence[Outcome], out: Path) -> Path:
 
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8"><title>numdossier 预览</title>',
+        f'<html lang="{say("preview.html_lang")}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(say('preview.title'))}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>numdossier 预览：{len(outcomes)} 份材料</h1><nav>",
+        f"<h1>{html.escape(say('preview.count', n=len(outcomes)))}</h1><nav>",
     ]
     rows = rows_of(outcomes)
     for n, row in enumerate(rows):
@@ -195,22 +204,28 @@ def write_html(outcomes: Sequence[Outcome], out: Path) -> Path:
     parts.append("</nav>")
     for n, (outcome, row) in enumerate(zip(outcomes, rows, strict=True)):
         mark = '<span class="ok">✓</span>' if outcome.ok else '<span class="bad">✗</span>'
-        pages = f"，{row.pages} 页" if row.pages else ""
+        pages = say("preview.pages", n=row.pages) if row.pages else ""
+        tally = say("preview.tally", errors=row.errors, warnings=row.warnings)
+        heading = say("preview.dossier", name=row.name, kind=row.kind)
         parts.append(
-            f'<section id="d{n}"><h2>{mark} {html.escape(row.name)}（{html.escape(row.kind)}）</h2>'
-            f"<p>{html.escape(row.result)}{pages} · 错误 {row.errors} · 警告 {row.warnings} · "
-            f"{html.escape(row.profile)}</p>"
+            f'<section id="d{n}"><h2>{mark} {html.escape(heading)}</h2>'
+            f"<p>{html.escape(row.result + pages)} · {html.escape(tally)} · {html.escape(row.profile)}</p>"
         )
         if outcome.built is not None and (outcome.built.folder / "preview.png").is_file():
             relative = os.path.relpath(outcome.built.folder / "preview.png", out)
             source = html.escape(Path(relative).as_posix(), quote=True)
-            parts.append(f'<a href="{source}"><img src="{source}" alt="{html.escape(row.name)} 预览"></a>')
-        if row.findings:
             parts.append(
-                "<table><tr><th>级别</th><th>代码</th><th>字段或文件</th><th>说明</th><th>提示</th></tr>"
+                f'<a href="{source}"><img src="{source}" alt="{html.escape(say("preview.alt", name=row.name))}"></a>'
+            )
+        if row.findings:
+            heads = ("severity", "code", "where", "message", "hint")
+            parts.append(
+                "<table><tr>"
+                + "".join(f"<th>{html.escape(say(f'report.column.{h}'))}</th>" for h in heads)
+                + "</tr>"
             )
             for f in row.findings:
-                level = "错误" if f.severity == "error" else "警告"
+                level = say("ui.error") if f.severity == "error" else say("ui.warning")
                 cells = [f.code, redact(f.field or f.file or ""), redact(f.message), redact(f.hint)]
                 parts.append(
                     f'<tr><td class="{f.severity}">{level}</td>'

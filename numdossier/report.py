@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ExitCode, NumdossierError, OutputError
 from .redact import redact
 from .rules.findings import Finding, Tally
+from .rules.messages import text
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -18,9 +19,10 @@ if TYPE_CHECKING:
     from .render.authoring import Report as TemplateReport
     from .render.authoring import Variable
 
-PROFILE_COLUMNS = ("材料包", "配置文件", "类型", "结果", "错误", "警告", "页数", "输出")
-FINDING_COLUMNS = ("材料包", "级别", "代码", "字段或文件", "说明", "提示")
-WIDTHS = {"材料包": 18, "配置文件": 30, "结果": 16, "输出": 40, "字段或文件": 30, "说明": 60, "提示": 60}
+# The columns, as catalogue keys (report.column.*), and their widths.
+PROFILE_COLUMNS = ("name", "profile", "kind", "result", "errors", "warnings", "pages", "output")
+FINDING_COLUMNS = ("name", "severity", "code", "where", "message", "hint")
+WIDTHS = {"name": 18, "profile": 30, "result": 16, "output": 40, "where": 30, "message": 60, "hint": 60}
 
 
 # --- the JSON report (check/build --format json; docs/cli.md and spec/cli.md give its shape) -----------
@@ -115,9 +117,9 @@ def rows_of(results: Sequence[CheckResult | Outcome]) -> list[ReportRow]:
             if r.error is not None:
                 findings.append(failure_finding(r.error))
             if r.built is not None:
-                result = "已生成（--force，有错误）" if r.forced else "已生成"
+                result = text("report.result.built_forced") if r.forced else text("report.result.built")
             else:
-                result = "生成失败" if r.error is not None else "有错误，未生成"
+                result = text("report.result.failed" if r.error is not None else "report.result.not_built")
             rows.append(
                 ReportRow(
                     _name(r.check),
@@ -131,7 +133,13 @@ def rows_of(results: Sequence[CheckResult | Outcome]) -> list[ReportRow]:
             )
         else:
             rows.append(
-                ReportRow(_name(r), r.profile, r.kind or "", "通过" if r.ok else "有错误", list(r.findings))
+                ReportRow(
+                    _name(r),
+                    r.profile,
+                    r.kind or "",
+                    text("report.result.passed" if r.ok else "report.result.errors"),
+                    list(r.findings),
+                )
             )
     return rows
 
@@ -144,20 +152,20 @@ def write_report(results: Sequence[CheckResult | Outcome], target: str | Path) -
 
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
-        raise OutputError(f"{target}: 报告只能写成 .xlsx 文件。", "请把报告文件名改为 *.xlsx。")
+        raise OutputError(text("report.not_xlsx", path=target), text("report.not_xlsx_hint"))
     rows = rows_of(results)
     book = Workbook()
     summary = book.active
     assert summary is not None
-    summary.title = "材料"
-    findings = book.create_sheet("问题")
+    summary.title = text("report.sheet.dossiers")
+    findings = book.create_sheet(text("report.sheet.findings"))
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     red = PatternFill("solid", fgColor="F8CBAD")
     yellow = PatternFill("solid", fgColor="FFE699")
     green = PatternFill("solid", fgColor="C6EFCE")
     for sheet, columns in ((summary, PROFILE_COLUMNS), (findings, FINDING_COLUMNS)):
-        sheet.append(list(columns))
+        sheet.append([text(f"report.column.{c}") for c in columns])
         for index, title in enumerate(columns, 1):
             cell = sheet.cell(row=1, column=index)
             cell.font, cell.fill = bold, head_fill
@@ -180,7 +188,7 @@ def write_report(results: Sequence[CheckResult | Outcome], target: str | Path) -
             findings.append(
                 [
                     row.name,
-                    "错误" if f.severity == "error" else "警告",
+                    text("ui.error") if f.severity == "error" else text("ui.warning"),
                     f.code,
                     redact(f.field or f.file or ""),
                     redact(f.message),
@@ -196,4 +204,4 @@ def write_report(results: Sequence[CheckResult | Outcome], target: str | Path) -
         sheet.auto_filter.ref = sheet.dimensions
     from .sheets import save_workbook
 
-    return save_workbook(book, target, "报告")
+    return save_workbook(book, target, text("report.what"))

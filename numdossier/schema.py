@@ -17,6 +17,7 @@ from typing import Any
 
 from .kinds import registry, template_dir
 from .profile import ProfileBase
+from .rules import messages
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # The directive Taplo and Even Better TOML read on a profile's first lines (taplo: configuration/directives).
@@ -194,7 +195,8 @@ def _attachment_items(kind: str, texts: dict[str, str]) -> dict[str, Any]:
 
 
 @cache
-def _cached_schema(kind: str, folder: Path, model: type[ProfileBase]) -> str:
+def _cached_schema(kind: str, folder: Path, model: type[ProfileBase], lang: str) -> str:
+    """By kind, folder, model and language (the description's; `messages.using` is on at the call)."""
     raw = model.model_json_schema(mode="validation")
     schema: dict[str, Any] = _portable(_inline(raw, raw.get("$defs", {})))
     texts = descriptions(kind)
@@ -207,7 +209,7 @@ def _cached_schema(kind: str, folder: Path, model: type[ProfileBase]) -> str:
         "$schema": DRAFT,
         "$id": f"urn:numdossier:profile:{kind}",
         "title": title,
-        "description": f"numdossier 配置文件（{kind}）：{title}。由 `numdossier schema {kind}` 生成。",
+        "description": messages.text("schema.description", kind=kind, title=title),
     }
     return json.dumps({**top, **schema}, ensure_ascii=False)
 
@@ -215,7 +217,7 @@ def _cached_schema(kind: str, folder: Path, model: type[ProfileBase]) -> str:
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft-07) of `kind`'s profile."""
     model = model_for_kind(kind)
-    loaded: dict[str, Any] = json.loads(_cached_schema(kind, template_dir(kind), model))
+    loaded: dict[str, Any] = json.loads(_cached_schema(kind, template_dir(kind), model, messages.language()))
     return loaded
 
 

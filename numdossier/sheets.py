@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .errors import InputError, OutputError
+from .rules import messages
 
 MAIN_SHEET = "profiles"
 KEY = "name"  # the column that names a client's profile, and keys the list sheets
@@ -165,7 +166,7 @@ def _columns(
         item_model = _submodel(item) if item is not None else None
         if item_model is not None and not in_list:
             text = texts.get(path, "")
-            columns = [Column(KEY, "text", required=True, title="所属材料包 name")]
+            columns = [Column(KEY, "text", required=True, title=messages.text("import.template.owner_title"))]
             columns += _columns(item_model, f"{path}.", texts, layout, path)
             layout.lists.append(ListTable(path, columns, _title(text, path), text))
             continue
@@ -185,14 +186,25 @@ def layout(kind: str) -> Layout:
     texts = _texts(kind)
     result = Layout(kind, [])
     key = Column(
-        KEY, "text", required=True, title="材料包名称", description=texts.get(KEY, "") + "（导入时必填）"
+        KEY,
+        "text",
+        required=True,
+        title=messages.text("import.template.key_title"),
+        description=messages.text("import.template.key_required", text=texts.get(KEY, "")),
     )
     columns = [key] + _columns(model, "", texts, result)
     for item in load_checklist(kind).items:
         for name in item.attachment_keys:
             path = f"attachments.{name}"
-            text = texts.get(path) or item.title
-            columns.append(Column(path, "texts", title=f"附件·{_title(text, item.title)}", description=text))
+            said = texts.get(path) or item.title
+            columns.append(
+                Column(
+                    path,
+                    "texts",
+                    title=messages.text("import.template.attachment_title", title=_title(said, item.title)),
+                    description=said,
+                )
+            )
     result.columns.extend(columns)
     return result
 
@@ -218,26 +230,31 @@ def enumeration(kind: str, column: Column) -> list[str]:
 def _describe(column: Column, list_path: str = "") -> str:
     lines = [column.description or column.title]
     if column.type == "texts":
-        lines.append("多个值用换行或分号（;）分隔。")
+        lines.append(messages.text("import.template.many"))
     elif column.type in ("date", "id_date"):
-        lines.append("日期：Excel 日期或文字 2026-11-23 均可。")
+        lines.append(messages.text("import.template.date"))
         if column.type == "id_date":
-            lines.append("长期有效写 long_term 或“长期”。")
+            lines.append(messages.text("import.template.long_term"))
     elif column.type == "bool":
-        lines.append("true / false（是 / 否）。")
+        lines.append(messages.text("import.template.bool"))
     if column.required:
-        lines.append("必填。")
+        lines.append(messages.text("import.template.required"))
     if list_path and column.path == KEY:
-        lines = ["该行所属客户的 name（与 profiles 表中的 name 相同）。"]
+        lines = [messages.text("import.template.owner")]
     return "\n".join(lines)
 
 
 def write_template(kind: str, target: Path, force: bool = False) -> Path:
     """An empty workbook for `kind`: header rows, comments, drop-down lists, text-formatted columns."""
     if target.exists() and not force:
-        raise InputError(f"{target} 已存在，未覆盖。", "如需覆盖，请加 --force。")
+        raise InputError(
+            messages.text("import.template.exists", path=target), messages.text("import.template.exists_hint")
+        )
     if target.suffix.lower() != ".xlsx":
-        raise InputError(f"{target}: 模板只能写成 .xlsx 文件。", "请把输出文件名改为 *.xlsx。")
+        raise InputError(
+            messages.text("import.template.not_xlsx", path=target),
+            messages.text("import.template.not_xlsx_hint"),
+        )
     from openpyxl import Workbook
 
     shape = layout(kind)
@@ -248,7 +265,7 @@ def write_template(kind: str, target: Path, force: bool = False) -> Path:
     _fill_sheet(main, kind, shape.columns, "")
     for table in shape.lists:
         _fill_sheet(book.create_sheet(table.sheet), kind, table.columns, table.path)
-    return save_workbook(book, target)
+    return save_workbook(book, target, messages.text("import.template.what"))
 
 
 def save_workbook(book: Any, target: Path, what: str = "") -> Path:
@@ -260,7 +277,10 @@ def save_workbook(book: Any, target: Path, what: str = "") -> Path:
         os.replace(temp, target)
     except OSError as e:
         temp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入{what} {target}：{e.strerror}", "请检查文件夹权限和磁盘空间。") from None
+        raise OutputError(
+            messages.text("import.template.write", what=what, path=target, reason=e.strerror),
+            messages.text("import.template.write_hint"),
+        ) from None
     return target
 
 
@@ -297,7 +317,9 @@ def _fill_sheet(sheet: Any, kind: str, columns: list[Column], list_path: str) ->
         if values and len(",".join(values)) <= 255:  # Excel's limit for a literal list
             listing = ",".join(values)
             validation = DataValidation(type="list", formula1=f'"{listing}"', allow_blank=True)
-            validation.error = f"请从下拉列表中选择：{'、'.join(values)}"
+            validation.error = messages.text(
+                "import.template.pick", values=messages.text("ui.list_sep").join(values)
+            )
             validation.errorTitle = column.title
             validation.prompt = column.title
             validation.add(f"{letter}{HEADER_ROWS + 1}:{letter}{HEADER_ROWS + TEMPLATE_ROWS}")

@@ -323,7 +323,7 @@ def cli_page() -> str:
     import typer
 
     from numdossier.cli import app
-    from numdossier.errors import EXIT_MEANINGS
+    from numdossier.errors import ExitCode, exit_meaning
 
     group: Any = typer.main.get_command(app)
     out = [
@@ -342,7 +342,7 @@ def cli_page() -> str:
     for name, what in ENVIRONMENT.items():
         out.append(f"| `{name}` | {cell(what)} |\n")
     out.append("\n## 退出码\n\n| 退出码 | 含义 |\n|---|---|\n")
-    for code, meaning in EXIT_MEANINGS.items():
+    for code, meaning in ((c, exit_meaning(c)) for c in ExitCode):
         out.append(f"| {int(code)} | {cell(meaning)} |\n")
     checked, built = _example_json()
     out.append(
