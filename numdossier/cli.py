@@ -326,7 +326,7 @@ def _print_check(result: CheckResult) -> None:
     if result.loaded is not None:
         from .kinds import load_checklist
 
-        for note in load_checklist(result.kind or "").notes:
+        for note in load_checklist(result.kind or "").notes_said():
             out.print(f"  · {escape(note)}")
     if result.summary is not None:
         for line in lines(result.summary):
