@@ -151,7 +151,7 @@ def test_folder_of_profiles_and_quoted_glob(tmp_path: Path) -> None:
 def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int, twice: bool) -> None:
     """While LibreOffice converts: exit 130, no process, and the private TMPDIR as empty as before (a
     second Ctrl-C during the clean-up used to leave numdossier-* folders and lu*.tmp files)."""
-    from tests.test_leftovers import ipc_sockets
+    from test_leftovers import ipc_sockets
 
     profiles = clients(tmp_path, 4)
     out = tmp_path / "out"

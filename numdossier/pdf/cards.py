@@ -117,7 +117,7 @@ def _ink_box(page: pdfium.PdfPage) -> Box | None:
     share = ink.resize((cols, rows), Image.Resampling.BOX)
     inked = {
         (x, y) for y in range(rows) for x in range(cols) if share.getpixel((x, y)) >= 255 * INK_CELL_SHARE
-    }  # type: ignore[operator]
+    }
     region = _largest_region(inked)
     if not region:
         return None

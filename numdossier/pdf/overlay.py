@@ -38,7 +38,8 @@ def page_label(number: int, total: int) -> str:
 
 def _define_forms(c: Canvas, font: str) -> None:
     r = SEAL_RADIUS
-    c.beginForm("seal", lowerx=-r - 2, lowery=-r - 2, upperx=r + 2, uppery=r + 2)
+    # types-reportlab types the lower bounds as int; reportlab writes any number (fp_str) into /BBox
+    c.beginForm("seal", lowerx=-r - 2, lowery=-r - 2, upperx=r + 2, uppery=r + 2)  # type: ignore[arg-type]
     c.setStrokeColor(SEAL_RED)
     c.setFillColor(SEAL_RED)
     c.setLineWidth(0.8)
@@ -46,7 +47,7 @@ def _define_forms(c: Canvas, font: str) -> None:
     c.circle(0, 0, r, stroke=1, fill=0)
     c.endForm()
     # the words apart from the ring: on a form's 盖章 label they move to a blank line of the circle
-    c.beginForm("seal-words", lowerx=-r, lowery=-6, upperx=r, uppery=6)
+    c.beginForm("seal-words", lowerx=-r, lowery=-6, upperx=r, uppery=6)  # type: ignore[arg-type]  # as above
     c.setFillColor(SEAL_RED)
     c.setFont(font, 9)
     c.drawCentredString(0, -3, printed.words("overlay.seal"))

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -29,9 +29,24 @@ from reportlab.platypus.flowables import Flowable
 from ..rules import printed
 from .fonts import cjk_font
 
+
+class Margins(TypedDict):
+    """SimpleDocTemplate's margin keywords, in points."""
+
+    leftMargin: float
+    rightMargin: float
+    topMargin: float
+    bottomMargin: float
+
+
 # Bottom margin keeps the page-number band (the lowest 20 mm) and the seal zone above it (42 mm and 2 to
 # spare) free: the placeholder of a page without 盖章 goes to its emptiest area, which is then this zone.
-MARGINS = {"leftMargin": 22 * mm, "rightMargin": 22 * mm, "topMargin": 25 * mm, "bottomMargin": 64 * mm}
+MARGINS: Margins = {
+    "leftMargin": 22 * mm,
+    "rightMargin": 22 * mm,
+    "topMargin": 25 * mm,
+    "bottomMargin": 64 * mm,
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +132,7 @@ def write_pages(
     starts: dict[int, int] = {}
     pages = 0
 
-    def count(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def count(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         nonlocal pages
         pages += 1
 

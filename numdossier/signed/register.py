@@ -61,15 +61,13 @@ class Match:
         return inverse
 
 
-_orb = None
+_orb: cv2.ORB | None = None
 
 
 def orb() -> cv2.ORB:
     global _orb
     if _orb is None:
-        _orb = cv2.ORB_create(  # type: ignore[attr-defined]
-            nfeatures=FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12
-        )
+        _orb = cv2.ORB.create(nfeatures=FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)
     return _orb
 
 
@@ -280,9 +278,8 @@ def refine(scan_grey: np.ndarray, page: Original, h: np.ndarray) -> np.ndarray:
     start /= start[2, 2]
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-3)
     try:
-        _, found = cv2.findTransformECC(  # type: ignore[call-overload]
-            template, moving, start, cv2.MOTION_HOMOGRAPHY, criteria, None, 5
-        )
+        # no gaussFiltSize: the overload without it filters with 5, and the stubs type only it with no mask
+        _, found = cv2.findTransformECC(template, moving, start, cv2.MOTION_HOMOGRAPHY, criteria, None)
     except cv2.error:
         return h  # ECC did not converge: the feature homography stands
     refined = np.linalg.inv(s) @ np.linalg.inv(found.astype(np.float64)) @ s

@@ -110,7 +110,7 @@ def _reencode(data: bytes, dpi: int, quality: int) -> bytes:
             pages.append(buffer.getvalue())
     finally:
         document.close()
-    converted = img2pdf.convert(pages, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi)))
+    converted: bytes | None = img2pdf.convert(pages, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi)))
     assert converted is not None
     return converted
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 from PIL import Image
+from PIL.TiffImagePlugin import TiffImageFile
 
 from numdossier.rules import messages
 
@@ -148,13 +149,14 @@ def _img2pdf(payload: bytes, kind: str) -> bytes:
     import img2pdf  # building only: `check` surveys images with Pillow alone
 
     with pillow_quietly():
-        return img2pdf.convert(
+        document: bytes = img2pdf.convert(
             payload,
             layout_fun=lambda *_: (A4[0], A4[1], A4[0], A4[1]),
             rotation=img2pdf.Rotation.none,  # we bake orientation into the placement, all 8 values
             first_frame_only=kind != "tiff",  # an MPO/APNG's further pictures are previews
             nodate=True,
         )
+    return document
 
 
 def _images_of(pdf_bytes: bytes, stack: contextlib.ExitStack) -> Iterator[pikepdf.Object]:
@@ -283,7 +285,7 @@ def _orientation_of(im: Image.Image, data: bytes) -> int:
     if im.format == "PNG" and b"eXIf" not in data:
         return 1  # Pillow's PNG getexif() decodes the whole image to look for a late eXIf chunk
     try:
-        value = im.tag_v2.get(0x0112) if im.format == "TIFF" else im.getexif().get(0x0112)  # type: ignore[attr-defined]
+        value = im.tag_v2.get(0x0112) if isinstance(im, TiffImageFile) else im.getexif().get(0x0112)
     except PILLOW_ERRORS:
         return 1  # unreadable EXIF: treat as upright, as viewers do
     if isinstance(value, tuple) and len(value) == 1:
@@ -297,10 +299,10 @@ def _needs_reencode(im: Image.Image) -> bool:
         return True  # alpha (RGBA, LA, PA), 16-bit and float (I;16, I, F), YCbCr, LAB...
     if "transparency" in im.info:
         return True  # palette or colour-key transparency: flatten onto white like the rest
-    if im.format == "TIFF":
-        bits = im.tag_v2.get(258, (1,))  # type: ignore[attr-defined]
+    if isinstance(im, TiffImageFile):
+        bits = im.tag_v2.get(258, (1,))
         bits = bits if isinstance(bits, tuple) else (bits,)
-        return max(bits) > 8  # img2pdf: "PIL is unable to preserve more than 8 bits per sample"
+        return int(max(bits)) > 8  # img2pdf: "PIL is unable to preserve more than 8 bits per sample"
     return False
 
 
