@@ -49,9 +49,10 @@ demo: system-deps $(STAMP)
 test: system-deps $(STAMP)
 	$(BIN)/pytest -q
 
-# Everything but the e2e tests (they start LibreOffice) and the slow ones, on 2 processes: the lane to run while editing.
+# Everything but the e2e tests (they start LibreOffice) and the slow ones, on 2 processes, with fewer
+# hypothesis examples per property (tests/conftest.py): the lane to run while editing.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not e2e and not slow" -n 2
+	$(BIN)/pytest -q -m "not e2e and not slow" -n 2 --hypothesis-profile=fast
 
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench.py

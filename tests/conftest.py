@@ -11,10 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from support import run_cli, sample_of
 
 from numdossier.convert import find_soffice
 from numdossier.errors import EnvironmentProblem
+
+# No deadline: on a shared machine an example's time says nothing (timings belong in `make bench`).
+# `make test-fast` runs with --hypothesis-profile=fast: every property with fewer examples (the default
+# 100, and test_fuzz's 25, stay in `make test`).
+settings.register_profile("numdossier", deadline=None)
+settings.register_profile("fast", parent=settings.get_profile("numdossier"), max_examples=10)
+settings.load_profile("numdossier")
 
 # Stands in for soffice in the tests without the e2e marker: notes the call, then runs the real one.
 SOFFICE_GUARD = """#!/bin/sh

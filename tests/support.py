@@ -9,6 +9,7 @@ import subprocess
 import sys
 import typing
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -111,7 +112,9 @@ def sample_of(kind: str) -> Path:
 def run_cli(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`numdossier ARGS` in a fresh interpreter, with SOURCE_DATE_EPOCH set (reproducible output)."""
+    """`numdossier ARGS` in a fresh interpreter, with SOURCE_DATE_EPOCH set (reproducible output).
+    Costs an interpreter's start-up (about a CPU-second): use `invoke` unless the process itself is
+    under test (exit on a signal, what a crash prints, the installed entry point)."""
     return subprocess.run(
         [sys.executable, "-m", "numdossier.cli", *args],
         capture_output=True,
@@ -120,3 +123,17 @@ def run_cli(
         cwd=cwd,
         timeout=600,
     )
+
+
+def invoke(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`numdossier ARGS` in this process (typer's CliRunner), answered like `run_cli`: exit code, stdout,
+    stderr; `env` is laid over os.environ for the call. An exception the CLI does not turn into an exit
+    code is raised here, so that the test fails on it."""
+    from typer.testing import CliRunner
+
+    from numdossier.cli import app
+
+    result = CliRunner().invoke(
+        app, list(args), env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})}, catch_exceptions=False
+    )
+    return subprocess.CompletedProcess(["numdossier", *args], result.exit_code, result.stdout, result.stderr)

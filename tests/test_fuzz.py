@@ -1,7 +1,8 @@
 """Fuzzing: random and mutated profiles and random attachment bytes through `check` (and the attachment
 normaliser used by `build`) only ever end in documented exit codes, never an unexpected exception.
 
-The budget is small in `make test`; `make fuzz` raises it with NUMDOSSIER_FUZZ_EXAMPLES.
+The budget is small in `make test` (25), smaller in `make test-fast` (its hypothesis profile), and
+`make fuzz` raises it with NUMDOSSIER_FUZZ_EXAMPLES.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from numdossier.errors import AttachmentError
 from numdossier.pdf.attachments import attachment_to_pdf
 
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
-EXAMPLES = int(os.environ.get("NUMDOSSIER_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("NUMDOSSIER_FUZZ_EXAMPLES", "0")) or min(25, settings.default.max_examples)
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

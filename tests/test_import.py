@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import test_kind_registry
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sheet_support import fill
 from support import ROOT
 from typer.testing import CliRunner
@@ -37,24 +38,42 @@ def client(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def filled_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The n96 template filled with the sample, written once for the module (openpyxl is slow)."""
+    folder = tmp_path_factory.mktemp("filled")
+    template = write_template("n96", folder / "template.xlsx")
+    return fill(template, folder / "filled.xlsx", [SAMPLE])
+
+
 @pytest.fixture
-def filled(tmp_path: Path) -> Path:
-    template = write_template("n96", tmp_path / "template.xlsx")
-    return fill(template, tmp_path / "filled.xlsx", [SAMPLE])
+def filled(filled_once: Path, tmp_path: Path) -> Path:
+    """A copy of the filled template for one test to change."""
+    return Path(shutil.copy(filled_once, tmp_path / "filled.xlsx"))
 
 
-def column_of(sheet, path: str) -> int:
+def column_of(sheet: Worksheet, path: str) -> int:
     return next(c.column for c in sheet[1] if c.value == path)
 
 
-def set_cell(
-    workbook: Path, path: str, value: object, sheet: str = MAIN_SHEET, row: int = HEADER_ROWS + 1
-) -> str:
-    book = load_workbook(workbook)
-    ws = book[sheet]
-    cell = ws.cell(row=row, column=column_of(ws, path), value=value)
-    book.save(workbook)
-    return f"{sheet}!{cell.coordinate}"
+class Cells:
+    """Changes to a workbook's cells by field path, saved once when the `with` block ends."""
+
+    def __init__(self, workbook: Path) -> None:
+        self.workbook = workbook
+        self.book = load_workbook(workbook)
+
+    def set(self, path: str, value: object, sheet: str = MAIN_SHEET, row: int = HEADER_ROWS + 1) -> str:
+        """Write `value` in the column of `path`; returns the cell's address as import reports it."""
+        ws = self.book[sheet]
+        cell = ws.cell(row=row, column=column_of(ws, path), value=value)
+        return f"{sheet}!{cell.coordinate}"
+
+    def __enter__(self) -> Cells:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.book.save(self.workbook)
 
 
 def sample_data() -> dict:
@@ -121,16 +140,14 @@ def test_every_kind_has_a_template_whose_columns_cover_its_sample(kind: str, tmp
 
 
 def test_excel_dates_text_dates_and_numbers(filled: Path, client: Path) -> None:
-    set_cell(filled, "signing.date", "2026年11月20日")  # a date typed as text
-    set_cell(filled, "legal_rep.id_valid_until", 50161)  # an Excel serial: 2037-05-01
-    set_cell(filled, "company.postcode", 310012)  # typed as a number
-    set_cell(filled, "company.registered_capital", "5000")  # a number as text
-    set_cell(filled, "n96.digits", 5.0)  # Excel's numbers are floats
-    set_cell(filled, "n96.connect_rate", "95%")
-    book = load_workbook(filled)
-    trunks = book["n96.trunks"]
-    trunks.cell(row=3, column=column_of(trunks, "n96.trunks.purchased"), value="是")
-    book.save(filled)
+    with Cells(filled) as cells:
+        cells.set("signing.date", "2026年11月20日")  # a date typed as text
+        cells.set("legal_rep.id_valid_until", 50161)  # an Excel serial: 2037-05-01
+        cells.set("company.postcode", 310012)  # typed as a number
+        cells.set("company.registered_capital", "5000")  # a number as text
+        cells.set("n96.digits", 5.0)  # Excel's numbers are floats
+        cells.set("n96.connect_rate", "95%")
+        cells.set("n96.trunks.purchased", "是", sheet="n96.trunks", row=3)
     result = import_profiles(filled, "n96", client, today=TODAY)
     assert result.ok, [(p.cell, p.message) for p in result.profiles[0].problems]
     model = load_profile(result.profiles[0].path).model
@@ -143,14 +160,16 @@ def test_excel_dates_text_dates_and_numbers(filled: Path, client: Path) -> None:
 
 
 def test_bad_cells_are_reported_with_their_address(filled: Path, client: Path) -> None:
-    id_cell = set_cell(filled, "legal_rep.id_number", "330106198503120037")  # wrong check digit
-    type_cell = set_cell(filled, "legal_rep.id_type", "身份证")  # not one of the list
+    with Cells(filled) as cells:
+        id_cell = cells.set("legal_rep.id_number", "330106198503120037")  # wrong check digit
+        type_cell = cells.set("legal_rep.id_type", "身份证")  # not one of the list
     result = import_profiles(filled, "n96", client, today=TODAY)
     (row,) = result.profiles
     assert row.path is None  # not a valid profile: nothing written
     assert [(p.cell, p.field) for p in row.problems] == [(type_cell, "legal_rep.id_type")]
     assert "resident_id" in row.problems[0].message
-    set_cell(filled, "legal_rep.id_type", "resident_id")
+    with Cells(filled) as cells:
+        cells.set("legal_rep.id_type", "resident_id")
     result = import_profiles(filled, "n96", client, today=TODAY)
     (row,) = result.profiles
     assert row.path is not None and not row.ok
@@ -161,17 +180,19 @@ def test_bad_cells_are_reported_with_their_address(filled: Path, client: Path) -
 
 
 def test_text_cell_problems_and_list_sheet_cells(filled: Path, client: Path) -> None:
-    date_cell = set_cell(filled, "signing.date", "下周一")
-    id_cell = set_cell(filled, "number_contact.id_number", 330102199007050040)  # Excel made it a number
-    city_cell = set_cell(filled, "branches.city", "南京市", sheet="branches", row=4)  # not in 浙江省
+    with Cells(filled) as cells:
+        date_cell = cells.set("signing.date", "下周一")
+        id_cell = cells.set("number_contact.id_number", 330102199007050040)  # Excel made it a number
+        city_cell = cells.set("branches.city", "南京市", sheet="branches", row=4)  # not in 浙江省
     result = import_profiles(filled, "n96", client, today=TODAY)
     (row,) = result.profiles
     problems = {p.cell: p for p in row.problems}
     assert "不是日期" in problems[date_cell].message and problems[date_cell].field == "signing.date"
     assert "15 位" in problems[id_cell].message
     assert city_cell not in problems  # the row failed before check; fix the two cells and import again
-    set_cell(filled, "signing.date", dt.datetime(2026, 11, 20))
-    set_cell(filled, "number_contact.id_number", "33010219900705004X")
+    with Cells(filled) as cells:
+        cells.set("signing.date", dt.datetime(2026, 11, 20))
+        cells.set("number_contact.id_number", "33010219900705004X")
     result = import_profiles(filled, "n96", client, today=TODAY, force=True)
     (row,) = result.profiles
     assert ("branches!A3", "branches", "N96-BRANCH-COVERAGE") in {

@@ -496,6 +496,7 @@ def test_sample_attachments_exist_are_marked_and_small(sample: LoadedProfile) ->
 
 
 @pytest.mark.skipif(not Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc").is_file(), reason="需要中文字体")
+@pytest.mark.slow  # generates every sample scan twice (as test_starter's generator test does)
 def test_sample_generator_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     generator = load_tool("make_sample_scans_n95", monkeypatch)
     outputs = []

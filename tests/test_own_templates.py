@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from docx import Document
-from support import run_cli, sample_of, text
+from support import invoke, run_cli, sample_of, text
 
 from numdossier.check import check_profile
 from numdossier.errors import TemplateError
@@ -365,19 +365,19 @@ def test_an_own_agreement_replaces_the_built_in_one(tmp_path: Path, how: str) ->
 
 def test_template_cli(tmp_path: Path) -> None:
     exported = tmp_path / "start.docx"
-    result = run_cli("template", "export", "n400", "security_agreement", "-o", str(exported))
+    result = invoke("template", "export", "n400", "security_agreement", "-o", str(exported))
     assert result.returncode == 0 and exported.read_bytes() == AGREEMENT.read_bytes()
     assert (
-        run_cli("template", "export", "n400", "security_agreemnt", "-o", str(tmp_path / "x.docx")).returncode
+        invoke("template", "export", "n400", "security_agreemnt", "-o", str(tmp_path / "x.docx")).returncode
         == 2
     )
-    checked = run_cli("template", "check", str(exported), "--kind", "n400", "--format", "json")
+    checked = invoke("template", "check", str(exported), "--kind", "n400", "--format", "json")
     data = json.loads(checked.stdout)
     assert checked.returncode == 0 and data["ok"] and data["seals"] and data["other_party"]
     typo = docx_with_body(tmp_path, f"<w:p>{run('{{ company.nmae }}（盖章）')}</w:p>")
-    bad = run_cli("template", "check", str(typo), "--kind", "n400")
+    bad = invoke("template", "check", str(typo), "--kind", "n400")
     assert bad.returncode == 1 and "company.name" in bad.stdout
-    listing = json.loads(run_cli("template", "vars", "n400", "--format", "json").stdout)
+    listing = json.loads(invoke("template", "vars", "n400", "--format", "json").stdout)
     by_path = {v["path"]: v for v in listing}
     assert by_path["company.name"]["description"] and by_path["sign_date"]["description"]
     assert "*" in by_path["legal_rep.id_number"]["sample"]  # ID numbers masked

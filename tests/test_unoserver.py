@@ -18,15 +18,14 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from support import EPOCH, ROOT, invoke
 
 from numdossier.convert.server import LocalServer, _group_alive
 from numdossier.convert.unoserver import Endpoint, parse_converters
 from numdossier.errors import ExitCode, UsageError
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
 N96 = ROOT / "samples" / "n96" / "qinghe-96.toml"
-EPOCH = "1795392000"
 
 pytestmark = pytest.mark.skipif(
     not any(os.access(p, os.X_OK) for p in ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")),
@@ -167,7 +166,7 @@ def test_converter_addresses() -> None:
 
 
 def test_malformed_converter_is_a_usage_error(tmp_path: Path) -> None:
-    run = numdossier("build", str(N96), "-o", str(tmp_path / "out"), "--converter", "soffice://x")
+    run = invoke("build", str(N96), "-o", str(tmp_path / "out"), "--converter", "soffice://x")
     assert run.returncode == ExitCode.usage, run.stderr
     assert "unoserver://" in run.stderr and "Traceback" not in run.stderr
 
@@ -176,7 +175,7 @@ def test_converter_that_is_down_is_exit_3_naming_it(tmp_path: Path) -> None:
     down = f"unoserver://127.0.0.1:{free_port()}"
     out = tmp_path / "out"
     env = dict(os.environ, NUMDOSSIER_CONVERTER=down)
-    run = numdossier("build", str(N96), "-o", str(out), "--today", "2026-11-23", env=env)
+    run = invoke("build", str(N96), "-o", str(out), "--today", "2026-11-23", env=env)
     assert run.returncode == ExitCode.environment, run.stderr
     assert down in run.stderr and "converter start" in run.stderr and "Traceback" not in run.stderr
     assert not out.exists() or not list(out.rglob("*"))
@@ -184,9 +183,9 @@ def test_converter_that_is_down_is_exit_3_naming_it(tmp_path: Path) -> None:
 
 def test_status_of_a_converter_not_running(tmp_path: Path) -> None:
     env = dict(os.environ, NUMDOSSIER_STATE_DIR=str(tmp_path))
-    run = numdossier("converter", "status", "--port", str(free_port()), env=env)
+    run = invoke("converter", "status", "--port", str(free_port()), env=env)
     assert run.returncode == ExitCode.environment and "未运行" in run.stdout
-    run = numdossier("converter", "stop", "--port", "2999", env=env)
+    run = invoke("converter", "stop", "--port", "2999", env=env)
     assert run.returncode == 0
 
 
