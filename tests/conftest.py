@@ -31,43 +31,49 @@ exec "$NUMDOSSIER_TEST_SOFFICE_REAL" "$@"
 """
 
 
-@pytest.fixture(scope="session")
-def soffice_guard(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str] | None:
-    """(the guard script, the real soffice), or None where LibreOffice is not installed."""
+@pytest.fixture(scope="session", autouse=True)
+def soffice_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
+    """For the whole session (each xdist worker), NUMDOSSIER_SOFFICE is the guard script, which notes
+    each call in the log it yields, then runs the real soffice. None where LibreOffice is not installed
+    or NUMDOSSIER_SOFFICE is already set (a fake of the user's own)."""
     try:
         real = find_soffice()
     except EnvironmentProblem:
-        return None
-    script = tmp_path_factory.mktemp("soffice-guard") / "soffice"
+        real = None
+    if real is None or os.environ.get("NUMDOSSIER_SOFFICE"):
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("soffice-guard")
+    script, log = folder / "soffice", folder / "calls.log"
     script.write_text(SOFFICE_GUARD, encoding="utf-8")
     script.chmod(0o755)
-    return script, real
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NUMDOSSIER_SOFFICE", str(script))
+        patch.setenv("NUMDOSSIER_TEST_SOFFICE_REAL", real)
+        patch.setenv("NUMDOSSIER_TEST_SOFFICE_LOG", str(log))
+        yield log
 
 
 @pytest.fixture(autouse=True)
-def _libreoffice_only_in_e2e(
-    request: pytest.FixtureRequest,
-    soffice_guard: tuple[Path, str] | None,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[None]:
-    """A test without the e2e marker that starts LibreOffice (itself or through a CLI subprocess) fails.
-    Tests that put their own fake soffice in NUMDOSSIER_SOFFICE are left alone."""
-    if (
-        soffice_guard is None
-        or request.node.get_closest_marker("e2e")
-        or os.environ.get("NUMDOSSIER_SOFFICE")
-    ):
+def _libreoffice_only_in_e2e(request: pytest.FixtureRequest, soffice_guard: Path | None) -> Iterator[None]:
+    """A test without the e2e marker that starts LibreOffice (itself or through a CLI subprocess) fails;
+    e2e tests run the real soffice directly. Tests that put their own fake in NUMDOSSIER_SOFFICE are left
+    alone (the guard sees no call then). Per test this is one stat: the fast lane's 1400 tests pay for it."""
+    if soffice_guard is None:
         yield
         return
-    script, real = soffice_guard
-    log = tmp_path_factory.mktemp("soffice-calls") / "calls.log"
-    monkeypatch.setenv("NUMDOSSIER_SOFFICE", str(script))
-    monkeypatch.setenv("NUMDOSSIER_TEST_SOFFICE_REAL", real)
-    monkeypatch.setenv("NUMDOSSIER_TEST_SOFFICE_LOG", str(log))
+    if request.node.get_closest_marker("e2e"):
+        monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+        for name in ("NUMDOSSIER_SOFFICE", "NUMDOSSIER_TEST_SOFFICE_REAL", "NUMDOSSIER_TEST_SOFFICE_LOG"):
+            monkeypatch.delenv(name)
+        yield
+        return
+    before = soffice_guard.stat().st_size if soffice_guard.exists() else 0
     yield
-    if log.exists():
-        calls = log.read_text(encoding="utf-8").splitlines()
+    if soffice_guard.exists() and soffice_guard.stat().st_size > before:
+        with soffice_guard.open(encoding="utf-8") as f:
+            f.seek(before)
+            calls = f.read().splitlines()
         pytest.fail(
             f"{request.node.nodeid} starts LibreOffice ({len(calls)}×, first: soffice {calls[0]}) but has no "
             "@pytest.mark.e2e: mark it, or give it a fake NUMDOSSIER_SOFFICE",

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,15 @@ def client(tmp_path: Path) -> Path:
     folder = tmp_path / "clients"
     shutil.copytree(SAMPLE_DIR / "attachments", folder / "qinghe-96" / "attachments")
     return folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_templates() -> Iterator[None]:
+    """Templates pre-format 10 rows instead of 200 here: openpyxl reads and writes every formatted cell,
+    and no test needs more than a few rows."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("numdossier.sheets.TEMPLATE_ROWS", 10)
+        yield
 
 
 @pytest.fixture(scope="module")

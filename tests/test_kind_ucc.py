@@ -42,7 +42,7 @@ A4_TWIPS = (11906, 16838)
 EPOCH = "1795392000"  # 2026-11-23
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def sample() -> LoadedProfile:
     loaded = load_profile(SAMPLE)
     assert isinstance(loaded.model, UccProfile)

@@ -7,9 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from support import ROOT
 
 
+@pytest.mark.slow  # pip builds the wheel in a subprocess: packaging, not a module's logic
 def test_wheel_ships_templates_and_data(tmp_path: Path) -> None:
     subprocess.run(
         [

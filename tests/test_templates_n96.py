@@ -29,15 +29,17 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A4_TWIPS = (11906, 16838)
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> LoadedProfile:
-    """The sample profile, its attachments folder moved to tmp with a generated topology diagram."""
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> LoadedProfile:
+    """The sample profile, its attachments folder moved to tmp with a generated topology diagram (once for
+    the module: tests change copies, see `variant`)."""
+    folder = tmp_path_factory.mktemp("n96-sample")
     loaded = load_profile(str(SAMPLE))
     assert isinstance(loaded.model, N96Profile)
-    image = tmp_path / loaded.model.n96.topology_image
+    image = folder / loaded.model.n96.topology_image
     image.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (1200, 700), "white").save(image)
-    return dataclasses.replace(loaded, folder=tmp_path)
+    return dataclasses.replace(loaded, folder=folder)
 
 
 def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
@@ -52,12 +54,12 @@ def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
     return dataclasses.replace(loaded, model=N96Profile.model_validate(dump))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def form(sample: LoadedProfile) -> bytes:
     return render(FORM, sample)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def letter(sample: LoadedProfile) -> bytes:
     return render(COMMITMENT, sample)
 
