@@ -63,7 +63,7 @@ fuzz: system-deps $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check numdossier tests tools
 	$(BIN)/ruff format --check numdossier tests tools
-	$(BIN)/mypy numdossier
+	$(BIN)/mypy numdossier tools tests  # --strict for all three: [tool.mypy] in pyproject.toml
 
 format: $(STAMP)
 	$(BIN)/ruff format numdossier tests tools

@@ -23,6 +23,7 @@ from numdossier.kinds import registry
 from numdossier.profile import LoadedProfile
 from numdossier.render.engine import environment
 
+M = typing.TypeVar("M", bound=BaseModel)
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1795392000"  # 2026-11-23: builds are reproducible and the samples' dates are recent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -97,9 +98,23 @@ def missing_fields(
 
 def printed_pages(item: dict[str, Any]) -> int:
     """How many dossier pages a manifest item's sources fill: ID sides printed as cards share pages."""
-    alone = sum(s["pages"] for s in item["sources"] if "as_card_on_pages" not in s)
+    alone: int = sum(s["pages"] for s in item["sources"] if "as_card_on_pages" not in s)
     shared = {p for s in item["sources"] for p in s.get("as_card_on_pages", [])}
     return alone + len(shared)
+
+
+def model_as(loaded: LoadedProfile, kind: type[M]) -> M:
+    """The loaded profile's model as its kind's class (asserted), so that its own fields type-check."""
+    assert isinstance(loaded.model, kind), type(loaded.model)
+    return loaded.model
+
+
+def attr(element: etree._Element | None, name: str) -> str:
+    """An XML attribute that must be there (its element too)."""
+    assert element is not None, name
+    value = element.get(name)
+    assert value is not None, name
+    return value
 
 
 def sample_of(kind: str) -> Path:

@@ -7,6 +7,7 @@ import math
 import struct
 import warnings
 import zlib
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def encoded(im: Image.Image, fmt: str, **options: object) -> bytes:
 def render(pdf: Path, index: int = 0, scale: float = SCALE) -> Image.Image:
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return doc[index].render(scale=scale).to_pil().convert("RGB")
+        image: Image.Image = doc[index].render(scale=scale).to_pil().convert("RGB")
+        return image
     finally:
         doc.close()
 
@@ -77,7 +79,7 @@ def assert_a4_output(out: Path, pages: int) -> None:
         assert page.get("/Rotate", 0) == 0
         assert "/CropBox" not in page and "/UserUnit" not in page
         assert "/Annots" not in page and "/AA" not in page
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     for key in ("/AcroForm", "/Outlines", "/OpenAction", "/Names", "/AA", "/Metadata"):
         assert key not in root, key
     info = reader.trailer.get("/Info")
@@ -90,15 +92,15 @@ def image_boxes(out: Path, index: int = 0) -> list[tuple[float, float, float, fl
     with pikepdf.open(out) as pdf:
         page = pdf.pages[index]
         ctm, stack = pikepdf.Matrix(), []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 stack.append(ctm)
             elif op == "Q":
                 ctm = stack.pop()
             elif op == "cm":
                 ctm = pikepdf.Matrix(*(float(v) for v in operands)) @ ctm
-            elif op == "Do" and page.Resources.XObject[operands[0]].Subtype == "/Image":
+            elif op == "Do" and page.Resources.XObject[str(operands[0])].Subtype == "/Image":
                 points = [ctm.transform(p) for p in ((0, 0), (1, 0), (0, 1), (1, 1))]
                 xs, ys = [p[0] for p in points], [p[1] for p in points]
                 boxes.append((min(xs), min(ys), max(xs), max(ys)))
@@ -110,10 +112,13 @@ def pixel(img: Image.Image, box: tuple[float, float, float, float], fx: float, f
     llx, lly, urx, ury = box
     x = (llx + fx * (urx - llx)) * SCALE
     y = img.height - (ury - fy * (ury - lly)) * SCALE
-    return img.getpixel((int(x), int(y)))
+    colour = img.getpixel((int(x), int(y)))
+    assert isinstance(colour, tuple), colour  # an RGB image
+    return colour
 
 
-def near(colour: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 60) -> bool:
+def near(colour: float | tuple[int, ...] | None, expected: tuple[int, ...], tolerance: int = 60) -> bool:
+    assert isinstance(colour, tuple), colour  # a pixel of an RGB image
     return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
 
 
@@ -281,7 +286,7 @@ def _placement_rotation(page: pikepdf.Page) -> int | None:
     """How far the placed original page is turned clockwise; None if the page was copied as is."""
     if "/Fx0" not in page.Resources.get("/XObject", {}):
         return None
-    (operands, _), *_ = (i for i in pikepdf.parse_content_stream(page) if str(i[1]) == "cm")
+    operands = next(i.operands for i in pikepdf.parse_content_stream(page) if str(i.operator) == "cm")
     a, b = float(operands[0]), float(operands[1])
     scale = (a * a + b * b) ** 0.5
     # Clockwise on paper: the x axis turns towards -y (PDF's y axis points up).
@@ -315,7 +320,11 @@ def test_markup_without_appearance_is_drawn(tmp_path: Path) -> None:
 
     def yellow_in(llx: float, lly: float, urx: float, ury: float) -> int:
         region = img.crop((int(llx), int(h - ury), int(urx), int(h - lly)))
-        return sum(1 for r, g, b in region.get_flattened_data() if r > 200 and g > 200 and b < 100)
+        return sum(
+            1
+            for px in region.get_flattened_data()
+            if isinstance(px, tuple) and px[0] > 200 and px[1] > 200 and px[2] < 100
+        )
 
     assert yellow_in(141.73, 695.36, 207.11, 719.36) > 500  # highlight over "Line 1"
     assert yellow_in(28.35, 676.16, 113.39, 700.16) > 500  # and over "Line 2"
@@ -844,7 +853,7 @@ def test_permission_denied_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     ],
     ids=["form", "rotated", "annotated", "jpeg-exif", "tiff-reencoded"],
 )
-def test_same_input_gives_the_same_bytes(make, tmp_path: Path) -> None:
+def test_same_input_gives_the_same_bytes(make: Callable[[Path], Path], tmp_path: Path) -> None:
     src = make(tmp_path)
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     attachment_to_pdf(src, "a", first)
@@ -928,7 +937,8 @@ def test_full_page_scan_pdf_is_fitted_clear_of_the_page_number_band(tmp_path: Pa
     # the page-number band of the built page is blank paper
     img = render(out, 0).convert("L")
     band = img.crop((0, img.height - int(PRINTABLE[1] * img.height / A4[1]) + 2, img.width, img.height))
-    assert band.getextrema()[0] > 250
+    darkest = band.getextrema()[0]
+    assert isinstance(darkest, int | float) and darkest > 250
     with pikepdf.open(out) as pdf:
         (image,) = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
         assert image.read_raw_bytes() == jpeg  # embedded as it was

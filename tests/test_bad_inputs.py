@@ -33,7 +33,7 @@ def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
 
 
-def replaced(old: str, new: str) -> Callable[[Path], None]:
+def replaced(old: str, new: str) -> Callable[[Path], object]:
     def mutate(profile: Path) -> None:
         text = sample_text()
         assert old in text, old
@@ -42,12 +42,12 @@ def replaced(old: str, new: str) -> Callable[[Path], None]:
     return mutate
 
 
-def raw(content: bytes) -> Callable[[Path], None]:
+def raw(content: bytes) -> Callable[[Path], object]:
     return lambda profile: profile.write_bytes(content)
 
 
 # (id, mutation of the profile file, expected exit code of check, text the message must contain)
-PROFILE_CASES: list[tuple[str, Callable[[Path], None], int, str]] = [
+PROFILE_CASES: list[tuple[str, Callable[[Path], object], int, str]] = [
     ("unclosed-table", replaced("[company]", "[company"), 1, "行第"),
     ("unclosed-string", replaced('postcode = "310012"', 'postcode = "310012'), 1, "行第"),
     ("duplicate-key", replaced('postcode = "310012"', 'postcode = "310012"\npostcode = "310013"'), 1, "行第"),
@@ -103,7 +103,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     ("case", "mutate", "code", "needle"), PROFILE_CASES, ids=[c[0] for c in PROFILE_CASES]
 )
 def test_bad_profile(
-    tmp_path: Path, case: str, mutate: Callable[[Path], None], code: int, needle: str
+    tmp_path: Path, case: str, mutate: Callable[[Path], object], code: int, needle: str
 ) -> None:
     folder = tmp_path / "client"
     shutil.copytree(SAMPLE_DIR, folder)
@@ -179,8 +179,8 @@ def truncated_jpeg(path: Path) -> None:
 
 
 # (id, maker writing the file at `path`, written path in the profile (None: attachments/bad.<ext>),
-#  extension, whether the dossier must still be built)
-ATTACHMENT_CASES: list[tuple[str, Callable[[Path], None] | None, str | None, str, bool]] = [
+#  extension, whether the dossier must still be built: None where either is right)
+ATTACHMENT_CASES: list[tuple[str, Callable[[Path], object] | None, str | None, str, bool | None]] = [
     ("zero-bytes", lambda p: p.write_bytes(b""), None, "jpg", False),
     ("text-named-jpg", lambda p: p.write_text("我不是图片", encoding="utf-8"), None, "jpg", False),
     ("html-named-pdf", lambda p: p.write_text("<html>404</html>"), None, "pdf", False),
@@ -202,7 +202,7 @@ ATTACHMENT_CASES: list[tuple[str, Callable[[Path], None] | None, str | None, str
     ("symlink-out", lambda p: p.symlink_to("/etc/hostname"), None, "jpg", False),
     ("decompression-bomb", png_bomb, None, "png", False),
     ("tiff-500-pages", lambda p: tiff_pages(p, 500), None, "tiff", False),
-    ("truncated-jpeg", truncated_jpeg, None, "jpg", None),  # type: ignore[list-item]
+    ("truncated-jpeg", truncated_jpeg, None, "jpg", None),
     ("bogus-exif-orientation", bogus_orientation, None, "jpg", True),
     ("dpi-zero", lambda p: jpeg(p, dpi=(0, 0)), None, "jpg", True),
     ("landscape", lambda p: jpeg(p, (3508, 2480), dpi=(300, 300)), None, "jpg", True),

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Hashable
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,9 @@ def private_env(tmp_path: Path) -> dict[str, str]:
     return dict(os.environ, TMPDIR=str(tmp_path / "tmp"))
 
 
-def numdossier(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def numdossier(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "numdossier.cli", *args], capture_output=True, text=True, timeout=600, **kwargs
+        [sys.executable, "-m", "numdossier.cli", *args], capture_output=True, text=True, timeout=600, env=env
     )
 
 
@@ -104,7 +105,7 @@ def fake_soffice(tmp_path: Path) -> Path:
 
 def test_a_failing_document_fails_only_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NUMDOSSIER_SOFFICE", str(fake_soffice(tmp_path)))
-    documents = {}
+    documents: dict[Hashable, Path] = {}
     for i in range(7):
         doc = tmp_path / f"d{i}" / "01-form.docx"  # same names in every dossier, as in real batches
         doc.parent.mkdir()

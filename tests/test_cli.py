@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import ROOT
@@ -33,12 +34,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def check_json(*args: str) -> tuple[int, list[dict]]:
+def check_json(*args: str) -> tuple[int, list[dict[str, Any]]]:
     result = runner.invoke(app, ["check", "--format", "json", *args])
     return result.exit_code, json.loads(result.stdout)
 
 
-def codes(entry: dict) -> set[tuple[str, str | None]]:
+def codes(entry: dict[str, Any]) -> set[tuple[str, str | None]]:
     return {(f["code"], f["field"]) for f in entry["findings"]}
 
 

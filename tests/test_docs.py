@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from types import ModuleType
 
 import pytest
 from support import ROOT
 
 
-def make_docs():  # type: ignore[no-untyped-def]
+def make_docs() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_docs", ROOT / "tools" / "make_docs.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

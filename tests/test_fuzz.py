@@ -22,7 +22,7 @@ from numdossier.errors import AttachmentError
 from numdossier.pdf.attachments import attachment_to_pdf
 
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
-EXAMPLES = int(os.environ.get("NUMDOSSIER_FUZZ_EXAMPLES", "0")) or min(25, settings.default.max_examples)
+EXAMPLES = int(os.environ.get("NUMDOSSIER_FUZZ_EXAMPLES", "0")) or min(25, settings().max_examples)
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

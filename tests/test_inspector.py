@@ -43,8 +43,8 @@ def drawn_images(pdf: pikepdf.Pdf, index: int = 0) -> list[tuple[pikepdf.Object,
 
     def walk(obj: Any, ctm: pikepdf.Matrix) -> None:
         stack = []
-        for operands, operator in pikepdf.parse_content_stream(obj):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(obj):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 stack.append(ctm)
             elif op == "Q":
@@ -81,7 +81,8 @@ def check_dpi(path: Path, written: str, *, id_card: bool = False) -> float | Non
 def render(pdf: Path, index: int = 0, scale: float = 0.5) -> Image.Image:
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return doc[index].render(scale=scale).to_pil().convert("RGB")
+        image: Image.Image = doc[index].render(scale=scale).to_pil().convert("RGB")
+        return image
     finally:
         doc.close()
 
@@ -600,9 +601,11 @@ def assert_upright(out: Path) -> None:
     img = render(out)
 
     def at(fx: float, fy: float) -> tuple[int, ...]:
-        return img.getpixel(
+        colour = img.getpixel(
             (int((llx + fx * (urx - llx)) * 0.5), int(img.height - (ury - fy * (ury - lly)) * 0.5))
         )
+        assert isinstance(colour, tuple), colour  # an RGB image
+        return colour
 
     assert near(at(0.08, 0.06), RED) and near(at(0.92, 0.06), GREEN) and near(at(0.08, 0.94), BLUE)
 
@@ -628,6 +631,7 @@ def test_lossless_webp_stays_lossless(tmp_path: Path) -> None:
     with pikepdf.open(out) as pdf:
         ((image, _),) = drawn_images(pdf)
         assert image.Filter == "/FlateDecode"
+        assert isinstance(image, pikepdf.Stream)
         pixels = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
     assert pixels.tobytes() == Image.open(src).convert("RGB").tobytes()  # bit for bit
 

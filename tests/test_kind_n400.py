@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
-from support import part, render, text
+from support import attr, part, render, text
 
 from numdossier.kinds import load_checklist
 from numdossier.kinds.n400.forms import build_context, destination_rows, org_code
@@ -231,7 +231,7 @@ def test_agreement_first_page_keeps_a_band_for_the_seal() -> None:
     root = etree.fromstring(part(AGREEMENT.read_bytes()).encode("utf-8"))
     sections = list(root.iter(f"{W}sectPr"))
     assert len(sections) == 2
-    first_bottom_mm = int(sections[0].find(f"{W}pgMar").get(f"{W}bottom")) * 25.4 / 1440
+    first_bottom_mm = int(attr(sections[0].find(f"{W}pgMar"), f"{W}bottom")) * 25.4 / 1440
     assert first_bottom_mm >= 20 + 42
 
 

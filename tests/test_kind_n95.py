@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-from support import load_tool, part, printed_pages, render, text
+from support import attr, load_tool, part, printed_pages, render, text
 
 from numdossier.errors import AttachmentError, TemplateError
 from numdossier.kinds import load_checklist
@@ -458,7 +458,7 @@ def test_a4_song_and_a_free_bottom(template: Path) -> None:
     document = docx.Document(str(template))
     for section in document.sections:
         size = section._sectPr.find(qn("w:pgSz"))
-        assert (int(size.get(qn("w:w"))), int(size.get(qn("w:h")))) == A4_TWIPS
+        assert (int(attr(size, qn("w:w"))), int(attr(size, qn("w:h")))) == A4_TWIPS
         assert section.bottom_margin is not None and section.bottom_margin.mm >= 20
         assert section._sectPr.find(qn("w:footerReference")) is None
     runs = [r for p in document.element.body.iter(qn("w:p")) for r in p.iter(qn("w:r"))]
@@ -475,7 +475,7 @@ def test_every_table_cell_has_borders(form: bytes) -> None:
     for tc in cells:
         borders = tc.find(f"{W}tcPr/{W}tcBorders")
         assert borders is not None
-        assert all(borders.find(f"{W}{side}").get(f"{W}val") == "single" for side in ("top", "bottom"))
+        assert all(attr(borders.find(f"{W}{side}"), f"{W}val") == "single" for side in ("top", "bottom"))
 
 
 # --------------------------------------------------------------------------- starter and sample

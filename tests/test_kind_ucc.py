@@ -18,7 +18,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
-from support import load_tool, part, render, text
+from support import attr, load_tool, part, render, text
 
 from numdossier.check import check_loaded
 from numdossier.kinds import load_checklist
@@ -279,7 +279,8 @@ def test_agreement_pages_keep_a_free_band_for_the_seal() -> None:
     margin = document.sections[0].bottom_margin
     assert margin is not None and margin.mm >= 20 + 42
     package = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
-    assert package.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    tr_pr = package.rows[0]._tr.trPr
+    assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
 
 
 @pytest.mark.parametrize("template", ALL, ids=IDS)
@@ -287,7 +288,7 @@ def test_a4_song_fonts_no_header_or_footer(template: Path) -> None:
     document = docx.Document(str(template))
     for section in document.sections:
         size = section._sectPr.find(qn("w:pgSz"))
-        assert (int(size.get(qn("w:w"))), int(size.get(qn("w:h")))) == A4_TWIPS
+        assert (int(attr(size, qn("w:w"))), int(attr(size, qn("w:h")))) == A4_TWIPS
         assert section.bottom_margin is not None and section.bottom_margin.mm >= 20
         assert section._sectPr.find(qn("w:headerReference")) is None
         assert section._sectPr.find(qn("w:footerReference")) is None

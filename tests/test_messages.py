@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import ROOT
@@ -45,7 +46,7 @@ def problems(path: Path) -> list[tuple[str, str | None]]:
     return [(p, h or info.value.hint) for p, h in zip(info.value.problems, info.value.hints, strict=True)]
 
 
-def findings(*args: str) -> list[dict]:
+def findings(*args: str) -> list[dict[str, Any]]:
     result = runner.invoke(app, ["check", "--format", "json", *args])
     return [f for entry in json.loads(result.stdout) for f in entry["findings"]]
 

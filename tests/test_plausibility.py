@@ -16,6 +16,7 @@ from support import ROOT
 
 from numdossier.check import check_profile
 from numdossier.rules import plausibility
+from numdossier.rules.findings import Finding
 from numdossier.rules.messages import catalogue
 
 TODAY = dt.date(2026, 11, 23)
@@ -216,7 +217,7 @@ def company_uscc_for_branch(text: str) -> str:
 CASES.append(("BRANCH-USCC", "n96", "branches[1].uscc", same, company_uscc_for_branch))
 
 
-def findings_of(tmp_path: Path, kind: str, edit: Edit) -> list:
+def findings_of(tmp_path: Path, kind: str, edit: Edit) -> list[Finding]:
     folder = tmp_path / kind
     if not folder.exists():
         shutil.copytree(SAMPLES[kind].parent, folder)

@@ -6,11 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import ROOT, model_as
 
 from numdossier.errors import ExitCode, ProfileError
+from numdossier.kinds.n96.profile import N96Profile
 from numdossier.profile import field_path, load_profile
 
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "n96" / "qinghe-96.toml"
+SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
 
 
 def write(tmp_path: Path, text: str, name: str = "p.toml") -> Path:
@@ -27,7 +29,7 @@ def test_sample_loads() -> None:
     loaded = load_profile(SAMPLE)
     assert loaded.kind == "n96"
     assert loaded.name == "qinghe-96"
-    assert len(loaded.model.branches) == 4
+    assert len(model_as(loaded, N96Profile).branches) == 4
     assert loaded.folder == SAMPLE.parent
 
 

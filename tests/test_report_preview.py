@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -55,7 +56,7 @@ def test_check_report(clients: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", *profiles, "--today", "2026-11-23", "--report", str(report)])
     assert result.exit_code == 1  # broken-96 has errors
     book = load_workbook(report)
-    rows = list(book["材料"].iter_rows(values_only=True))
+    rows: list[tuple[Any, ...]] = list(book["材料"].iter_rows(values_only=True))
     assert rows[0] == ("材料包", "配置文件", "类型", "结果", "错误", "警告", "页数", "输出")
     by_name = {r[0]: r for r in rows[1:]}
     assert set(by_name) == {"qinghe-96", "broken-96"}
@@ -124,7 +125,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 @pytest.mark.e2e
-def test_readme_script_builds_and_writes_the_report(built: dict) -> None:
+def test_readme_script_builds_and_writes_the_report(built: dict[str, Any]) -> None:
     run = built["run"]
     assert run.returncode == 1, run.stderr  # broken-96 is not built
     assert (
@@ -132,7 +133,7 @@ def test_readme_script_builds_and_writes_the_report(built: dict) -> None:
         and "✗ clients/broken-96/qinghe-96.toml" in run.stdout
     )
     book = load_workbook(built["out"] / "report.xlsx")
-    rows = {r[0]: r for r in list(book["材料"].iter_rows(values_only=True))[1:]}
+    rows: dict[Any, tuple[Any, ...]] = {r[0]: r for r in list(book["材料"].iter_rows(values_only=True))[1:]}
     manifest = json.loads((built["out"] / "qinghe-96" / "manifest.json").read_text(encoding="utf-8"))
     assert rows["qinghe-96"][3] == "已生成" and rows["qinghe-96"][6] == manifest["pages"]
     assert rows["qinghe-96"][7].endswith("qinghe-96/dossier.pdf")
@@ -141,7 +142,7 @@ def test_readme_script_builds_and_writes_the_report(built: dict) -> None:
 
 
 @pytest.mark.e2e
-def test_contact_sheet_shows_every_page_numbered_with_placeholders(built: dict) -> None:
+def test_contact_sheet_shows_every_page_numbered_with_placeholders(built: dict[str, Any]) -> None:
     folder = built["out"] / "qinghe-96"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     pages = len(PdfReader(folder / "dossier.pdf").pages)
@@ -179,11 +180,12 @@ def test_contact_sheet_shows_every_page_numbered_with_placeholders(built: dict) 
         cx, cy = p["center_mm"][0] * scale, p["center_mm"][1] * scale
         r = p["diameter_mm"] * scale / 2 + 1
         ring = [image.getpixel((round(x + cx + dx), round(y + cy))) for dx in (r - 1, r, r + 1, -r)]
-        assert any(px[0] > 180 and px[1] < 90 and px[2] < 90 for px in ring), p
+        assert all(isinstance(px, tuple) for px in ring), ring  # an RGB image
+        assert any(px[0] > 180 and px[1] < 90 and px[2] < 90 for px in ring if isinstance(px, tuple)), p
 
 
 @pytest.mark.e2e
-def test_preview_html_is_static_and_lists_findings(built: dict) -> None:
+def test_preview_html_is_static_and_lists_findings(built: dict[str, Any]) -> None:
     page = (built["out"] / "preview.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     assert 'src="qinghe-96/preview.png"' in page

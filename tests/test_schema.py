@@ -41,7 +41,8 @@ def problems(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 def sample_data(kind: str) -> dict[str, Any]:
     path = next(p for p in SAMPLES if p.parent.name == kind)
-    return as_json(tomllib.loads(path.read_text(encoding="utf-8")))
+    data: dict[str, Any] = as_json(tomllib.loads(path.read_text(encoding="utf-8")))
+    return data
 
 
 @pytest.mark.parametrize("kind", registry.names())

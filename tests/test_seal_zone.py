@@ -90,7 +90,7 @@ def red_of(page: Image.Image) -> Image.Image:
 def placeholders(folder: Path) -> list[dict[str, Any]]:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     pages = manifest["pages"]
-    found = manifest["placeholders"]
+    found: list[dict[str, Any]] = manifest["placeholders"]
     assert {p["page"] for p in found} == set(range(1, pages + 1)), "a placeholder on every page"
     return found
 
@@ -122,10 +122,11 @@ def test_placeholder_words_never_print_over_text(dossiers: list[Path], tmp_path:
             # inside the ring (2 mm in from the dashed line): red pixels are the words
             inner = disc(bare[n].size, place["center_mm"], place["diameter_mm"] / 2 - 2)
             words = ImageChops.logical_and(inner, red_of(stamped[n]))
-            if words.getbbox() is None:
+            bbox = words.getbbox()
+            if bbox is None:
                 continue  # no blank line in the circle: the words were left out
             # the words' box, a little larger, on the page beneath: no ink of the form there
-            x0, y0, x1, y1 = words.getbbox()
+            x0, y0, x1, y1 = bbox
             box = Image.new("1", bare[n].size, 0)
             ImageDraw.Draw(box).rectangle((x0 - 1, y0 - 1, x1 + 1, y1 + 1), fill=255)
             assert share(box, ink_of(bare[n])) < 0.002, f"{folder.name} p{place['page']}"

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from jinja2.exceptions import UndefinedError
 from lxml import etree
 from PIL import Image
-from support import part, render, text
+from support import attr, part, render, text
 
 from numdossier.errors import AttachmentError
 from numdossier.kinds.n96.forms import CARRIERS, trunk_rows
@@ -313,8 +313,8 @@ def test_a4_portrait_with_free_bottom_and_no_header_or_footer(template: Path) ->
     document = docx.Document(str(template))
     for section in document.sections:
         size = section._sectPr.find(qn("w:pgSz"))
-        assert (int(size.get(qn("w:w"))), int(size.get(qn("w:h")))) == A4_TWIPS
-        assert size.get(qn("w:orient")) in (None, "portrait")
+        assert (int(attr(size, qn("w:w"))), int(attr(size, qn("w:h")))) == A4_TWIPS
+        assert size is not None and size.get(qn("w:orient")) in (None, "portrait")
         assert (
             section.bottom_margin is not None and section.bottom_margin.mm >= 20
         )  # the 第 N 页 overlay goes there

@@ -19,7 +19,7 @@ SAMPLE_USCC = "91330106MA2H7K316F"  # samples/n96
 STANDARD_ID = "11010519491231002X"  # GB 11643's own example
 
 # The comparisons with python-stdnum draw twice the profile's budget: 200 in `make test`, 20 in test-fast.
-AGREEMENT_EXAMPLES = 2 * settings.default.max_examples
+AGREEMENT_EXAMPLES = 2 * settings().max_examples
 
 
 def errors(problems: list[v.Problem]) -> list[str]:
