@@ -191,7 +191,12 @@ def test_check_dpi_of_scanned_pdf_pages_is_the_built_dpi(name: str, tmp_path: Pa
         assert page.dpi == pytest.approx(built, rel=1e-4), (name, index)  # content streams round to 1e-5 pt
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 40 examples in `make test`, 4 under test-fast's hypothesis profile (each makes and places a photo)
+@settings(
+    max_examples=max(4, settings().max_examples * 2 // 5),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     fmt=st.sampled_from(["JPEG", "PNG", "TIFF"]),
     long_side=st.integers(400, 3000),
