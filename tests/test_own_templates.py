@@ -384,26 +384,36 @@ def test_template_cli(tmp_path: Path) -> None:
     assert by_path["n400.carrier.name"]["type"] == "文本"
 
 
-def test_check_lists_variables_as_docxtpl_reads_them() -> None:
+def built_in_forms() -> list[tuple[str, str, Path]]:
+    """(kind, item id, template) of every built-in form."""
+    from numdossier.kinds import load_checklist
+
+    return [
+        (kind, item.id, registry.get(kind).folder / item.template)
+        for kind in registry.names()
+        for item in load_checklist(kind).items
+        if item.source == "form" and item.template
+    ]
+
+
+BUILT_IN_FORMS = built_in_forms()
+
+
+@pytest.mark.parametrize(
+    ("kind", "item", "path"), BUILT_IN_FORMS, ids=[f"{k}-{i}" for k, i, _ in BUILT_IN_FORMS]
+)
+def test_check_lists_variables_as_docxtpl_reads_them(kind: str, item: str, path: Path) -> None:
     """For every built-in template: the roots check reports are the ones docxtpl asks the context for."""
     from docxtpl import DocxTemplate
 
-    from numdossier.kinds import load_checklist
     from numdossier.render.engine import environment
 
-    for kind in registry.names():
-        for item in load_checklist(kind).items:
-            if item.source != "form" or not item.template:
-                continue
-            path = registry.get(kind).folder / item.template
-            report = check_template(path, kind, item.id)
-            assert report.ok, (kind, item.id, report.errors)
-            env = environment()
-            expected = DocxTemplate(str(path)).get_undeclared_template_variables(jinja_env=env) - set(
-                env.globals
-            )
-            mine = {v.split(".")[0].removesuffix("[]") for v in report.variables}
-            assert mine == expected, (kind, item.id)
+    report = check_template(path, kind, item)
+    assert report.ok, (kind, item, report.errors)
+    env = environment()
+    expected = DocxTemplate(str(path)).get_undeclared_template_variables(jinja_env=env) - set(env.globals)
+    mine = {v.split(".")[0].removesuffix("[]") for v in report.variables}
+    assert mine == expected, (kind, item)
 
 
 @pytest.mark.skipif(not Path("/work/shared/corpus/docx").is_dir(), reason="no DOCX corpus on this machine")
