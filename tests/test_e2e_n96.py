@@ -15,15 +15,13 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from support import model_as, printed_pages
+from support import EPOCH, ROOT, model_as, printed_pages
 
 from numdossier.kinds import load_checklist
 from numdossier.kinds.n96.profile import N96Profile
 from numdossier.profile import load_profile
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
-EPOCH = "1795392000"  # 2026-11-23
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
-from support import attr, part, render, text
+from support import ROOT, attr, part, render, text
 
 from numdossier.kinds import load_checklist
 from numdossier.kinds.n400.forms import build_context, destination_rows, org_code
@@ -20,7 +20,6 @@ from numdossier.kinds.n400.profile import REQUEST_TYPES, N400Profile
 from numdossier.profile import LoadedProfile, load_profile
 from numdossier.render.engine import DATE_BLANK, environment
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "n400"
 AUTHORIZATION = TEMPLATES / "authorization.docx"
 REQUEST = TEMPLATES / "request_form.docx"
@@ -31,7 +30,6 @@ FORM_IDS = ["authorization", "request_form", "security_agreement", "security_com
 STARTER = TEMPLATES / "starter.toml"
 SAMPLE = ROOT / "samples" / "n400" / "xinghe-400.toml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-EPOCH = "1795392000"  # 2026-11-23
 
 
 @pytest.fixture(scope="module")

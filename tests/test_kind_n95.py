@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-from support import attr, load_tool, part, printed_pages, render, text
+from support import ROOT, attr, load_tool, part, printed_pages, render, run_cli, text
 
 from numdossier.errors import AttachmentError, TemplateError
 from numdossier.kinds import load_checklist
@@ -30,14 +28,12 @@ from numdossier.profile import LoadedProfile, load_profile
 from numdossier.render.engine import DATE_BLANK
 from numdossier.rules.attachments import extra_references
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "n95"
 FORM, COMMITMENT = TEMPLATES / "application_form.docx", TEMPLATES / "commitment.docx"
 STARTER, CHECKLIST = TEMPLATES / "starter.toml", TEMPLATES / "checklist.toml"
 SAMPLE = ROOT / "samples" / "n95" / "xingyun-952.toml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A4_TWIPS = (11906, 16838)
-EPOCH = "1795392000"  # 2026-11-23
 
 # 955: 15 branches in 6 provinces (the N95-955 minimum), all real prefecture-level cities
 BRANCHES_955 = [
@@ -514,14 +510,7 @@ def test_sample_generator_is_deterministic(tmp_path: Path, monkeypatch: pytest.M
 
 
 def run_build(profile: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    return subprocess.run(
-        [sys.executable, "-m", "numdossier.cli", "build", str(profile), "-o", str(out), "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    return run_cli("build", str(profile), "-o", str(out), "--format", "json")
 
 
 def squash(value: str) -> str:

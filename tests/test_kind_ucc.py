@@ -5,11 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
-from support import attr, load_tool, part, render, text
+from support import ROOT, attr, load_tool, part, render, run_cli, text
 
 from numdossier.check import check_loaded
 from numdossier.kinds import load_checklist
@@ -28,7 +26,6 @@ from numdossier.profile import LoadedProfile, load_profile
 from numdossier.render.engine import DATE_BLANK
 from numdossier.rules.codes import id_check, uscc_check
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "ucc"
 AGREEMENT = TEMPLATES / "service_agreement.docx"
 ANTI_FRAUD = TEMPLATES / "anti_fraud_commitment.docx"
@@ -39,7 +36,6 @@ STARTER = TEMPLATES / "starter.toml"
 SAMPLE = ROOT / "samples" / "ucc" / "minglan-ucc.toml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A4_TWIPS = (11906, 16838)
-EPOCH = "1795392000"  # 2026-11-23
 
 
 @pytest.fixture(scope="module")
@@ -340,14 +336,7 @@ def test_sample_checks_clean_and_uses_fictitious_codes(sample: LoadedProfile) ->
 
 
 def run_build(profile: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    return subprocess.run(
-        [sys.executable, "-m", "numdossier.cli", "build", str(profile), "-o", str(out), "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    return run_cli("build", str(profile), "-o", str(out), "--format", "json")
 
 
 def squash(value: str) -> str:

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from jinja2.exceptions import UndefinedError
 from lxml import etree
 from PIL import Image
-from support import attr, part, render, text
+from support import ROOT, attr, part, render, text
 
 from numdossier.errors import AttachmentError
 from numdossier.kinds.n96.forms import CARRIERS, trunk_rows
@@ -21,7 +21,6 @@ from numdossier.kinds.n96.profile import N96Profile
 from numdossier.profile import LoadedProfile, load_profile
 from numdossier.render.engine import DATE_BLANK
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "n96"
 FORM, COMMITMENT = TEMPLATES / "application_form.docx", TEMPLATES / "commitment.docx"
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"

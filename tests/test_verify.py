@@ -17,12 +17,11 @@ import pikepdf
 import pytest
 import scansim
 from PIL import Image
+from support import EPOCH, ROOT
 
 from numdossier.signed.split import split_scan
 from numdossier.signed.verify import VerifyResult, verify_scan
 
-ROOT = Path(__file__).resolve().parents[1]
-EPOCH = "1795392000"  # 2026-11-23
 SAMPLES = {
     "n96": "samples/n96/qinghe-96.toml",
     "n95": "samples/n95/xingyun-952.toml",
