@@ -8,7 +8,8 @@ one run, so that Word-style run splitting never breaks a tag.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,9 +21,12 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
+from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml.etree import _Element
 
 LATIN, SONG, HEI = "Times New Roman", "宋体", "黑体"
 # 字号 in points (GB/T 9704 naming)
@@ -57,7 +61,7 @@ def new_document(title: str) -> DocxDocument:
     return doc
 
 
-def _rfonts(parent, east: str = SONG) -> None:
+def _rfonts(parent: _Element, east: str = SONG) -> None:
     """Explicit fonts, no theme fonts (a theme attribute would override the explicit one)."""
     rfonts = parent.find(qn("w:rFonts"))
     if rfonts is None:
@@ -91,7 +95,7 @@ def _default_fonts(doc: DocxDocument) -> None:
     fmt.widow_control = False
 
 
-def _page_setup(section) -> None:
+def _page_setup(section: Section) -> None:
     section.page_width, section.page_height = Twips(A4_TWIPS[0]), Twips(A4_TWIPS[1])
     section.top_margin = Mm(MARGINS_MM["top"])
     section.bottom_margin = Mm(MARGINS_MM["bottom"])
@@ -125,7 +129,7 @@ def par(
     bold: bool = False,
     east: str = SONG,
     grey: bool = False,
-    align=LEFT,
+    align: WD_ALIGN_PARAGRAPH = LEFT,
     first_chars: float = 0,
     left_mm: float = 0,
     hanging_mm: float = 0,
@@ -199,7 +203,7 @@ class Grid:
 
     def row(self, *spans: int, min_mm: float | None = None, cant_split: bool = True) -> list[_Cell]:
         assert sum(spans) == len(self.widths), spans
-        row = self.table.add_row()
+        row = self.table.add_row()  # type: ignore[no-untyped-call]  # python-docx leaves add_row unannotated
         if min_mm:
             row.height = Mm(min_mm)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -243,7 +247,7 @@ class Grid:
             col.set(qn("w:w"), str(width))
         for tr in tbl.findall(qn("w:tr")):
             index = 0
-            for tc in tr.findall(qn("w:tc")):
+            for tc in typing.cast(list[CT_Tc], tr.findall(qn("w:tc"))):
                 span = tc.grid_span
                 tc_pr = tc.get_or_add_tcPr()
                 _child(tc_pr, "w:tcW", {"w:w": str(sum(self.widths[index : index + span])), "w:type": "dxa"})
@@ -288,7 +292,7 @@ TC_PR_ORDER = [
 ]
 
 
-def _child(parent, tag_name: str, attrs: dict[str, str] | None = None):
+def _child(parent: _Element, tag_name: str, attrs: dict[str, str] | None = None) -> _Element:
     el = parent.find(qn(tag_name))
     if el is None:
         el = OxmlElement(tag_name)
@@ -298,14 +302,14 @@ def _child(parent, tag_name: str, attrs: dict[str, str] | None = None):
     return el
 
 
-def _border(parent, side: str) -> None:
+def _border(parent: _Element, side: str) -> None:
     _child(parent, f"w:{side}", {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "000000"})
 
 
-def _order(parent, order: list[str]) -> None:
+def _order(parent: _Element, order: list[str]) -> None:
     """OOXML sequences are ordered; Word rejects a file whose property children are not."""
     rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
-    children = sorted(parent, key=lambda el: rank.get(el.tag, len(rank)))
+    children = sorted(parent, key=lambda el: rank.get(str(el.tag), len(rank)))
     for el in children:
         parent.append(el)
 
@@ -314,7 +318,8 @@ def vmerge_in_loop(cell: _Cell) -> None:
     """Merge a loop row's cell down the rows the loop makes: restart on the first, continue after."""
     vmerge = OxmlElement("w:vMerge")
     vmerge.set(qn("w:val"), "{% if loop.first %}restart{% else %}continue{% endif %}")
-    cell._tc.get_or_add_tcPr().append(vmerge)
+    # types-lxml types append's argument as the parent's own class
+    cell._tc.get_or_add_tcPr().append(vmerge)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- signature blocks
@@ -522,7 +527,8 @@ def info_table(
 def repeat_header(grid: Grid) -> None:
     """The grid's last row so far is repeated at the top of the page when the table breaks."""
     tr_pr = grid.table.rows[-1]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))  # after cantSplit/trHeight, as the schema orders them
+    # after cantSplit/trHeight, as the schema orders them (types-lxml types the child as the parent)
+    tr_pr.append(OxmlElement("w:tblHeader"))  # type: ignore[arg-type]
 
 
 BORDER_SIDES = {qn(f"w:{side}") for side in ("top", "left", "bottom", "right", "insideH", "insideV")}
@@ -555,7 +561,7 @@ def write_forms(
     argv: Sequence[str] | None,
     description: str | None,
     kind: str,
-    forms: dict[str, Callable[[Path], None]],
+    forms: Mapping[str, Callable[[Path], None]],
 ) -> None:
     """The command line every template generator shares: --out (required), one DOCX per form."""
     parser = argparse.ArgumentParser(description=description)

@@ -276,9 +276,9 @@ def plan(p: dict[str, Any]) -> Plan:
         for path in b.get("proofs", []):
             ext = path.rsplit(".", 1)[-1].lower()
             if ext == "pdf":
-                jobs.add(path, lambda i=i: branch_permit(p, i))
+                jobs.add(path, partial(branch_permit, p, i))
             else:
-                jobs.add(path, lambda i=i, ext=ext: branch_licence(p, i, "png" if ext == "png" else "jpg"))
+                jobs.add(path, partial(branch_licence, p, i, "png" if ext == "png" else "jpg"))
     if p.get("n96", {}).get("topology_image"):
         jobs.add(p["n96"]["topology_image"], lambda: topology_png(p))
     return jobs

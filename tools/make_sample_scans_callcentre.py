@@ -236,7 +236,7 @@ def articles_pdf(p: dict[str, Any]) -> bytes:
 
 def lease_pdf(p: dict[str, Any]) -> bytes:
     co = p["company"]
-    place = next(iter(p.get("premises") or []), {})
+    place: dict[str, Any] = next(iter(p.get("premises") or []), {})
     start, end = place.get("lease_start"), place.get("lease_end")
     term = f"{scans.cn_date(start)} 起至 {scans.cn_date(end)} 止" if start and end else "（样例）"
     buf = io.BytesIO()
@@ -293,7 +293,7 @@ def lease_pdf(p: dict[str, Any]) -> bytes:
 
 def property_certificate(p: dict[str, Any]) -> bytes:
     """A 不动产权证书 look-alike page (portrait JPEG at 150 dpi)."""
-    place = next(iter(p.get("premises") or []), {})
+    place: dict[str, Any] = next(iter(p.get("premises") or []), {})
     w, h = 1240, 1754
     img = scans.paper((w, h), seed=221, base=(250, 247, 238))
     d = ImageDraw.Draw(img)

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from docx.document import Document as DocxDocument
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_kit import (  # noqa: E402  (the kit lives beside this script)
@@ -53,7 +55,7 @@ COLUMNS_MM = [34, 30, 16, 34, 26, 25]  # the n96 form's grid: label, value, ...,
 # --------------------------------------------------------------------------- 码号资源申请表
 
 
-def title_block(doc) -> None:
+def title_block(doc: DocxDocument) -> None:
     par(doc, R("95号段电话接入号码", east=HEI), size=SAN, align=CENTER)
     par(doc, R("码号资源申请表", east=HEI, bold=True), size=ER, align=CENTER, before_mm=3)
     par(doc, "（950XX / 951XX / 952XXX / 955XX）", size=XIAOSI, align=CENTER, before_mm=2, after_mm=5)

@@ -419,16 +419,16 @@ def id_card(person: dict[str, Any], holder: Holder, side: str, seed: int) -> Ima
         until = person.get("id_valid_until")
         if isinstance(until, dt.date):
             start = start or until.replace(year=until.year - 20)
-            period = f"{start:%Y.%m.%d}-{until:%Y.%m.%d}"
+            validity = f"{start:%Y.%m.%d}-{until:%Y.%m.%d}"
         elif until == "long_term":
-            period = f"{(start or dt.date(2016, 5, 1)):%Y.%m.%d}-长期"
+            validity = f"{(start or dt.date(2016, 5, 1)):%Y.%m.%d}-长期"
         else:
             start = start or dt.date(2016, 5, 1)
-            period = f"{start:%Y.%m.%d}-{start.replace(year=start.year + 20):%Y.%m.%d}"
+            validity = f"{start:%Y.%m.%d}-{start.replace(year=start.year + 20):%Y.%m.%d}"
         d.text((200, 452), "签发机关", font=f_label, fill=label)
         d.text((345, 447), issuer, font=f_value, fill=ink)
         d.text((200, 522), "有效期限", font=f_label, fill=label)
-        d.text((345, 517), period, font=f_value, fill=ink)
+        d.text((345, 517), validity, font=f_value, fill=ink)
     return watermark(img, "样例 SAMPLE", alpha=70, fill=0.75).filter(ImageFilter.GaussianBlur(0.5))
 
 
@@ -451,7 +451,8 @@ def id_jpeg(person: dict[str, Any], holder: Holder, side: str, seed: int, orient
 
 def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], title: str) -> canvas.Canvas:
     register_rl_font()
-    c = canvas.Canvas(buf, pagesize=pagesize, invariant=1, pageCompression=1, initialFontName=RL_FONT)
+    # types-reportlab types initialFontName as a float; it is the font's name
+    c = canvas.Canvas(buf, pagesize=pagesize, invariant=1, pageCompression=1, initialFontName=RL_FONT)  # type: ignore[arg-type]
     c.setCreator(
         "numdossier tools/make_sample_scans.py"
     )  # every kind's, kept so the samples stay byte-identical
