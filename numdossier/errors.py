@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import IntEnum
 
 
@@ -92,8 +93,18 @@ def _problems(n: int) -> str:
 class AttachmentError(InputError):
     """An attachment cannot be read or merged; names the file as written in the profile."""
 
-    def __init__(self, file: str, message: str, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        reason: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
         self.file = file
+        self.reason = reason  # pdf/attachments/refusals.py's key, for check to map to its finding
+        self.values = dict(values or {})
         super().__init__(f"{file}: {message}", hint)
 
 

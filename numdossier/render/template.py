@@ -158,6 +158,14 @@ def _drop_references(root: etree._Element, ids: set[str]) -> None:
                 del element.attrib[attribute]
 
 
+@dataclass
+class _ComplexField:
+    """A field between its begin and end w:fldChar: the nodes it spans and its instruction text so far."""
+
+    nodes: list[etree._Element]
+    instr: str = ""
+
+
 def _strip_fields(root: etree._Element, prepared: Prepared, name: str) -> None:
     for simple in list(root.iter(f"{W}fldSimple")):
         instruction = simple.get(f"{W}instr", "")
@@ -171,33 +179,29 @@ def _strip_fields(root: etree._Element, prepared: Prepared, name: str) -> None:
                     parent.insert(index, child)
                     index += 1
                 parent.remove(simple)
-    stack: list[dict[str, object]] = []
+    stack: list[_ComplexField] = []
     for element in list(root.iter(f"{W}fldChar", f"{W}instrText")):
         if element.tag == f"{W}fldChar":
             kind = element.get(f"{W}fldCharType")
             if kind == "begin":
-                stack.append({"instr": "", "nodes": [element]})
+                stack.append(_ComplexField(nodes=[element]))
             elif stack:
-                nodes = stack[-1]["nodes"]
-                assert isinstance(nodes, list)
-                nodes.append(element)
+                stack[-1].nodes.append(element)
                 if kind == "end":
                     done = stack.pop()
-                    instruction = str(done["instr"])
+                    instruction = done.instr
                     if HOSTILE_FIELDS.match(instruction):
                         word = instruction.strip().split()[0].upper()
                         prepared.stripped.append(
                             messages.text("render.template.stripped_field", name=name, word=word)
                         )
-                        for node in done["nodes"]:  # type: ignore[attr-defined]
+                        for node in done.nodes:
                             parent = node.getparent()
                             if parent is not None:
                                 parent.remove(node)
         elif stack:
-            stack[-1]["instr"] = str(stack[-1]["instr"]) + (element.text or "")
-            nodes = stack[-1]["nodes"]
-            assert isinstance(nodes, list)
-            nodes.append(element)
+            stack[-1].instr += element.text or ""
+            stack[-1].nodes.append(element)
 
 
 def paragraphs(root: etree._Element) -> list[etree._Element]:

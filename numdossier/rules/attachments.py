@@ -8,12 +8,15 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..kinds import Checklist
 from ..profile import LoadedProfile
 from .findings import Finding
 from .messages import error, warning
+
+if TYPE_CHECKING:
+    from ..errors import AttachmentError
 
 # Whose ID copies an attachment key holds (a kind adds its people in kind.toml `id_holders`): a passport
 # needs its photo page only, cards need both sides.
@@ -125,10 +128,9 @@ def inspect_file(
     return report
 
 
-def _refusal(ref: AttachmentRef, refused: Any) -> Finding:
+def _refusal(ref: AttachmentRef, refused: AttachmentError) -> Finding:
     """The finding for a file `build` would refuse, with the same reason."""
-    reason = getattr(refused, "reason", None)
-    values = getattr(refused, "values", {})
+    reason, values = refused.reason, refused.values
     if reason == "encrypted":
         return error("ATTACH-ENCRYPTED", ref.field, ref.path, path=ref.path)
     if reason == "pdf_pages_lost":

@@ -30,7 +30,4 @@ def refuse(display: str, reason: str, **values: object) -> AttachmentError:
     sentences = messages.entry(f"pdf.refusals.{reason}")
     message = messages.text(f"pdf.refusals.{reason}.message", **values)
     hint = messages.text(f"pdf.refusals.{reason}.hint", **values) if "hint" in sentences else None
-    error = AttachmentError(display, message, hint)
-    error.reason = reason  # type: ignore[attr-defined]
-    error.values = dict(values)  # type: ignore[attr-defined]
-    return error
+    return AttachmentError(display, message, hint, reason=reason, values=values)
