@@ -255,7 +255,8 @@ def licence_scan(dpi: int) -> Image.Image:
 def a4_pdf(jpeg: bytes) -> bytes:
     import img2pdf
 
-    return img2pdf.convert(jpeg, layout_fun=img2pdf.get_layout_fun((210 * MM, 297 * MM)))
+    pdf: bytes = img2pdf.convert(jpeg, layout_fun=img2pdf.get_layout_fun((210 * MM, 297 * MM)))
+    return pdf
 
 
 def placeholder_ink(built: Path) -> tuple[float, tuple[float, float]]:
@@ -292,7 +293,7 @@ def test_full_page_300_dpi_scan_leaves_the_seal_zone_blank(container: str, tmp_p
     assert covered <= 0.015
     assert centre == pytest.approx((183.0, 256.0), abs=1.5)  # the lower right corner: the seal zone
     reported = check_dpi(src, src.name)
-    assert reported == pytest.approx(measured_dpi(out), rel=1e-4)
+    assert reported is not None and reported == pytest.approx(measured_dpi(out), rel=1e-4)
     # 300 dpi shrunk from 0.857 (the printable width) to 0.734 (the height above the zone): 408 dpi
     assert reported == pytest.approx(300 / (218 / 297), rel=1e-3)
     zone = next(o for o in done.observations if o.code == "seal_zone")
@@ -316,7 +317,7 @@ def test_low_resolution_scan_fitted_around_the_seal_zone_is_reported(tmp_path: P
     covered, _ = placeholder_ink(out)
     assert covered <= 0.015
     reported = check_dpi(src, src.name)
-    assert reported == pytest.approx(measured_dpi(out), rel=1e-4)
+    assert reported is not None and reported == pytest.approx(measured_dpi(out), rel=1e-4)
     assert 100 / (180 / 210) < reported < 150
     (zone,) = [o for o in done.observations if o.code == "seal_zone"]
     assert zone.values["low"] and zone.values["dpi"] == round(reported) and zone.values["minimum"] == 150

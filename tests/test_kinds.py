@@ -22,9 +22,10 @@ from support import W, missing_fields, part, sample_of, submodel
 
 from numdossier.check import check_profile
 from numdossier.kinds import load_checklist, registry
+from numdossier.kinds.checklist import FileRef
 from numdossier.profile import load_profile
 from numdossier.render.docx import render_docx
-from numdossier.rules.attachments import extra_references
+from numdossier.rules.attachments import AttachmentRef, extra_references
 
 KINDS = registry.names()
 TODAY = dt.date(2026, 11, 23)
@@ -147,7 +148,9 @@ def test_sample_files_exist_and_are_small(kind: str) -> None:
     loaded = load_profile(sample_of(kind))
     profile = loaded.model.model_dump(mode="python")
     checklist = load_checklist(kind)
-    refs = [r for item in checklist.applicable(profile) for r in item.file_refs(profile)]
+    refs: list[FileRef | AttachmentRef] = [
+        r for item in checklist.applicable(profile) for r in item.file_refs(profile)
+    ]
     refs += extra_references(loaded, profile)
     assert refs
     for ref in refs:

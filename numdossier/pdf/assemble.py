@@ -15,7 +15,8 @@ from reportlab.lib.pagesizes import A4
 
 from .cards import Slot
 from .overlay import OverlayPage
-from .placement import SEAL_DIAMETER, find_marks
+from .placement import find_marks
+from .zone import SEAL_DIAMETER
 
 A4_WIDTH, A4_HEIGHT = A4  # every dossier page is A4 portrait (the overlay is drawn on A4)
 

@@ -167,15 +167,15 @@ def _walk(obj: pikepdf.Object, region: Box, ctm: Matrix, depth: int) -> None:
             tm = tlm = Matrix()
         elif op == "Tf" and len(operands) == 2:
             font = fonts.get(str(operands[0])) if isinstance(fonts, Dictionary) else None
-            state = replace(state, font=font, size=float(operands[1]))  # type: ignore[arg-type]
+            state = replace(state, font=font, size=float(operands[1]))
         elif op == "TL" and operands:
-            state = replace(state, leading=float(operands[0]))  # type: ignore[arg-type]
+            state = replace(state, leading=float(operands[0]))
         elif op == "Tr" and operands:
-            state = replace(state, invisible=int(operands[0]) == 3)  # type: ignore[call-overload]
+            state = replace(state, invisible=int(operands[0]) == 3)
         elif op == "Tm" and len(operands) == 6:
             tm = tlm = Matrix(*(float(v) for v in operands))
         elif op in ("Td", "TD") and len(operands) == 2:
-            tx, ty = float(operands[0]), float(operands[1])  # type: ignore[arg-type]
+            tx, ty = float(operands[0]), float(operands[1])
             if op == "TD":
                 state = replace(state, leading=-ty)
             tm = tlm = Matrix(1, 0, 0, 1, tx, ty) @ tlm
