@@ -342,13 +342,15 @@ stdnum_uscc = pytest.importorskip("stdnum.cn.uscc")
 stdnum_ric = pytest.importorskip("stdnum.cn.ric")
 
 
-@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)  # stdnum reads its data on first use: no timing here
+# stdnum reads its data on first use: no timing here
+@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)
 @given(usccs(digit_department=True))
 def test_uscc_agrees_with_stdnum_on_valid_codes(code: str) -> None:
     assert stdnum_uscc.is_valid(code) and v.is_uscc(code)
 
 
-@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)  # stdnum reads its data on first use: no timing here
+# stdnum reads its data on first use: no timing here
+@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)
 @given(st.data())
 def test_uscc_agrees_with_stdnum_on_changed_codes(data: st.DataObject) -> None:
     code = data.draw(usccs(digit_department=True))
@@ -391,7 +393,8 @@ def _stdnum_counties() -> list[str]:
     return counties
 
 
-@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)  # stdnum reads its data on first use: no timing here
+# stdnum reads its data on first use: no timing here
+@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)
 @given(st.data())
 def test_resident_id_agrees_with_stdnum_where_it_knows_the_county(data: st.DataObject) -> None:
     region = data.draw(st.sampled_from(_stdnum_counties()))
@@ -401,7 +404,8 @@ def test_resident_id_agrees_with_stdnum_where_it_knows_the_county(data: st.DataO
     assert not errors(v.resident_id_problems(number, TODAY))
 
 
-@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)  # stdnum reads its data on first use: no timing here
+# stdnum reads its data on first use: no timing here
+@settings(max_examples=AGREEMENT_EXAMPLES, deadline=None)
 @given(st.data())
 def test_resident_id_agrees_with_stdnum_on_changed_numbers(data: st.DataObject) -> None:
     number = data.draw(resident_ids())

@@ -111,7 +111,7 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     try:
         tpl = DocxTemplate(io.BytesIO(prepared.data))
         context = build_context(tpl)
-        tpl.render(context, jinja_env=_Checking(context), autoescape=True)  # type: ignore[arg-type]
+        tpl.render(context, jinja_env=_Checking(context), autoescape=True)
         buffer = io.BytesIO()
         tpl.save(buffer)
     except Undeclared as e:
