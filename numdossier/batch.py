@@ -24,8 +24,9 @@ from .check import CheckResult, check_profile
 from .convert.libreoffice import RunLog, Runs, convert_grouped, probe
 from .convert.unoserver import Pool, Stream, parse_converters
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
+from .options import BuildOptions
 from .pdf.fonts import cjk_font
-from .pipeline import BuildOptions, Built, Dossier, discard_partial_files, finish, install_file, prepare
+from .pipeline import Built, Dossier, discard_partial_files, finish, install_file, prepare
 from .redact import redact
 from .rules.findings import Finding
 from .rules.messages import text, using

@@ -70,7 +70,7 @@ def test_build_options_travel_to_workers_with_their_language() -> None:
     assert options.lang == "en" and options.today.isoformat() == "2026-11-23"
     assert pickle.loads(pickle.dumps(options)) == options
     with pytest.raises(ValidationError):  # frozen: a stage cannot change the batch's options
-        options.seam = False  # type: ignore[misc]
+        options.seam = False
 
 
 def test_no_state_beside_the_commands_and_one_list_of_kinds() -> None:

@@ -17,6 +17,7 @@ from support import sample_of
 from numdossier import pipeline
 from numdossier.check import check_profile
 from numdossier.errors import InputError
+from numdossier.options import BuildOptions
 from numdossier.pdf import pages
 from numdossier.profile import load_profile
 
@@ -30,7 +31,7 @@ def _built(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
         return write_pages(path, *args, **kwargs)
 
     monkeypatch.setattr(pages, "write_pages", spy)
-    options = pipeline.BuildOptions(out=tmp_path / "out", today=dt.date(2026, 11, 23))
+    options = BuildOptions(out=tmp_path / "out", today=dt.date(2026, 11, 23))
     work = tmp_path / "work"
     work.mkdir()
     d = pipeline.prepare(load_profile(sample_of(kind)), options, work)
@@ -95,7 +96,7 @@ def test_a_forced_build_refuses_an_unreachable_file_in_checks_words(
     )
     found = [f for f in check_profile(profile, dt.date(2026, 11, 23)).findings if f.code == code]
     assert len(found) == 1
-    options = pipeline.BuildOptions(out=tmp_path / "out", today=dt.date(2026, 11, 23), force=True)
+    options = BuildOptions(out=tmp_path / "out", today=dt.date(2026, 11, 23), force=True)
     (tmp_path / "work").mkdir()
     d = pipeline.prepare(load_profile(profile), options, tmp_path / "work")
     with pytest.raises(InputError) as refused:
