@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .divisions import Province, divisions
+from .findings import Finding
+from .messages import error
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,39 @@ def resolve_city(province: Province, name: str, *, municipality_as_city: bool) -
         other = data.province_by_code(elsewhere[0].province)
         return Place(None, name, "other_province", other.name if other else "")
     return Place(None, name, "unknown_city")
+
+
+def place_error(code: str, field: str, name: str, province: Province, place: Place) -> Finding:
+    """`<code>.<problem>` for a city that does not resolve (place.problem is set)."""
+    return error(f"{code}.{place.problem}", field, value=name, province=province.name, other=place.other)
+
+
+@dataclass(frozen=True)
+class BranchPlace:
+    """A branch whose province resolved; `key` is its city unit (None when the city does not resolve)."""
+
+    index: int
+    province: Province
+    key: str | None
+
+
+def branch_places(
+    branches: Sequence[dict[str, Any]], code: str, *, municipality_as_city: bool
+) -> tuple[list[BranchPlace], list[Finding]]:
+    """Each branch's province and city resolved against the divisions, in profile order, and the findings
+    `<code>.unknown_province` and `<code>.<problem>` for what does not resolve."""
+    data = divisions()
+    places: list[BranchPlace] = []
+    found: list[Finding] = []
+    for b, branch in enumerate(branches):
+        written = str(branch.get("province") or "").strip()
+        province = data.province(written)
+        if province is None:
+            found.append(error(f"{code}.unknown_province", f"branches[{b}].province", value=written))
+            continue
+        city = str(branch.get("city") or "").strip()
+        place = resolve_city(province, city, municipality_as_city=municipality_as_city)
+        if place.problem:
+            found.append(place_error(code, f"branches[{b}].city", city, province, place))
+        places.append(BranchPlace(b, province, place.key if not place.problem else None))
+    return places, found

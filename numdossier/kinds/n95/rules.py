@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ...rules.context import RuleContext, add_months, get, text
-from ...rules.coverage import resolve_city
+from ...rules.coverage import branch_places
 from ...rules.divisions import divisions
 from ...rules.findings import Finding
 from ...rules.messages import error, warning
@@ -133,30 +133,10 @@ def rules_955(profile: dict[str, Any], n95: dict[str, Any], ctx: RuleContext) ->
         found.append(
             error("N95-955.industry", "company.industry", value=industry, allowed="、".join(sectors))
         )
-    data = divisions()
-    provinces: set[str] = set()
-    cities: set[str] = set()
-    for b, branch in enumerate(profile.get("branches") or []):
-        written = str(branch.get("province") or "").strip()
-        province = data.province(written)
-        if province is None:
-            found.append(error("N95-955.unknown_province", f"branches[{b}].province", value=written))
-            continue
-        provinces.add(province.code)
-        city = str(branch.get("city") or "").strip()
-        place = resolve_city(province, city, municipality_as_city=True)
-        if place.problem:
-            found.append(
-                error(
-                    f"N95-955.{place.problem}",
-                    f"branches[{b}].city",
-                    value=city,
-                    province=province.name,
-                    other=place.other,
-                )
-            )
-        elif place.key:
-            cities.add(place.key)
+    places, branch_found = branch_places(profile.get("branches") or [], "N95-955", municipality_as_city=True)
+    found += branch_found
+    provinces = {place.province.code for place in places}
+    cities = {place.key for place in places if place.key}
     min_p = ctx.setting("n95_955_min_provinces")
     min_c = ctx.setting("n95_955_min_cities")
     if len(provinces) < min_p or len(cities) < min_c:

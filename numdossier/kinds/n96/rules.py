@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from ...rules.context import RuleContext, get, text
-from ...rules.coverage import resolve_city
-from ...rules.divisions import Province, divisions
+from ...rules.coverage import branch_places, place_error, resolve_city
+from ...rules.divisions import Province
 from ...rules.findings import Finding
 from ...rules.messages import error
 
@@ -39,33 +39,15 @@ def branch_rules(
     profile: dict[str, Any], digits: Any, ctx: RuleContext
 ) -> tuple[Province | None, list[Finding]]:
     """N96-BRANCH-COVERAGE; also returns the branches' province (None when unknown or several)."""
-    found: list[Finding] = []
-    data = divisions()
+    places, found = branch_places(
+        profile.get("branches") or [], "N96-BRANCH-COVERAGE", municipality_as_city=False
+    )
     provinces: dict[str, Province] = {}
     by_province: dict[str, set[str]] = {}
-    for b, branch in enumerate(profile.get("branches") or []):
-        written = (branch.get("province") or "").strip()
-        province = data.province(written)
-        if province is None:
-            found.append(
-                error("N96-BRANCH-COVERAGE.unknown_province", f"branches[{b}].province", value=written)
-            )
-            continue
-        provinces[province.code] = province
-        city = (branch.get("city") or "").strip()
-        place = resolve_city(province, city, municipality_as_city=False)
-        if place.problem:
-            found.append(
-                error(
-                    f"N96-BRANCH-COVERAGE.{place.problem}",
-                    f"branches[{b}].city",
-                    value=city,
-                    province=province.name,
-                    other=place.other,
-                )
-            )
-        elif place.key:
-            by_province.setdefault(province.code, set()).add(place.key)
+    for place in places:
+        provinces[place.province.code] = place.province
+        if place.key:
+            by_province.setdefault(place.province.code, set()).add(place.key)
     if len(provinces) > 1:
         names = "、".join(p.name for p in provinces.values())
         found.append(error("N96-BRANCH-COVERAGE.several_provinces", "branches", provinces=names))
@@ -103,15 +85,7 @@ def first_year_rules(
             continue
         place = resolve_city(province, city, municipality_as_city=False)
         if place.problem:
-            found.append(
-                error(
-                    f"N96-FIRST-YEAR.{place.problem}",
-                    f"n96.first_year_cities[{i}]",
-                    value=city,
-                    province=province.name,
-                    other=place.other,
-                )
-            )
+            found.append(place_error("N96-FIRST-YEAR", f"n96.first_year_cities[{i}]", city, province, place))
         elif place.key:
             keys.add(place.key)
     if digits in (5, 6):
