@@ -372,9 +372,9 @@ def id_card(person: dict[str, Any], holder: Holder, side: str, seed: int) -> Ima
     d.rounded_rectangle((4, 4, w - 5, h - 5), radius=38, outline=(170, 180, 190), width=2)
     rng = random.Random(seed)
     for k in range(7):  # faint guilloche
-        phase, amp, period = rng.uniform(0, 6.3), rng.uniform(14, 30), rng.uniform(60, 120)
+        phase, amp, wavelength = rng.uniform(0, 6.3), rng.uniform(14, 30), rng.uniform(60, 120)
         y0 = 90 + k * 70
-        pts = [(x, y0 + amp * math.sin(x / period + phase)) for x in range(20, w - 20, 6)]
+        pts = [(x, y0 + amp * math.sin(x / wavelength + phase)) for x in range(20, w - 20, 6)]
         d.line(pts, fill=(205, 215, 228), width=2)
 
     label, ink = (40, 105, 165), (20, 20, 20)
