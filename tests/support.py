@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import os
+import re
 import subprocess
 import sys
 import typing
@@ -36,6 +38,23 @@ def render(template: Path, loaded: LoadedProfile) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
+    """A validated copy of the profile with dotted fields changed: variant(p, **{"n95.prefix": "955"})."""
+    dump = loaded.model.model_dump(mode="python")
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = dump
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return dataclasses.replace(loaded, model=type(loaded.model).model_validate(dump))
+
+
+def squash(value: str) -> str:
+    """The text without any white space (PDF text extraction spaces CJK unpredictably)."""
+    return re.sub(r"\s+", "", value)
 
 
 def part(docx_bytes: bytes, name: str = "word/document.xml") -> str:
@@ -115,6 +134,13 @@ def attr(element: etree._Element | None, name: str) -> str:
     value = element.get(name)
     assert value is not None, name
     return value
+
+
+def sample_generator(kind: str) -> Path:
+    """The script that writes the kind's sample scans: tools/make_sample_scans_<kind>.py (n96, the first
+    kind, has tools/make_sample_scans.py)."""
+    name = "make_sample_scans" if kind == "n96" else f"make_sample_scans_{kind}"
+    return ROOT / "tools" / f"{name}.py"
 
 
 def sample_of(kind: str) -> Path:

@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from image_support import BLUE, GREEN, GREY, RED, WHITE, encoded, marker_image, near, render, stored_for
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from numdossier.errors import AttachmentError, ExitCode
@@ -34,9 +35,7 @@ PAGES = {
     f"{entry['path'].split('-')[0]}-{entry['path'].rsplit('/', 1)[1]}": entry["pages"]
     for entry in json.loads((REALWORLD / "files.json").read_text())["data"]
 }
-SCALE = 0.5  # rendering at 36 dpi is enough to see where things are, and fast
-
-WHITE, RED, GREEN, BLUE, GREY = (255, 255, 255), (230, 0, 0), (0, 200, 0), (0, 0, 230), (160, 160, 160)
+SCALE = 0.5  # image_support.render's scale: 36 dpi is enough to see where things are, and fast
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -51,21 +50,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-def encoded(im: Image.Image, fmt: str, **options: object) -> bytes:
-    buffer = BytesIO()
-    im.save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
-def render(pdf: Path, index: int = 0, scale: float = SCALE) -> Image.Image:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        image: Image.Image = doc[index].render(scale=scale).to_pil().convert("RGB")
-        return image
-    finally:
-        doc.close()
 
 
 def assert_a4_output(out: Path, pages: int) -> None:
@@ -115,11 +99,6 @@ def pixel(img: Image.Image, box: tuple[float, float, float, float], fx: float, f
     colour = img.getpixel((int(x), int(y)))
     assert isinstance(colour, tuple), colour  # an RGB image
     return colour
-
-
-def near(colour: float | tuple[int, ...] | None, expected: tuple[int, ...], tolerance: int = 60) -> bool:
-    assert isinstance(colour, tuple), colour  # a pixel of an RGB image
-    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
 
 
 def assert_centred_in_printable_area(box: tuple[float, float, float, float]) -> None:
@@ -498,37 +477,9 @@ def test_hidden_layers_stay_hidden(size: tuple[float, float], tmp_path: Path) ->
 # --- images ---------------------------------------------------------------------------------------
 
 
-def marker_image(size: tuple[int, int] = (240, 360)) -> Image.Image:
-    """Upright picture: red top-left, green top-right, blue bottom-left, grey elsewhere."""
-    im = Image.new("RGB", size, GREY)
-    w, h = size
-    q = min(w, h) // 4
-    im.paste(RED, (0, 0, q, q))
-    im.paste(GREEN, (w - q, 0, w, q))
-    im.paste(BLUE, (0, h - q, q, h))
-    return im
-
-
-# Stored pixels for an upright picture under each EXIF orientation: the inverse of the transpose
-# Pillow's ImageOps.exif_transpose applies (which the test checks independently).
-STORED_FOR = {
-    1: None,
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
-
-
 def jpeg_with_orientation(upright: Image.Image, orientation: int, stored_as: int | None = None) -> bytes:
-    method = STORED_FOR[stored_as if stored_as is not None else orientation]
-    stored = upright.transpose(method) if method is not None else upright
-    exif = Image.Exif()
-    exif[0x0112] = orientation
-    return encoded(stored, "JPEG", exif=exif.tobytes(), dpi=(72, 72), quality=95)
+    stored, exif = stored_for(upright, orientation, stored_as)
+    return encoded(stored, "JPEG", exif=exif, dpi=(72, 72), quality=95)
 
 
 def assert_upright_markers(out: Path) -> None:

@@ -16,10 +16,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pikepdf
-import pypdfium2 as pdfium
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from image_support import BLUE, GREEN, GREY, RED, encoded, marker_image, near, render, stored_for
 from PIL import Image
 from support import ROOT
 
@@ -31,7 +31,6 @@ from numdossier.rules.attachments import AttachmentRef, inspect_file
 REALWORLD = ROOT / "tests" / "resources" / "realworld"
 REFUSED = {"005-libreoffice-writer-password.pdf", "017-unreadablemetadata.pdf"}  # encrypted, unreadable
 CORPUS = sorted(p.name for p in REALWORLD.iterdir() if p.name != "files.json" and p.name not in REFUSED)
-RED, GREEN, BLUE, GREY = (230, 0, 0), (0, 200, 0), (0, 0, 230), (160, 160, 160)
 
 
 # --- reading back what was built (independently of the code under test) --------------------------
@@ -78,19 +77,6 @@ def check_dpi(path: Path, written: str, *, id_card: bool = False) -> float | Non
     return inspect_file(loaded, AttachmentRef("attachments.x[0]", written), min_dpi=0, id_card=id_card).dpi
 
 
-def render(pdf: Path, index: int = 0, scale: float = 0.5) -> Image.Image:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        image: Image.Image = doc[index].render(scale=scale).to_pil().convert("RGB")
-        return image
-    finally:
-        doc.close()
-
-
-def near(colour: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 60) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
-
-
 def pdffonts(pdf: Path) -> list[tuple[str, str]]:
     """(name, emb) for every font `pdffonts` lists, columns cut where its header's dashes are."""
     lines = subprocess.run(
@@ -107,17 +93,6 @@ def qpdf_check(pdf: Path) -> subprocess.CompletedProcess[str]:
 
 # --- check's dpi is the built page's dpi ----------------------------------------------------------
 
-# Stored pixels for an upright picture under each EXIF orientation (the inverse of exif_transpose).
-STORED_FOR = {
-    1: None,
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
 FORMATS = ["JPEG", "PNG", "TIFF", "WEBP", "WEBP-lossless"] + (["HEIF"] if heif_available() else [])
 DPIS = [None, (72, 72), (150, 150), (300, 300), (600, 600), (204, 98), (1, 1)]
 
@@ -584,17 +559,8 @@ def test_ghostscript_probe() -> None:
 
 def marker_photo(fmt: str, orientation: int, **options: Any) -> bytes:
     """An upright picture (red top-left, green top-right, blue bottom-left) stored for `orientation`."""
-    im = Image.new("RGB", (240, 360), GREY)
-    im.paste(RED, (0, 0, 60, 60))
-    im.paste(GREEN, (180, 0, 240, 60))
-    im.paste(BLUE, (0, 300, 60, 360))
-    method = STORED_FOR[orientation]
-    stored = im.transpose(method) if method is not None else im
-    exif = Image.Exif()
-    exif[0x0112] = orientation
-    buffer = BytesIO()
-    stored.save(buffer, format=fmt, exif=exif.tobytes(), **options)
-    return buffer.getvalue()
+    stored, exif = stored_for(marker_image(), orientation)
+    return encoded(stored, fmt, exif=exif, **options)
 
 
 def assert_upright(out: Path) -> None:

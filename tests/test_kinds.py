@@ -1,12 +1,13 @@
 """The same checks for every registered kind: its folder, checklist, starter, sample, templates, a build.
 
 A kind is tested here the moment it is registered (templates/<k>/kind.toml); its own test module only
-covers what is specific to it.
+covers what is specific to it (its fields, wording, seal and signature places, variants of its sample).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -15,21 +16,42 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
 from lxml import etree
 from pydantic import BaseModel
-from support import W, missing_fields, part, sample_of, submodel
+from support import (
+    W,
+    attr,
+    load_tool,
+    missing_fields,
+    part,
+    printed_pages,
+    render,
+    sample_generator,
+    sample_of,
+    squash,
+    submodel,
+    text,
+    variant,
+)
 
 from numdossier.check import check_profile
+from numdossier.errors import AttachmentError, TemplateError
 from numdossier.kinds import load_checklist, registry
 from numdossier.kinds.checklist import FileRef
 from numdossier.profile import load_profile
 from numdossier.render.docx import render_docx
+from numdossier.render.engine import DATE_BLANK, date_cn
 from numdossier.rules.attachments import AttachmentRef, extra_references
 
 KINDS = registry.names()
 TODAY = dt.date(2026, 11, 23)
 FORMS = [(kind, item.id) for kind in KINDS for item in load_checklist(kind).items if item.source == "form"]
+A4_TWIPS = (11906, 16838)
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 
 
 def test_the_built_in_kinds_are_registered() -> None:
@@ -143,15 +165,19 @@ def test_sample_checks_without_errors(kind: str) -> None:
     assert result.summary is not None and result.summary["fee"]["text"]
 
 
+def sample_references(kind: str, loaded: Any) -> list[FileRef | AttachmentRef]:
+    """Every file the sample names: the checklist's, then the ones its forms embed."""
+    profile = loaded.model.model_dump(mode="python")
+    refs: list[FileRef | AttachmentRef] = [
+        r for item in load_checklist(kind).applicable(profile) for r in item.file_refs(profile)
+    ]
+    return refs + extra_references(loaded, profile)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_sample_files_exist_and_are_small(kind: str) -> None:
     loaded = load_profile(sample_of(kind))
-    profile = loaded.model.model_dump(mode="python")
-    checklist = load_checklist(kind)
-    refs: list[FileRef | AttachmentRef] = [
-        r for item in checklist.applicable(profile) for r in item.file_refs(profile)
-    ]
-    refs += extra_references(loaded, profile)
+    refs = sample_references(kind, loaded)
     assert refs
     for ref in refs:
         path = loaded.folder / ref.path
@@ -189,11 +215,119 @@ def test_built_in_template_tags_are_whole_in_one_run(kind: str, item: str) -> No
         assert value.count("{%") == value.count("%}"), value
 
 
+@pytest.mark.parametrize(("kind", "item"), FORMS)
+def test_form_is_a4_portrait_with_a_free_bottom_and_no_header_or_footer(kind: str, item: str) -> None:
+    document = docx.Document(str(registry.get(kind).folder / f"{item}.docx"))
+    for section in document.sections:
+        size = section._sectPr.find(qn("w:pgSz"))
+        assert (int(attr(size, qn("w:w"))), int(attr(size, qn("w:h")))) == A4_TWIPS
+        assert size is not None and size.get(qn("w:orient")) in (None, "portrait")
+        # the 第 N 页 overlay goes there
+        assert section.bottom_margin is not None and section.bottom_margin.mm >= 20
+        assert section._sectPr.find(qn("w:headerReference")) is None
+        assert section._sectPr.find(qn("w:footerReference")) is None
+
+
+@pytest.mark.parametrize(("kind", "item"), FORMS)
+def test_form_fonts_are_song_and_times(kind: str, item: str) -> None:
+    document = docx.Document(str(registry.get(kind).folder / f"{item}.docx"))
+    normal = document.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == "宋体" and normal.get(qn("w:ascii")) == "Times New Roman"
+    runs = [r for p in document.element.body.iter(qn("w:p")) for r in p.iter(qn("w:r"))]
+    assert runs
+    for run in runs:
+        fonts = run.find(qn("w:rPr")).find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) in ("宋体", "黑体")
+        assert fonts.get(qn("w:asciiTheme")) is None
+
+
+@pytest.mark.parametrize(("kind", "item"), FORMS)
+def test_form_prints_the_signing_date_or_leaves_blanks(kind: str, item: str) -> None:
+    """With signing.date the form prints it; without, it leaves 年 月 日 blank for handwriting, and no
+    trace of the signing year stays (unless another date of the form falls in that year)."""
+    template = registry.get(kind).folder / f"{item}.docx"
+    loaded = load_profile(sample_of(kind))
+    signed = loaded.model.signing.date
+    assert signed is not None, "the sample gives its signing date"
+    dated = text(render(template, loaded))
+    assert date_cn(signed) in dated
+    undated = text(render(template, variant(loaded, **{"signing.date": None})))
+    assert DATE_BLANK in undated
+    assert date_cn(signed) not in undated
+    year = f"{signed.year} 年"
+    if year not in dated.replace(date_cn(signed), ""):
+        assert year not in undated
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_context_refuses_another_kind(kind: str) -> None:
+    other = next(k for k in KINDS if k != kind)
+    item = next(i for i in load_checklist(kind).items if i.source == "form")
+    tpl = DocxTemplate(str(registry.get(kind).folder / f"{item.id}.docx"))
+    with pytest.raises(TemplateError, match=kind):
+        registry.get(kind).build_context(load_profile(sample_of(other)), tpl)
+
+
+EMBEDDED = [(kind, path) for kind in KINDS for path in registry.get(kind).spec.embedded]
+
+
+@pytest.mark.parametrize(("kind", "field"), EMBEDDED)
+def test_an_embedded_picture_is_placed_only_when_given_and_a_missing_one_is_named(
+    kind: str, field: str
+) -> None:
+    loaded = load_profile(sample_of(kind))
+    templates = [
+        registry.get(kind).folder / f"{i.id}.docx" for i in load_checklist(kind).items if i.source == "form"
+    ]
+    assert any("<w:drawing>" in part(render(t, loaded)) for t in templates)
+    without = variant(loaded, **{field: ""})
+    assert all("<w:drawing>" not in part(render(t, without)) for t in templates)
+    broken = variant(loaded, **{field: "attachments/没有这个文件.png"})
+    refused = 0
+    for template in templates:
+        try:
+            render(template, broken)
+        except AttachmentError as e:
+            assert "没有这个文件.png" in str(e)
+            refused += 1
+    assert refused >= 1
+
+
+# --------------------------------------------------------------------------- the sample scans
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.skipif(not FONT.is_file(), reason="需要 fonts-wqy-zenhei")
+def test_sample_generator_is_deterministic_and_writes_what_the_sample_names(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not sample_generator(kind).is_file():
+        pytest.skip(f"{kind} 没有样例扫描件生成器")
+    monkeypatch.syspath_prepend(str(sample_generator(kind).parent))
+    generator = load_tool(sample_generator(kind).stem, monkeypatch)
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        assert generator.main(["--out", str(out)]) == 0
+        outputs.append(
+            {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        )
+    first, second = outputs
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], f"{name} 两次生成的内容不同"
+    folder = sample_of(kind).parent / "attachments"
+    committed = {
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"
+    }
+    assert first.keys() == committed
+    loaded = load_profile(sample_of(kind))
+    refs = sample_references(kind, loaded)
+    assert sorted(first) == sorted({r.path.removeprefix("attachments/") for r in refs})
+
+
 # --------------------------------------------------------------------------- the sample, built
-
-
-def squash(value: str) -> str:
-    return re.sub(r"\s+", "", value)
 
 
 @pytest.mark.e2e
@@ -202,10 +336,15 @@ def test_sample_builds_and_reads_back(kind: str, built_sample: Any) -> None:
     built = built_sample(kind)
     entry, manifest, reader = built["entry"], built["manifest"], built["reader"]
     assert entry["kind"] == kind and entry["ok"] is True and entry["errors"] == 0
+    assert Path(entry["output"]) == built["folder"]
+    assert set(entry) >= {"profile", "kind", "ok", "errors", "warnings", "findings", "output"}
     assert manifest["kind"] == kind and len(reader.pages) == manifest["pages"]
+    assert manifest["output"]["bytes"] == built["pdf"].stat().st_size
     last = 2  # the cover and the 目录
     for item in manifest["items"]:
         assert item["first_page"] == last + 1, item["id"]
+        assert item["last_page"] >= item["first_page"], item["id"]
+        assert printed_pages(item) == item["last_page"] - item["first_page"] + 1, item["id"]
         last = item["last_page"]
     assert last == manifest["pages"]
     top = [o for o in reader.outline if not isinstance(o, list)]
@@ -213,12 +352,104 @@ def test_sample_builds_and_reads_back(kind: str, built_sample: Any) -> None:
     for mark, item in zip(top, manifest["items"], strict=True):
         assert reader.get_destination_page_number(mark) + 1 == item["first_page"]
     texts = [squash(page.extract_text() or "") for page in reader.pages]
-    for number, text in enumerate(texts, 1):
-        assert f"第{number}页共{len(texts)}页" in text, f"page {number}"
-        assert "{{" not in text and "{%" not in text, f"page {number}"
+    every_page = registry.get(kind).spec.seal == "every_page"
+    for number, page_text in enumerate(texts, 1):
+        assert f"第{number}页共{len(texts)}页" in page_text, f"page {number}"
+        assert "{{" not in page_text and "{%" not in page_text, f"page {number}"
+        if every_page:
+            assert "此处加盖公章" in page_text, f"page {number}"
+    toc = texts[1]
+    assert toc.startswith("目录")
+    for item in manifest["items"]:
+        first, last = item["first_page"], item["last_page"]
+        pages = str(first) if first == last else f"{first}–{last}"
+        assert f"{item['no']}{squash(item['title'])}{pages}" in toc
     forms = sorted((built["folder"] / "forms").glob("*.docx"))
     form_ids = {i.id for i in load_checklist(kind).items if i.source == "form"}
     assert len(forms) == sum(1 for i in manifest["items"] if i["id"] in form_ids) > 0
+    for form in forms:
+        with zipfile.ZipFile(form) as z:
+            for member in z.namelist():
+                if member.endswith(".xml"):
+                    xml = z.read(member).decode("utf-8")
+                    assert "{{" not in xml and "{%" not in xml, f"{form.name}:{member}"
+    name = squash(load_profile(sample_of(kind)).model.company.name)
+    for item in manifest["items"]:
+        if item["id"] in form_ids:
+            assert any(name in t for t in texts[item["first_page"] - 1 : item["last_page"]]), item["id"]
+            assert item["sources"][0]["path"].startswith("forms/"), item["id"]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", KINDS)
+def test_sample_dossier_pages_are_a4_portrait_and_pass_qpdf(kind: str, built_sample: Any) -> None:
+    built = built_sample(kind)
+    for page in built["reader"].pages:
+        assert abs(float(page.mediabox.width) - 595.28) < 1
+        assert abs(float(page.mediabox.height) - 841.89) < 1
+        assert (page.get("/Rotate") or 0) == 0
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf not installed")
+    run = subprocess.run(["qpdf", "--check", str(built["pdf"])], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def id_numbers(value: Any) -> list[str]:
+    """Every id_number (and holder_id) anywhere in a profile dump."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k in ("id_number", "holder_id") and isinstance(v, str) and v]
+        return found + [n for v in value.values() for n in id_numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in id_numbers(v)]
+    return []
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", KINDS)
+def test_sample_manifest_holds_no_id_numbers(kind: str, built_sample: Any) -> None:
+    manifest_text = (built_sample(kind)["folder"] / "manifest.json").read_text(encoding="utf-8")
+    numbers = id_numbers(load_profile(sample_of(kind)).model.model_dump(mode="python"))
+    assert numbers
+    for number in numbers:
+        assert number not in manifest_text
+    json.loads(manifest_text)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", KINDS)
+def test_sample_manifest_places_lie_on_the_printed_words(kind: str, built_sample: Any) -> None:
+    """The contract `verify` relies on: every page's placeholder and each signature box, in mm from
+    the page's top-left, lying where pdfium finds the words 盖章 and 签字 on the printed page."""
+    import pypdfium2 as pdfium
+
+    built = built_sample(kind)
+    m = built["manifest"]
+    assert m["page_size_mm"] == [210.0, 297.0] and m["seam"] is False
+    if registry.get(kind).spec.seal == "every_page":
+        assert {p["page"] for p in m["placeholders"]} == set(range(1, m["pages"] + 1))
+    assert all(p["diameter_mm"] == 42.0 for p in m["placeholders"])
+    assert m["dates"] == []  # the sample gives its signing date
+    doc = pdfium.PdfDocument(str(built["pdf"]))
+    try:
+        for place, word in [(s, "签字") for s in m["signatures"]] + [
+            (p, "盖章") for p in m["placeholders"] if p["at_label"]
+        ]:
+            page = doc[place["page"] - 1]
+            textpage = page.get_textpage()
+            height = page.get_size()[1]
+            hits = []
+            searcher = textpage.search(word)
+            while (hit := searcher.get_next()) is not None:
+                left, bottom, right, top = textpage.get_charbox(hit[0])
+                hits.append((left * 25.4 / 72, (height - top) * 25.4 / 72))
+            if "box_mm" in place:  # the box starts right after the word, on its line
+                x0, y0, x1, y1 = place["box_mm"]
+                assert x1 - x0 > 40 and any(abs(x0 - x - 7) < 8 and y0 < y < y1 for x, y in hits), place
+            else:
+                cx, cy = place["center_mm"]
+                assert any(abs(cx - x - 3.5) < 6 and abs(cy - y - 2) < 6 for x, y in hits), place
+    finally:
+        doc.close()
 
 
 @pytest.mark.e2e

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-from types import ModuleType
 
-import pytest
 from PIL import Image
 from support import ROOT, model_as
 
@@ -17,8 +14,6 @@ from numdossier.profile import load_profile
 STARTER = ROOT / "templates" / "n96" / "starter.toml"
 CHECKLIST = ROOT / "templates" / "n96" / "checklist.toml"
 SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
-GENERATOR = ROOT / "tools" / "make_sample_scans.py"
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 
 
 def test_starter_loads(tmp_path: Path) -> None:
@@ -62,31 +57,3 @@ def test_sample_attachments_exercise_the_pipeline() -> None:
         assert isinstance(corner, tuple) and corner[3] == 0  # transparent margin
     total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     assert total < 2_000_000
-
-
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_sample_scans", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.skipif(not FONT.is_file(), reason="需要 fonts-wqy-zenhei")
-@pytest.mark.slow
-def test_generator_is_deterministic_and_complete(tmp_path: Path) -> None:
-    generator = load_generator()
-    outputs = []
-    for run in ("a", "b"):
-        out = tmp_path / run
-        assert generator.main(["--out", str(out)]) == 0
-        outputs.append(
-            {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-        )
-    first, second = outputs
-    assert first.keys() == second.keys()
-    for name in first:
-        assert first[name] == second[name], f"{name} 两次生成的内容不同"
-    model = load_profile(SAMPLE).model
-    assert isinstance(model, N96Profile)
-    assert sorted(first) == sorted(f.removeprefix("attachments/") for f in referenced_files(model))
