@@ -100,6 +100,10 @@ def test_signatures_recorded(built: dict[str, Any]) -> None:
     assert commitment["first_page"] <= signatures[2]["page"] <= commitment["last_page"]
 
 
+def test_the_sample_leaves_no_date_blank(built: dict[str, Any]) -> None:
+    assert built["manifest"]["dates"] == []  # the sample gives its signing date
+
+
 def test_blank_dates_listed(tmp_path: Path) -> None:
     """A profile without signing.date leaves 年 月 日 blank: each blank is a date place in the manifest."""
     folder = tmp_path / "p"

@@ -428,7 +428,9 @@ def test_sample_manifest_places_lie_on_the_printed_words(kind: str, built_sample
     if registry.get(kind).spec.seal == "every_page":
         assert {p["page"] for p in m["placeholders"]} == set(range(1, m["pages"] + 1))
     assert all(p["diameter_mm"] == 42.0 for p in m["placeholders"])
-    assert m["dates"] == []  # the sample gives its signing date
+    for date in m["dates"]:  # the sample gives its signing date: only another party's date may be blank
+        x0, y0, x1, y1 = date["box_mm"]
+        assert 1 <= date["page"] <= m["pages"] and 0 <= x0 < x1 <= 210 and 0 <= y0 < y1 <= 297, date
     doc = pdfium.PdfDocument(str(built["pdf"]))
     try:
         for place, word in [(s, "签字") for s in m["signatures"]] + [
