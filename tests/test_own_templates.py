@@ -453,6 +453,10 @@ def test_a_template_written_in_libreoffice(tmp_path: Path) -> None:
     assert report.ok and report.joined >= 2 and report.seals == ["甲方（盖章）："]
     rendered, _ = render_with_sample(docx, tmp_path)
     assert f"号码 {n400().model.n400.number} 仅用于" in text(rendered)
+    names = zipfile.ZipFile(io.BytesIO(rendered)).namelist()
+    assert len(names) == len(set(names)), (
+        f"repeated members: {sorted(n for n in names if names.count(n) > 1)}"
+    )
 
 
 CARRIER_FODT = """<?xml version="1.0" encoding="UTF-8"?>

@@ -32,11 +32,19 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
 
 
 def reproducible_zip(data: bytes) -> bytes:
-    """Rewrite a DOCX with fixed member timestamps: python-docx stamps each member with the time now."""
+    """Rewrite a DOCX with fixed member timestamps: python-docx stamps each member with the time now.
+
+    Each member is written once: python-docx writes docProps/core.xml twice for a LibreOffice-authored
+    template (it does not recognise the core properties it read and adds its own under the same name),
+    and a package with a repeated member is one that Word may call damaged. The copy kept is the one
+    a reader of the zip sees (the last), as python-docx meant it.
+    """
     out = io.BytesIO()
     when = _zip_time()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            if info.filename in dst.NameToInfo:
+                continue
             member = zipfile.ZipInfo(info.filename, date_time=when)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
