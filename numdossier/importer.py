@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import atomic
 from .errors import InputError, OutputError, UsageError
 from .profile.loader import _describe_group, _group, field_path
 from .rules import messages
@@ -684,12 +684,9 @@ def _at_cell(row: Row, finding: Finding) -> CellProblem:
 
 
 def _write(target: Path, text: str) -> None:
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, target)
+        atomic.write(target, text)
     except OSError as e:
-        temp.unlink(missing_ok=True)
         raise OutputError(
             messages.text("import.output.write", path=target, reason=e.strerror),
             messages.text("import.output.write_hint"),

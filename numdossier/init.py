@@ -5,9 +5,9 @@ attachments/, so that two clients' scans never share a folder (the dossier is na
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from . import atomic
 from .errors import InputError
 from .kinds import registry
 from .rules.messages import text
@@ -79,12 +79,9 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
         if dst == readme and readme.exists() and not force:
             continue  # an existing attachments folder belongs to the user
         dst.parent.mkdir(parents=True, exist_ok=True)
-        temp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
         content = src.read_bytes()
         if dst == path:
             content = with_directive(content.decode("utf-8"), schema_filename(kind)).encode("utf-8")
-        temp.write_bytes(content)
-        os.replace(temp, dst)
-        written.append(dst)
+        written.append(atomic.write(dst, content))
     written.append(write_schema(path.parent, kind))
     return written

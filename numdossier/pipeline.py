@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, atomic
 from .errors import InputError, OutputError
 from .kinds import Checklist, Item, registry
 from .kinds.checklist import FileRef
@@ -551,12 +551,7 @@ def publish(target: Path, forms: Iterable[Path], pdf: Path, data: dict[str, Any]
 
 def install_file(content: bytes, final: Path) -> None:
     """Write one file atomically (through a temporary name beside it)."""
-    temp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-    try:
-        temp.write_bytes(content)
-        os.replace(temp, final)
-    finally:
-        temp.unlink(missing_ok=True)
+    atomic.write(final, content)
 
 
 _in_flight: set[Path] = set()  # staging folders in OUT being written right now

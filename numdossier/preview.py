@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import atomic
 from .errors import OutputError
 from .redact import redact
 from .rules.messages import text as say
@@ -161,12 +162,10 @@ def contact_sheet(folder: Path) -> Sheet:
     finally:
         pdf.close()
     target = folder / "preview.png"
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        sheet.save(temp, format="PNG", compress_level=1)  # 3x faster than the default, 30% bigger
-        os.replace(temp, target)
+        with atomic.replacing(target) as temp:
+            sheet.save(temp, format="PNG", compress_level=1)  # 3x faster than the default, 30% bigger
     except OSError as e:
-        temp.unlink(missing_ok=True)
         raise OutputError(
             say("preview.write", path=target, reason=e.strerror), say("preview.write_hint")
         ) from None
@@ -237,10 +236,7 @@ def write_html(outcomes: Sequence[Outcome], out: Path) -> Path:
     parts.append("</body></html>\n")
     target = out / "preview.html"
     out.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    temp.write_text("\n".join(parts), encoding="utf-8")
-    os.replace(temp, target)
-    return target
+    return atomic.write(target, "\n".join(parts))
 
 
 def write_previews(outcomes: Sequence[Outcome], out: Path) -> Path:

@@ -232,10 +232,6 @@ def with_directive(starter: str, schema_name: str) -> str:
 
 def write_schema(folder: Path, kind: str) -> Path:
     """Write the kind's schema into `folder` (atomic); returns its path."""
-    import os
+    from . import atomic
 
-    target = folder / schema_filename(kind)
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    temp.write_text(schema_text(kind), encoding="utf-8")
-    os.replace(temp, target)
-    return target
+    return atomic.write(folder / schema_filename(kind), schema_text(kind))

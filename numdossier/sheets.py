@@ -8,7 +8,6 @@ profile model, with the starter's comments as descriptions (the same ones the JS
 from __future__ import annotations
 
 import datetime as dt
-import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from . import atomic
 from .errors import InputError, OutputError
 from .rules import messages
 
@@ -271,12 +271,10 @@ def write_template(kind: str, target: Path, force: bool = False) -> Path:
 def save_workbook(book: Any, target: Path, what: str = "") -> Path:
     """Save an openpyxl workbook through a temporary name beside it: never a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        book.save(temp)
-        os.replace(temp, target)
+        with atomic.replacing(target) as temp:
+            book.save(temp)
     except OSError as e:
-        temp.unlink(missing_ok=True)
         raise OutputError(
             messages.text("import.template.write", what=what, path=target, reason=e.strerror),
             messages.text("import.template.write_hint"),

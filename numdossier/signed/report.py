@@ -4,7 +4,6 @@ each problem and the findings written under it; missing pages shown from the dos
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from .. import atomic
 from ..errors import OutputError
 from ..pdf.fonts import cjk_font
 from ..redact import redact
@@ -62,38 +62,39 @@ def _page(c: Canvas, font: str, image: np.ndarray, title: str, findings: list[Ve
 def write_report(result: VerifyResult, path: Path) -> Path:
     """Write the marked-up copy to `path` (through a temporary name) and return it."""
     font = cjk_font()
-    temporary = path.with_name(f".{path.name}.part")
     try:
-        c = Canvas(str(temporary), pagesize=A4, invariant=1, pageCompression=1)
-        c.setCreator("numdossier verify")
-        originals = result.dossier.originals
-        for r in result.pages:
-            own = [f for f in result.findings if f.scan_page == r.scan.position]
-            if r.match is not None:
-                page = originals[r.match.number - 1]
-                laid = warp(r.scan.image, r.match.to_page, (page.grey.shape[1], page.grey.shape[0]))
-                title = messages.text(
-                    "signed.output.matched",
-                    scan=r.scan.position,
-                    page=r.match.number,
-                    item=result.dossier.item_title(r.match.number),
-                )
-                _page(c, font, laid, title, own)
-            else:
-                _page(
-                    c, font, r.scan.image, messages.text("signed.output.scan_page", scan=r.scan.position), own
-                )
-        for f in result.findings:
-            if f.scan_page is None and f.dossier_page is not None:
-                original = originals[f.dossier_page - 1].colour
-                faded = (255 - (255 - original.astype(np.uint16)) * 2 // 5).astype(np.uint8)
-                _page(c, font, faded, messages.text("signed.output.dossier_page", page=f.dossier_page), [f])
-        c.save()
-        os.replace(temporary, path)
+        with atomic.replacing(path) as temporary:
+            _draw(result, font, temporary)
     except OSError as e:
-        temporary.unlink(missing_ok=True)
         raise OutputError(
             messages.text("signed.output.cannot_write", path=path, detail=e.strerror),
             messages.text("signed.output.report_hint"),
         ) from e
     return path
+
+
+def _draw(result: VerifyResult, font: str, temporary: Path) -> None:
+    """The marked-up pages into `temporary`."""
+    c = Canvas(str(temporary), pagesize=A4, invariant=1, pageCompression=1)
+    c.setCreator("numdossier verify")
+    originals = result.dossier.originals
+    for r in result.pages:
+        own = [f for f in result.findings if f.scan_page == r.scan.position]
+        if r.match is not None:
+            page = originals[r.match.number - 1]
+            laid = warp(r.scan.image, r.match.to_page, (page.grey.shape[1], page.grey.shape[0]))
+            title = messages.text(
+                "signed.output.matched",
+                scan=r.scan.position,
+                page=r.match.number,
+                item=result.dossier.item_title(r.match.number),
+            )
+            _page(c, font, laid, title, own)
+        else:
+            _page(c, font, r.scan.image, messages.text("signed.output.scan_page", scan=r.scan.position), own)
+    for f in result.findings:
+        if f.scan_page is None and f.dossier_page is not None:
+            original = originals[f.dossier_page - 1].colour
+            faded = (255 - (255 - original.astype(np.uint16)) * 2 // 5).astype(np.uint8)
+            _page(c, font, faded, messages.text("signed.output.dossier_page", page=f.dossier_page), [f])
+    c.save()

@@ -8,7 +8,6 @@ never below 150 dpi.
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
+from .. import atomic
 from ..errors import OutputError
 from ..rules import messages
 from ..rules.settings import settings
@@ -116,12 +116,9 @@ def _reencode(data: bytes, dpi: int, quality: int) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.part")
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        atomic.write(path, data)
     except OSError as e:
-        temporary.unlink(missing_ok=True)
         raise OutputError(
             messages.text("signed.output.cannot_write", path=path, detail=e.strerror),
             messages.text("signed.output.split_hint"),
