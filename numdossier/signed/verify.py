@@ -8,7 +8,6 @@ box, blank date and, with --seam, the seam strip. verify only detects ink: it ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -116,14 +115,6 @@ class Dossier:
         return text("cover")
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _box(value: Any) -> Box:
     x0, y0, x1, y1 = (float(v) for v in value)
     return (x0, y0, x1, y1)
@@ -165,6 +156,8 @@ def open_dossier(folder: Path) -> tuple[Dossier, list[VerifyFinding]]:
     originals = render_dossier(str(pdf))
     problems = []
     output = manifest.get("output", {})
+    from ..pipeline import sha256_file  # the digest the manifest was written with
+
     if output.get("sha256") and output["sha256"] != sha256_file(pdf):
         problems.append("sha256")
     if manifest.get("pages") is not None and int(manifest["pages"]) != len(originals):

@@ -42,6 +42,12 @@ class _State:
     invisible: bool = False  # text rendering mode 3 (an OCR layer over a scan)
 
 
+def form_matrix(form: pikepdf.Stream) -> Matrix:
+    """A form XObject's /Matrix (identity when missing or malformed)."""
+    matrix = form.get("/Matrix")
+    return Matrix(*(float(v) for v in matrix)) if isinstance(matrix, Array) and len(matrix) == 6 else Matrix()
+
+
 def paints_in(page: Dictionary, region: Box) -> bool:
     """Whether `page` paints anything whose bounds reach into `region` (page user space)."""
     try:
@@ -197,13 +203,7 @@ def _walk(obj: pikepdf.Object, region: Box, ctm: Matrix, depth: int) -> None:
             if target.get("/Subtype") == Name.Image:
                 _hit_quad([(0, 0), (1, 0), (1, 1), (0, 1)], state.ctm, region)
             elif target.get("/Subtype") == Name.Form:
-                matrix = target.get("/Matrix")
-                inner = (
-                    Matrix(*(float(v) for v in matrix))
-                    if isinstance(matrix, Array) and len(matrix) == 6
-                    else Matrix()
-                )
-                _walk(target, region, inner @ state.ctm, depth + 1)
+                _walk(target, region, form_matrix(target) @ state.ctm, depth + 1)
 
 
 def _advance(state: _State, shown: object) -> float:

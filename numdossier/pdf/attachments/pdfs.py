@@ -27,7 +27,7 @@ from .geometry import (
     save,
     unit_square_box,
 )
-from .marks import paints_in
+from .marks import form_matrix, paints_in
 from .observations import Observation, seal_zone
 from .refusals import refuse
 from .survey import FileSurvey, PageSurvey
@@ -191,13 +191,7 @@ def drawn_images(
             if target.get("/Subtype") == Name.Image:
                 found.append((target, current))
             elif target.get("/Subtype") == Name.Form:
-                matrix = target.get("/Matrix")
-                inner = (
-                    Matrix(*(float(v) for v in matrix))
-                    if isinstance(matrix, Array) and len(matrix) == 6
-                    else Matrix()
-                )
-                found += drawn_images(target, inner @ current, depth + 1)
+                found += drawn_images(target, form_matrix(target) @ current, depth + 1)
     return found
 
 
