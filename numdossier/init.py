@@ -10,7 +10,7 @@ from pathlib import Path
 from . import atomic
 from .errors import InputError
 from .kinds import registry
-from .rules.messages import text
+from .rules.messages import LANGUAGES, text, using
 from .schema import schema_filename, with_directive, write_schema
 
 PROFILE_NAME = "profile.toml"  # the profile of a client folder; its dossier takes the folder's name
@@ -30,9 +30,10 @@ def readme_kind(readme: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     for kind in registry.names():
-        template = registry.get(kind).folder / "attachments-README.md"
-        if template.is_file() and first == template.read_text(encoding="utf-8").splitlines()[:1]:
-            return kind
+        for lang in LANGUAGES:  # written by `init` in either language
+            template = registry.get(kind).attachments_readme(lang)
+            if template.is_file() and first == template.read_text(encoding="utf-8").splitlines()[:1]:
+                return kind
     return None
 
 
@@ -43,14 +44,17 @@ def _profiles_beside(path: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if p.resolve() != path.resolve())
 
 
-def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
+def init_profile(path: Path, kind: str, force: bool = False, lang: str | None = None) -> list[Path]:
     """Returns the files written. PATH is a client folder (profile.toml goes inside) or a .toml file.
+
+    The starter and the attachments README are the kind's in `lang` (default: the current language;
+    the Chinese ones for a kind without English files): the same data, comments in the user's language.
 
     The starter's first line is Taplo's `#:schema` directive naming the schema written beside it, so that
     VS Code (Even Better TOML) underlines a wrong key or value while the profile is typed. The schema is
     generated, not the user's: it is rewritten every time (several profiles of a folder share it).
     """
-    source = registry.get(kind).folder  # a UsageError naming the kinds if there is no such kind
+    source = registry.get(kind)  # a UsageError naming the kinds if there is no such kind
     if path.exists() and not path.is_dir() and path.suffix.lower() != ".toml":
         raise InputError(text("init.not_a_folder", path=path), text("init.not_a_folder_hint"))
     path = profile_path(path)
@@ -75,7 +79,7 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
         )
     written = []
     path.parent.mkdir(parents=True, exist_ok=True)
-    for src, dst in ((source / "starter.toml", path), (source / "attachments-README.md", readme)):
+    for src, dst in ((source.starter(lang), path), (source.attachments_readme(lang), readme)):
         if dst == readme and readme.exists() and not force:
             continue  # an existing attachments folder belongs to the user
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -83,5 +87,6 @@ def init_profile(path: Path, kind: str, force: bool = False) -> list[Path]:
         if dst == path:
             content = with_directive(content.decode("utf-8"), schema_filename(kind)).encode("utf-8")
         written.append(atomic.write(dst, content))
-    written.append(write_schema(path.parent, kind))
+    with using(lang):  # its descriptions are the starter's comments: the same language
+        written.append(write_schema(path.parent, kind))
     return written

@@ -1,7 +1,8 @@
 """JSON Schema of a kind's profile, generated from its pydantic model, for editors (Taplo / Even Better TOML).
 
-Titles and descriptions come from one source, the starter profile's Chinese comments (`init` writes the
-same sentences into the user's file), so the tooltip in the editor and the comment in the file agree.
+Titles and descriptions come from one source, the starter profile's comments in the current language
+(templates/<kind>/starter.toml in Chinese, starter.en.toml in English; `init` writes the same file into the
+user's folder), so the tooltip in the editor and the comment in the file agree.
 The schema keeps to keywords every draft-07 validator knows (no `$defs`: Taplo resolves them poorly, and
 an inlined schema can be read on its own), with `if`/`then` for ID numbers that depend on `id_type`.
 """
@@ -71,9 +72,10 @@ def _inline_comment(value: str) -> str | None:
     return None
 
 
-def descriptions(kind: str) -> dict[str, str]:
-    """Dotted path (lists without indexes: `branches.city`) -> the starter's comment for it."""
-    return _descriptions(template_dir(kind) / "starter.toml")
+def descriptions(kind: str, lang: str | None = None) -> dict[str, str]:
+    """Dotted path (lists without indexes: `branches.city`) -> the starter's comment for it, in `lang`
+    (default: the current language; the Chinese starter's when the kind has no English one)."""
+    return _descriptions(registry.get(kind).starter(lang))
 
 
 @cache  # by the starter's path: a kind registered again from another folder is read again
@@ -112,14 +114,19 @@ def _descriptions(starter_path: Path) -> dict[str, str]:
 
 
 def _title(description: str) -> str:
-    """The lead of a comment: '单位名称，与营业执照一致' -> '单位名称'."""
-    text = re.sub(r"^可选[：:]\s*", "", description)
-    return re.split(r"[，,：:；;（(]", text, maxsplit=1)[0].strip() or description
+    """The lead of a comment: '单位名称，与营业执照一致' -> '单位名称'; 'Optional: signing place, e.g. …'
+    -> 'Signing place'."""
+    text = re.sub(r"^(?:可选|Optional)\s*[：:]\s*", "", description, flags=re.I)
+    lead = re.split(r"[，,：:；;（(]| e\.g\. ", text, maxsplit=1)[0].strip()
+    if not lead:
+        return description
+    return lead[0].upper() + lead[1:] if lead[0].isascii() else lead
 
 
 def profile_title(kind: str) -> str:
-    first = (template_dir(kind) / "starter.toml").read_text(encoding="utf-8").splitlines()[0]
-    return first.lstrip("#").split("——")[0].strip() or kind
+    """The starter's first line up to its dash: '96 号段…占用申请 —— 配置文件…' -> '96 号段…占用申请'."""
+    first = registry.get(kind).starter().read_text(encoding="utf-8").splitlines()[0]
+    return re.split(r"\s*—+\s", first.lstrip("#"), maxsplit=1)[0].strip() or kind
 
 
 # --- the schema ------------------------------------------------------------------------------------

@@ -178,3 +178,57 @@ def invoke(*args: str, env: Mapping[str, str] | None = None) -> subprocess.Compl
         app, list(args), env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})}, catch_exceptions=False
     )
     return subprocess.CompletedProcess(["numdossier", *args], result.exit_code, result.stdout, result.stderr)
+
+
+# --- the starter profiles' comments, in every language ----------------------------------------------
+
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+QUOTED = re.compile(r'"[^"]*"')
+# A parenthesised gloss: the Chinese name of a document or a term beside its English words, as in
+# "business licence (营业执照)"; short, so that no Chinese sentence passes as one.
+GLOSS = re.compile(r"\((?=[^()]*[\u3400-\u9fff])[^()]*\)")
+GLOSS_MAX_CJK = 16
+
+
+def comment_of(line: str) -> str | None:
+    """The comment of a TOML line (a whole comment line, or what follows `#` after a value; a `#` inside
+    a quoted string does not count), or None."""
+    quote: str | None = None
+    for i, c in enumerate(line):
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            return line[i + 1 :]
+    return None
+
+
+def starter_comments(path: Path) -> list[tuple[int, str]]:
+    """(line number, comment) of a starter profile, outside its multi-line strings."""
+    found: list[tuple[int, str]] = []
+    in_string = False
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if in_string:
+            in_string = '"""' not in line
+            continue
+        comment = comment_of(line)
+        value = line if comment is None else line[: len(line) - len(comment) - 1]
+        if comment is not None:
+            found.append((n, comment))
+        in_string = value.count('"""') == 1
+    return found
+
+
+def user_words(text: str) -> tuple[list[str], str]:
+    """An English text's Chinese that belongs to the user, and the rest: its quoted values ("分公司",
+    e.g. "杭州") and its short glosses ("(营业执照)"); the rest should have no CJK."""
+    words: list[str] = []
+    for pattern in (QUOTED, GLOSS):
+        for m in pattern.finditer(text):
+            runs = CJK_RUN.findall(m.group())
+            if pattern is QUOTED or sum(map(len, runs)) <= GLOSS_MAX_CJK:
+                words += runs
+                text = text.replace(m.group(), " ", 1)
+    return words, text

@@ -133,11 +133,14 @@ def test_usage_errors_exit_2() -> None:
     assert runner.invoke(app, ["init", "x.toml", "--kind", "n97"]).exit_code == ExitCode.usage
 
 
-def test_init_writes_starter_and_readme(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_writes_starter_and_readme(lang: str, tmp_path: Path) -> None:
     target = tmp_path / "acme" / "acme-96.toml"
-    result = runner.invoke(app, ["init", str(target), "--kind", "n96"])
+    result = runner.invoke(app, ["init", str(target), "--kind", "n96", "--lang", lang])
     assert result.exit_code == 0, result.output
     assert target.is_file() and (target.parent / "attachments" / "README.md").is_file()
+    first_comment = target.read_text(encoding="utf-8").splitlines()[1]  # below Taplo's directive
+    assert first_comment.startswith("# 96 号段" if lang == "zh" else "# Application for a 96 ")
     # refuses to overwrite without --force, keeps the user's file
     target.write_text("# mine\n", encoding="utf-8")
     result = runner.invoke(app, ["init", str(target), "--kind", "n96"])

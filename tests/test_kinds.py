@@ -40,11 +40,13 @@ from support import (
 
 from numdossier.check import check_profile
 from numdossier.errors import AttachmentError, TemplateError
+from numdossier.init import init_profile
 from numdossier.kinds import load_checklist, registry
 from numdossier.kinds.checklist import FileRef
 from numdossier.profile import load_profile
 from numdossier.render.docx import render_docx
 from numdossier.render.engine import DATE_BLANK, date_cn
+from numdossier.rules import messages
 from numdossier.rules.attachments import AttachmentRef, extra_references
 
 KINDS = registry.names()
@@ -109,34 +111,41 @@ def test_checklist_and_kind_data_agree_with_the_model(kind: str) -> None:
 # --------------------------------------------------------------------------- the starter
 
 
-def starter(kind: str) -> Path:
-    return registry.get(kind).folder / "starter.toml"
+# The starter in each language (starter.toml, starter.en.toml): a comment's words in that language.
+STARTERS = [(kind, lang) for kind in KINDS for lang in messages.LANGUAGES]
+WORDS = {"zh": r"[\u4e00-\u9fff]", "en": r"[A-Za-z]{3}"}
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_starter_loads(kind: str, tmp_path: Path) -> None:
+def starter(kind: str, lang: str = "zh") -> Path:
+    return registry.get(kind).starter(lang)
+
+
+@pytest.mark.parametrize(("kind", "lang"), STARTERS)
+def test_starter_loads(kind: str, lang: str, tmp_path: Path) -> None:
+    """The profile `init` writes in each language (with Taplo's directive line) loads."""
     path = tmp_path / f"my-{kind}.toml"
-    shutil.copyfile(starter(kind), path)
+    init_profile(path, kind, lang=lang)
+    assert path.read_text(encoding="utf-8").endswith(starter(kind, lang).read_text(encoding="utf-8"))
     loaded = load_profile(path)
     assert loaded.kind == kind and loaded.name == f"my-{kind}"
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_starter_has_every_model_field(kind: str) -> None:
-    """Every field is in the starter, or given as a commented-out line with a Chinese explanation."""
-    text = starter(kind).read_text(encoding="utf-8")
+@pytest.mark.parametrize(("kind", "lang"), STARTERS)
+def test_starter_has_every_model_field(kind: str, lang: str) -> None:
+    """Every field is in the starter, or given as a commented-out line with an explanation."""
+    text = starter(kind, lang).read_text(encoding="utf-8")
     data = tomllib.loads(text)
     assert list(data)[:2] == ["format", "kind"]
     missing = missing_fields(registry.get(kind).model, data, set())
     for path in missing:
         key = re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
-        assert re.search(rf"^# {key} = .*# .*[\u4e00-\u9fff]", text, re.M), f"{path} 不在示例配置中"
+        assert re.search(rf"^# {key} = .*# .*{WORDS[lang]}", text, re.M), f"{path} 不在示例配置中"
     assert list(data.get("attachments", {})) == load_checklist(kind).attachment_keys
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_starter_every_key_has_a_chinese_comment(kind: str) -> None:
-    lines = starter(kind).read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize(("kind", "lang"), STARTERS)
+def test_starter_every_key_has_a_comment_in_its_language(kind: str, lang: str) -> None:
+    lines = starter(kind, lang).read_text(encoding="utf-8").splitlines()
     in_string = False
     for n, line in enumerate(lines):
         if in_string:
@@ -147,10 +156,10 @@ def test_starter_every_key_has_a_chinese_comment(kind: str) -> None:
             continue
         if line.count('"""') == 1:
             in_string = True
-        comment_here = re.search(r"#.*[\u4e00-\u9fff]", (line.split('"""')[0] if in_string else line)[2:])
-        comment_above = n > 0 and re.match(r"^#.*[\u4e00-\u9fff]", lines[n - 1])
+        comment_here = re.search(rf"#.*{WORDS[lang]}", (line.split('"""')[0] if in_string else line)[2:])
+        comment_above = n > 0 and re.match(rf"^#.*{WORDS[lang]}", lines[n - 1])
         assert comment_here or comment_above, (
-            f"templates/{kind}/starter.toml 第 {n + 1} 行 {m.group(2)} 缺少中文注释"
+            f"templates/{kind}/{starter(kind, lang).name} 第 {n + 1} 行 {m.group(2)} 缺少注释"
         )
 
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from numdossier.cli import app
 from numdossier.kinds import registry
+from numdossier.rules import messages
 from numdossier.schema import json_schema, schema_filename
 
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
@@ -63,12 +64,23 @@ def test_every_sample_validates(sample: Path) -> None:
     assert problems(as_json(tomllib.loads(sample.read_text(encoding="utf-8")))) == []
 
 
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
 @pytest.mark.parametrize("kind", registry.names())
-def test_every_starter_validates(kind: str) -> None:
-    from numdossier.kinds import template_dir
-
-    starter = (template_dir(kind) / "starter.toml").read_text(encoding="utf-8")
+def test_every_starter_validates(kind: str, lang: str) -> None:
+    starter = registry.get(kind).starter(lang).read_text(encoding="utf-8")
     assert problems(as_json(tomllib.loads(starter))) == []
+
+
+@pytest.mark.parametrize("kind", registry.names())
+def test_schema_in_english_has_english_texts(kind: str) -> None:
+    with messages.using("en"):
+        schema = json_schema(kind)
+    Draft7Validator.check_schema(schema)
+    company = schema["properties"]["company"]["properties"]
+    assert company["uscc"]["title"] == "Unified social credit code"
+    assert "business licence (营业执照)" in company["name"]["description"]
+    assert schema["properties"]["legal_rep"]["properties"]["id_type"]["enum"][0] == "resident_id"
+    assert schema["description"].startswith(f"numdossier profile ({kind}): ")
 
 
 def test_broken_profiles_fail() -> None:

@@ -5,8 +5,10 @@ A kind is the folder ``templates/<k>/`` (shipped as ``numdossier/templates/<k>/`
     kind.toml              what the kind is (below); a folder without it is not a kind
     checklist.toml         the dossier's items in order (numdossier.kinds.checklist)
     <item>.docx            one template per ``source = "form"`` item
-    starter.toml           the commented profile ``init`` writes
+    starter.toml           the commented profile ``init`` writes (its comments are the fields' descriptions)
     attachments-README.md  the list of scans ``init`` writes beside it
+    starter.en.toml        optional: the same profile data with English comments (``--lang en``)
+    attachments-README.en.md  optional: the list of scans in English
     messages.toml          optional: the kind's finding texts and field labels, merged into the catalogue
 
 and, when it needs code, the package ``numdossier/kinds/<k>/`` (profile.py, forms.py, rules.py, fee.py).
@@ -61,6 +63,8 @@ if TYPE_CHECKING:
     from ..profile.model import ProfileBase
 
 KIND_FILE = "kind.toml"
+STARTER = "starter.toml"
+ATTACHMENTS_README = "attachments-README.md"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 
 
@@ -122,6 +126,25 @@ class Kind:
     @property
     def title(self) -> str:
         return self.spec.title
+
+    def data_file(self, name: str, lang: str | None = None) -> Path:
+        """The kind's file `name` in `lang` (default: the current language): starter.toml is the Chinese
+        one, starter.en.toml the English one; a kind without the English file (a user's own kind) gives
+        the Chinese one. Both carry the same data, only the comments differ."""
+        spoken = messages.normalise(lang) or messages.language()
+        if spoken != "zh":
+            own = self.folder / f"{Path(name).stem}.{spoken}{Path(name).suffix}"
+            if own.is_file():
+                return own
+        return self.folder / name
+
+    def starter(self, lang: str | None = None) -> Path:
+        """The commented starter profile in `lang` (see data_file)."""
+        return self.data_file(STARTER, lang)
+
+    def attachments_readme(self, lang: str | None = None) -> Path:
+        """The list of scans `init` writes into attachments/README.md, in `lang` (see data_file)."""
+        return self.data_file(ATTACHMENTS_README, lang)
 
     @property
     def model(self) -> type[ProfileBase]:

@@ -84,7 +84,7 @@ def sample_context(kind: str) -> dict[str, Any]:
     entry = registry.get(kind)
     samples = sorted((entry.folder.parents[1] / "samples" / kind).glob("*.toml"))
     if not samples:  # an installed wheel has no samples: the starter stands in
-        samples = [entry.folder / "starter.toml"]
+        samples = [entry.starter("zh")]  # the data: the same in every language
     loaded = load_profile(samples[0])
     form = next((i for i in load_checklist(kind).items if i.source == "form" and i.template), None)
     tpl = DocxTemplate(str(entry.folder / form.template)) if form and form.template else None
@@ -329,9 +329,7 @@ def preview(path: Path, kind: str, out: Path) -> Path:
     from .docx import render_docx
 
     entry = registry.get(kind)
-    samples = sorted((entry.folder.parents[1] / "samples" / kind).glob("*.toml")) or [
-        entry.folder / "starter.toml"
-    ]
+    samples = sorted((entry.folder.parents[1] / "samples" / kind).glob("*.toml")) or [entry.starter("zh")]
     loaded = load_profile(samples[0])
     with tempfile.TemporaryDirectory(prefix="numdossier-") as work:
         docx = Path(work) / f"{path.stem}.docx"

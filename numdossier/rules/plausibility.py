@@ -91,15 +91,18 @@ def _leaves(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, An
 
 @cache
 def starter_fields(kind: str) -> tuple[StarterField, ...]:
-    """Every text or list field the kind's starter writes, with its comment and whether it is optional."""
-    from ..kinds import template_dir
+    """Every text or list field the kind's starter writes, with its comment and whether it is optional.
+
+    The Chinese starter's comments decide (OPTIONAL, CONDITIONAL are Chinese words); an English starter
+    carries the same data and marks the same fields "Optional:" (tests/test_starter.py)."""
+    from ..kinds import registry
     from ..schema import descriptions
 
-    starter = template_dir(kind) / "starter.toml"
+    starter = registry.get(kind).starter("zh")
     if not starter.is_file():
         return ()
     data = tomllib.loads(starter.read_text(encoding="utf-8"))
-    comments = descriptions(kind)
+    comments = descriptions(kind, "zh")
     fields = []
     for path, value in _leaves(data):
         if not isinstance(value, str | list) or path in ("kind", "format"):
@@ -138,7 +141,8 @@ def completeness(profile: Mapping[str, Any], already: set[str]) -> list[Finding]
 
 
 def _label(kind: str, field: str) -> str:
-    """The catalogue's name for a field, else the lead of its starter comment ('对应小号码')."""
+    """The catalogue's name for a field, else the lead of its starter comment in the current language
+    ('对应小号码', 'Matching local number')."""
     shown = label(field)
     if shown != field:
         return shown
@@ -181,9 +185,9 @@ def number_rules(profile: Mapping[str, Any], kind: str) -> list[Finding]:
 
 @cache
 def _numbers_in_starter(kind: str) -> frozenset[str]:
-    from ..kinds import template_dir
+    from ..kinds import registry
 
-    starter = template_dir(kind) / "starter.toml"
+    starter = registry.get(kind).starter("zh")  # the data, the same in every language
     if not starter.is_file():
         return frozenset()
     data = tomllib.loads(starter.read_text(encoding="utf-8"))
