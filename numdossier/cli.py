@@ -2,12 +2,14 @@
 
 Each command builds its validated options object (numdossier.options) from what was typed and passes
 it down, inside `messages.using(lang)`: every sentence printed here comes from the catalogue
-(rules/data/messages/cli.toml). Help texts are chosen when this module is imported, by NUMDOSSIER_LANG
-(Click renders --help before any command runs, so `--lang` cannot translate it)."""
+(rules/data/messages/cli.toml). Click renders --help and its usage errors before any command runs, so the
+command line's language is read from the arguments first (`--lang`, else NUMDOSSIER_LANG, else Chinese) and
+the help texts, Typer's panel titles and Click's usage errors are said in it (`_Command`, `_Group`)."""
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import inspect
 import os
@@ -24,6 +26,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer._click import exceptions as clicks  # Typer >= 0.26 carries its own Click (pyproject's pin)
+from typer.core import TyperCommand, TyperGroup
 
 from .check import CheckResult
 from .errors import ExitCode, NumdossierError
@@ -37,10 +41,54 @@ def language(option: str | None) -> str:
     return messages.normalise(option) or messages.normalise(os.environ.get("NUMDOSSIER_LANG")) or "zh"
 
 
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def spoken_in(args: Sequence[str]) -> str | None:
+    """The language the arguments ask for: the last `--lang X` / `--lang=X` before a `--`, if X is one
+    --lang accepts (else None: the default, and the parser then refuses the value in that language)."""
+    found: str | None = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang":
+            value = args[i + 1] if i + 1 < len(args) else ""
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        found = value if value in {lang.value for lang in Lang} else None
+    return found
+
+
+# Each help text as Typer was given it (in NUMDOSSIER_LANG's language, at import), with its key and
+# values: Typer copies the texts into its Click objects, which say them again in --lang's language.
+_SAID: dict[str, tuple[str, dict[str, Any]]] = {}
+
+
+def _say(key: str, values: dict[str, Any]) -> str:
+    """The help text `key` in the current language; callable values are asked each time (kinds' titles)."""
+    return text(f"cli.help.{key}", **{k: v() if callable(v) else v for k, v in values.items()})
+
+
 def _help(key: str, **values: Any) -> str:
-    """A help text, in the language of NUMDOSSIER_LANG when the CLI is imported."""
+    """A help text: the words Typer is given now, said again when shown (see `_say_again`)."""
     with messages.using(language(None)):
-        return text(f"cli.help.{key}", **values)
+        said = _say(key, values)
+    _SAID.setdefault(said, (key, values))
+    return said
+
+
+def _again(said: str | None) -> str | None:
+    """A help text in the current language (None, or a text not from `_help`, as it is)."""
+    known = _SAID.get(said) if said else None
+    if known is None:
+        return said
+    again = _say(*known)
+    _SAID.setdefault(again, known)
+    return again
 
 
 def _kinds_titled() -> str:
@@ -52,22 +100,265 @@ def _kinds_titled() -> str:
 
 
 def _kind_help() -> str:
-    return _help("kind", kinds=_kinds_titled())
+    return _help("kind", kinds=_kinds_titled)
 
 
-def _app_help() -> str:
+def _titles() -> str:
     from .kinds import registry
 
-    return _help(
-        "app", titles=text("cli.help.titles_sep").join(registry.get(k).title for k in registry.names())
-    )
+    return text("cli.help.titles_sep").join(registry.get(k).title for k in registry.names())
+
+
+# --- Click's and Typer's own words, in the user's language -------------------------------------------
+
+
+class _ExtraArguments(clicks.UsageError):
+    def __init__(self, arguments: Sequence[str], ctx: Any) -> None:
+        super().__init__(f"Got unexpected extra argument(s) ({' '.join(arguments)})", ctx)
+        self.arguments = list(arguments)
+
+
+class _NoSuchCommand(clicks.UsageError):
+    def __init__(self, command: str, like: Sequence[str], ctx: Any) -> None:
+        super().__init__(f"No such command {command!r}.", ctx)
+        self.command, self.like = command, list(like)
+
+
+class _MissingCommand(clicks.UsageError):
+    def __init__(self, commands: Sequence[str], ctx: Any) -> None:
+        super().__init__("Missing command.", ctx)
+        self.commands = list(commands)
+
+
+def _say_again(command: Any) -> None:
+    """The command's help, its parameters' and (a group) its commands' in the current language."""
+    for said in (command, *command.params, *getattr(command, "commands", {}).values()):
+        said.help = _again(said.help)
+        if getattr(said, "short_help", None):
+            said.short_help = _again(said.short_help)
+
+
+@contextlib.contextmanager
+def _typer_words() -> Iterator[None]:
+    """Typer's panel titles and [default: …] words (module constants it reads as it renders the help)."""
+    from typer import rich_utils
+
+    words = {
+        "ARGUMENTS_PANEL_TITLE": text("cli.click.arguments"),
+        "OPTIONS_PANEL_TITLE": text("cli.click.options"),
+        "COMMANDS_PANEL_TITLE": text("cli.click.commands"),
+        "DEFAULT_STRING": text("cli.click.default", value="{}"),
+        "ENVVAR_STRING": text("cli.click.envvar", value="{}"),
+        "REQUIRED_LONG_STRING": text("cli.click.required"),
+        "DEPRECATED_STRING": text("cli.click.deprecated"),
+    }
+    before = {name: getattr(rich_utils, name) for name in words}
+    for name, word in words.items():
+        setattr(rich_utils, name, word)
+    try:
+        yield
+    finally:
+        for name, word in before.items():
+            setattr(rich_utils, name, word)
+
+
+def _format_usage(command: Any, ctx: Any, formatter: Any, metavar: str = "") -> None:
+    """`用法：numdossier build [选项] PROFILES...` (Click's format_usage, its words from the catalogue).
+
+    An argument is written the way Click writes it, PROFILES... or [SOURCE]: Typer >= 0.26 writes a
+    required one {profiles}..., which reads as a placeholder left unfilled."""
+    pieces = [text("cli.click.options_metavar")] if command.options_metavar else []
+    for param in command.get_params(ctx):
+        if param.param_type_name == "argument":
+            name = param.metavar or (param.name or "").upper()
+            name += "..." if param.nargs != 1 else ""
+            pieces.append(name if param.required else f"[{name}]")
+        else:
+            pieces += param.get_usage_pieces(ctx)
+    if metavar:
+        pieces.append(metavar)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=text("cli.click.usage"))
+
+
+def _help_option(option: Any) -> Any:
+    if option is not None:
+        option.help = text("cli.click.help")
+    return option
+
+
+class _Command(TyperCommand):
+    """A command whose help and usage errors speak the command line's language."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _say_again(self)
+        with _typer_words():
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _format_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_option(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click's parse, its extra arguments refused with the arguments named (not a sentence of Click's)."""
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, args)
+        except clicks.UsageError as e:
+            e.ctx = e.ctx or ctx  # the parser's own errors come without one: the usage line needs it
+            raise
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise _ExtraArguments(rest, ctx)
+        return rest
+
+
+class _Group(TyperGroup):
+    """A group of commands; the top one reads the language from the arguments and says the usage errors."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _say_again(self)
+        with _typer_words():
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _format_usage(self, ctx, formatter, text("cli.click.command_metavar"))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_option(super().get_help_option(ctx))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not name.startswith("-") and not ctx.resilient_parsing:
+            raise _NoSuchCommand(name, difflib.get_close_matches(name, list(self.commands)), ctx)
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        if not ctx._protected_args and not self.invoke_without_command:  # Click's "Missing command."
+            raise _MissingCommand(self.list_commands(ctx), ctx)
+        return super().invoke(ctx)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Typer's main in the language of the arguments; Click's errors said from the catalogue."""
+        argv = list(sys.argv[1:] if args is None else args)
+        with messages.using(spoken_in(argv)):
+            if not standalone_mode:
+                return super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
+            try:
+                code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
+            except clicks.NoArgsIsHelpError as e:  # the help was printed as the error was made
+                sys.exit(e.exit_code)
+            except clicks.UsageError as e:
+                _usage_error(e)
+            except clicks.ClickException as e:
+                _fail(ExitCode(e.exit_code), text("cli.error_only", message=e.format_message()))
+            except typer.Abort:
+                _fail(ExitCode.input_error, text("cli.click.aborted"))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(e: clicks.UsageError) -> NoReturn:
+    """The usage line, the error, and where to read more; exit code 2 (Click's)."""
+    ctx = e.ctx
+    lines = [ctx.get_usage()] if ctx is not None else []
+    lines.append(text("cli.error_only", message=_click_sentence(e)))
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        lines.append(text("cli.click.try_help", command=f"{ctx.command_path} {ctx.help_option_names[0]}"))
+    _fail(ExitCode.usage, "\n".join(lines))
+
+
+def _click_sentence(e: clicks.UsageError) -> str:
+    """Click's usage error in the catalogue's words, from the exception's own attributes."""
+    either = text("cli.click.choices_sep")
+    if isinstance(e, _NoSuchCommand):
+        if e.like:
+            return text("cli.click.no_such_command_like", command=e.command, like=either.join(e.like))
+        return text("cli.click.no_such_command", command=e.command)
+    if isinstance(e, _MissingCommand):
+        return text("cli.click.missing_command", commands=text("ui.list_sep").join(e.commands))
+    if isinstance(e, _ExtraArguments):
+        return text("cli.click.extra_arguments", arguments=" ".join(e.arguments))
+    if isinstance(e, clicks.NoSuchOption):
+        if e.possibilities:
+            like = either.join(sorted(e.possibilities))
+            return text("cli.click.no_such_option_like", option=e.option_name, like=like)
+        return text("cli.click.no_such_option", option=e.option_name)
+    if isinstance(e, clicks.MissingParameter):
+        kind = e.param_type or (e.param.param_type_name if e.param is not None else "parameter")
+        key = kind if kind in ("argument", "option") else "parameter"
+        return text(f"cli.click.missing_{key}", name=_param_name(e))
+    if isinstance(e, clicks.BadParameter):
+        return _invalid(e)
+    if isinstance(e, clicks.BadOptionUsage):
+        param = _option(e.ctx, e.option_name)
+        key = "takes_no_value" if param is not None and param.is_flag else "needs_value"
+        return text(f"cli.click.{key}", option=e.option_name)
+    return e.format_message()  # a usage error of Click's this CLI does not meet: its own words
+
+
+def _param_name(e: clicks.BadParameter) -> str:
+    if e.param_hint is not None:
+        hint = e.param_hint
+        return hint if isinstance(hint, str) else " / ".join(repr(x) for x in hint)
+    if e.param is not None and e.param.param_type_name == "argument":  # as the usage line writes it
+        return repr(e.param.metavar or (e.param.name or "").upper())
+    return e.param.get_error_hint() if e.param is not None else ""
+
+
+def _option(ctx: Any, name: str) -> Any:
+    for param in ctx.command.get_params(ctx) if ctx is not None else ():
+        if name in getattr(param, "opts", ()) or name in getattr(param, "secondary_opts", ()):
+            return param
+    return None
+
+
+def _invalid(e: clicks.BadParameter) -> str:
+    """A value the parameter's type refused: which value, and what the parameter takes (its choices,
+    its range), from the parameter and from the validation error Typer's conversion raised."""
+    name, param = _param_name(e), e.param
+    cause = e.__cause__
+    problems = cause.errors() if isinstance(cause, ValidationError) else []
+    if not problems:
+        return text("cli.click.invalid_unknown", name=name)
+    value, kind = problems[0].get("input"), str(problems[0].get("type", ""))
+    described = getattr(param, "type_descriptor", None)
+    if described is not None and described.is_choice and described.choices:
+        choices = text("cli.click.choices_sep").join(str(getattr(c, "value", c)) for c in described.choices)
+        return text("cli.click.not_a_choice", name=name, value=value, choices=choices)
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if kind.startswith(("greater_than", "less_than")) and (low is not None or high is not None):
+        if low is not None and high is not None:
+            bounds = text("cli.click.between", min=low, max=high)
+        else:
+            bounds = (
+                text("cli.click.at_least", min=low)
+                if low is not None
+                else text("cli.click.at_most", max=high)
+            )
+        return text("cli.click.out_of_range", name=name, value=value, range=bounds)
+    if kind.startswith("int_"):
+        return text("cli.click.not_an_integer", name=name, value=value)
+    if kind.startswith("float_"):
+        return text("cli.click.not_a_number", name=name, value=value)
+    return text("cli.click.invalid", name=name, value=value)
 
 
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # tracebacks would print local variables, which hold ID numbers
-    help=_app_help(),
+    help=_help("app", titles=_titles),
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -88,18 +379,23 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help=_help("version"))
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help=_help("debug"))] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help=_help("lang"), show_default=False)] = None,
 ) -> None:
-    ctx.obj = {"debug": debug}  # this invocation's, read by `guarded`
+    ctx.obj = {"debug": debug, "lang": lang}  # this invocation's, read by `guarded`
+
+
+GroupLang = Annotated[Lang | None, typer.Option("--lang", help=_help("lang"), show_default=False)]
+
+
+def _group_lang(ctx: typer.Context, lang: GroupLang = None) -> None:
+    """`numdossier converter --lang en start`: a group's --lang, for the commands below it."""
+    if lang is not None:
+        ctx.obj = {**(ctx.obj or {}), "lang": lang}
 
 
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 Format = Annotated[OutputFormat, typer.Option("--format", help=_help("format"))]
@@ -133,7 +429,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
     @functools.wraps(command)
     def run(ctx: typer.Context, *args: Any, lang: Lang | None = None, **kwargs: Any) -> None:
         debug = bool((ctx.obj or {}).get("debug"))
-        spoken = language(lang)
+        spoken = language(lang or (ctx.obj or {}).get("lang"))  # the command's --lang, else the top one's
         if "lang" in wanted:
             kwargs["lang"] = spoken
         if "debug" in wanted:
@@ -178,7 +474,7 @@ def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, A
 # --- init, schema, import --------------------------------------------------------------------------
 
 
-@app.command(help=_help("init.doc"))
+@app.command(cls=_Command, help=_help("init.doc"))
 @guarded
 def init(
     path: Annotated[Path, typer.Argument(help=_help("init.path"))],
@@ -196,7 +492,7 @@ def init(
     return ExitCode.ok
 
 
-@app.command(help=_help("schema.doc"))
+@app.command(cls=_Command, help=_help("schema.doc"))
 @guarded
 def schema(kind: KindArgument, lang: str = "zh") -> int:
     """The kind's JSON Schema on stdout."""
@@ -207,7 +503,7 @@ def schema(kind: KindArgument, lang: str = "zh") -> int:
     return ExitCode.ok
 
 
-@app.command("import", help=_help("import.doc"))
+@app.command("import", cls=_Command, help=_help("import.doc"))
 @guarded
 def import_(
     source: Annotated[Path | None, typer.Argument(help=_help("import.source"), show_default=False)] = None,
@@ -336,7 +632,7 @@ def _print_check(result: CheckResult) -> None:
 # --- check, build, verify ------------------------------------------------------------------------------
 
 
-@app.command(help=_help("check.doc"))
+@app.command(cls=_Command, help=_help("check.doc"))
 @guarded
 def check(
     profiles: Profiles,
@@ -366,7 +662,7 @@ def check(
     return ExitCode.ok if all(r.ok for r in results) else ExitCode.input_error
 
 
-@app.command(help=_help("build.doc"))
+@app.command(cls=_Command, help=_help("build.doc"))
 @guarded
 def build(
     profiles: Profiles,
@@ -425,7 +721,7 @@ def build(
     return batch_exit_code(outcomes)
 
 
-@app.command(help=_help("verify.doc"))
+@app.command(cls=_Command, help=_help("verify.doc"))
 @guarded
 def verify(
     scans: Annotated[list[Path], typer.Argument(help=_help("verify.scans"), show_default=False)],
@@ -635,12 +931,13 @@ def _print_observations(outcomes: list[Any]) -> None:
 
 # --- converter -------------------------------------------------------------------------------------------
 
-converter_app = typer.Typer(no_args_is_help=True, help=_help("converter.doc"))
+converter_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_help("converter.doc"))
+converter_app.callback()(_group_lang)
 app.add_typer(converter_app, name="converter")
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help=_help("converter.port"))]
 
 
-@converter_app.command("start", help=_help("converter.start"))
+@converter_app.command("start", cls=_Command, help=_help("converter.start"))
 @guarded
 def converter_start(
     port: Port = 2003,
@@ -664,7 +961,7 @@ def converter_start(
     return ExitCode.ok
 
 
-@converter_app.command("stop", help=_help("converter.stop"))
+@converter_app.command("stop", cls=_Command, help=_help("converter.stop"))
 @guarded
 def converter_stop(port: Port = 2003, lang: str = "zh") -> int:
     """Stop the converter and its LibreOffice."""
@@ -678,7 +975,7 @@ def converter_stop(port: Port = 2003, lang: str = "zh") -> int:
     return ExitCode.ok
 
 
-@converter_app.command("status", help=_help("converter.status"))
+@converter_app.command("status", cls=_Command, help=_help("converter.status"))
 @guarded
 def converter_status(port: Port = 2003, lang: str = "zh") -> int:
     """Whether the converter runs (exit 0) or not (exit 3)."""
@@ -711,11 +1008,12 @@ def converter_status(port: Port = 2003, lang: str = "zh") -> int:
 
 # --- template ----------------------------------------------------------------------------------------------
 
-template_app = typer.Typer(no_args_is_help=True, help=_help("template.doc"))
+template_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_help("template.doc"))
+template_app.callback()(_group_lang)
 app.add_typer(template_app, name="template")
 
 
-@template_app.command("export", help=_help("template.export"))
+@template_app.command("export", cls=_Command, help=_help("template.export"))
 @guarded
 def template_export(
     kind: KindArgument,
@@ -739,7 +1037,7 @@ def template_export(
     return ExitCode.ok
 
 
-@template_app.command("vars", help=_help("template.vars"))
+@template_app.command("vars", cls=_Command, help=_help("template.vars"))
 @guarded
 def template_vars(kind: KindArgument, format: Format = OutputFormat.text, lang: str = "zh") -> int:
     """Every variable a template of the kind may use."""
@@ -761,7 +1059,7 @@ def template_vars(kind: KindArgument, format: Format = OutputFormat.text, lang: 
     return ExitCode.ok
 
 
-@template_app.command("check", help=_help("template.check"))
+@template_app.command("check", cls=_Command, help=_help("template.check"))
 @guarded
 def template_check(
     template: Annotated[Path, typer.Argument(help=_help("template.template"))],
@@ -844,7 +1142,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # outside a command (e.g. while importing)
-        with messages.using(language(None)):
+        with messages.using(spoken_in(sys.argv[1:])):
             _fail(ExitCode.interrupted, text("cli.interrupted_early"))
 
 
