@@ -513,7 +513,7 @@ def import_(
     ] = None,
     template: Annotated[
         str | None,
-        typer.Option("--template", help=_help("import.template", kinds=_kinds_titled()), show_default=False),
+        typer.Option("--template", help=_help("import.template", kinds=_kinds_titled), show_default=False),
     ] = None,
     force: Force = False,
     today: Today = None,

@@ -4,6 +4,11 @@ names of the documents themselves (checklist item titles and kind titles, printe
 Chinese whatever the language), the vocabulary and glosses the English starters quote (starter_words)
 and the schema's patterns. No case is expected to fail: every command speaks English.
 
+--help of every command and group and each kind of usage error (Click's own words: "Usage:", the help
+option, the panels, no such option/command, missing argument/option/command, a bad choice, range or
+number, extra arguments) follow --lang wherever it is written, over NUMDOSSIER_LANG: no CJK in English,
+the Chinese words in Chinese, exit code 2 for a usage error.
+
 Also: every catalogue key the CLI-side modules ask for by a literal exists, in both languages."""
 
 from __future__ import annotations
@@ -197,20 +202,226 @@ def test_every_command_speaks_english(
         json.loads(result.stdout)
 
 
-def test_help_follows_numdossier_lang() -> None:
-    """Click renders --help before a command runs: help texts are chosen at import, by NUMDOSSIER_LANG."""
-    env = {"NUMDOSSIER_LANG": "en", "COLUMNS": "200", "PATH": "/usr/bin:/bin"}
-    for args in ([], ["check"], ["build"], ["converter", "start"]):
+def command_paths() -> list[list[str]]:
+    """Every command and group of the CLI, as the words that name it ([] is numdossier itself)."""
+    import typer
+
+    found: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+PATHS = command_paths()
+# --lang before the command (the top level's), after it, after --help: Click renders the help as it meets
+# --help, so the language has to be known from the arguments before parsing.
+PLACES = {
+    "top": lambda path, lang: ["--lang", lang, *path, "--help"],
+    "command": lambda path, lang: [*path, "--lang", lang, "--help"],
+    "after-help": lambda path, lang: [*path, "--help", "--lang", lang],
+}
+ENGLISH_WORDS = ("Usage:", "[OPTIONS]", "Show this message and exit", "Options")
+CHINESE_WORDS = ("用法：", "[选项]", "显示此帮助并退出", "选项")
+
+
+def test_every_command_path_is_met() -> None:
+    assert ["build"] in PATHS and ["converter", "start"] in PATHS and ["template", "check"] in PATHS
+    assert len(PATHS) == 15, PATHS
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: "-".join(p) or "numdossier")
+def test_help_follows_lang(path: list[str], place: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--help in English by --lang en over NUMDOSSIER_LANG=zh, in Chinese by --lang zh over en."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for lang, other, words, foreign in (
+        ("en", "zh", ENGLISH_WORDS, CHINESE_WORDS),
+        ("zh", "en", CHINESE_WORDS, ENGLISH_WORDS),
+    ):
+        monkeypatch.setenv("NUMDOSSIER_LANG", other)
+        result = runner.invoke(app, PLACES[place](path, lang))
+        assert result.exit_code == 0, result.output
+        for word in words:
+            assert word in result.output, (lang, word, result.output)
+        for word in foreign:
+            assert word not in result.output, (lang, word, result.output)
+        if lang == "en":
+            assert chinese_outside_data(result.output, names()) == [], result.output
+        if path[:1] == ["build"]:  # an argument written the way Click writes it, no {profiles} left
+            assert f"build {words[1]} PROFILES..." in result.output, result.output
+        if path in ([], ["converter"], ["template"]):
+            assert ("Commands" if lang == "en" else "命令") in result.output
+
+
+def test_help_of_a_group_without_its_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`numdossier converter`: the group's help (Typer's no_args_is_help), in the language asked for."""
+    monkeypatch.delenv("NUMDOSSIER_LANG", raising=False)
+    english = runner.invoke(app, ["--lang", "en", "converter"])
+    chinese = runner.invoke(app, ["converter"])
+    assert english.exit_code == chinese.exit_code == ExitCode.usage
+    assert "Commands" in english.output and chinese_outside_data(english.output, names()) == []
+    assert "命令" in chinese.output and "Commands" not in chinese.output
+
+
+def test_the_help_texts_differ_in_each_language() -> None:
+    """The help texts are said again in --lang's language by their words as Typer was given them: no
+    two help texts may read the same in either language."""
+    from numdossier import cli
+
+    assert len(cli._SAID) > 50
+    said = {(key, tuple(values)): (key, values) for key, values in cli._SAID.values()}
+    for lang in ("zh", "en"):
+        with messages.using(lang):
+            texts = [cli._say(key, values) for key, values in said.values()]
+        assert len(set(texts)) == len(texts), lang
+
+
+def test_the_language_is_read_from_the_arguments() -> None:
+    from numdossier.cli import spoken_in
+
+    assert spoken_in(["build", "x", "--lang", "en"]) == "en"
+    assert spoken_in(["--lang=en", "build", "--lang", "zh"]) == "zh"  # the last, as Click takes it
+    assert spoken_in(["build", "--lang", "fr"]) is None  # refused by the parser, in the default language
+    assert spoken_in(["build", "--lang"]) is None
+    assert spoken_in(["build", "--", "--lang", "en"]) is None  # after --, an argument
+    assert spoken_in(["build", "--language", "en"]) is None
+
+
+# (case, arguments, a word of the Chinese error, the English error's words)
+USAGE_ERRORS: list[tuple[str, list[str], str, str]] = [
+    (
+        "no-such-option",
+        ["build", "--forse", "x"],
+        "没有选项 --forse，是否要用 --force",
+        "No such option: --forse. Did you mean --force",
+    ),
+    ("no-such-top-option", ["--nope", "check"], "没有选项 --nope", "No such option: --nope"),
+    (
+        "no-such-command",
+        ["buidl"],
+        "没有命令 'buidl'，是否要用 build",
+        "No such command 'buidl'. Did you mean build",
+    ),
+    ("missing-argument", ["build"], "缺少参数 'PROFILES'", "Missing argument 'PROFILES'"),
+    ("missing-option", ["init", "x"], "缺少选项 '--kind'", "Missing option '--kind'"),
+    ("missing-command", ["--debug"], "缺少命令：init、schema", "Missing command: init, schema"),
+    (
+        "missing-sub-command",
+        ["template", "--lang", "{lang}"],
+        "缺少命令：export、vars、check",
+        "Missing command: export, vars, check",
+    ),
+    (
+        "not-a-choice",
+        ["check", "x", "--format", "xml"],
+        "'--format' 的取值 'xml' 无效，可选：text、json",
+        "Invalid value for '--format': 'xml' is not one of text, json",
+    ),
+    (
+        "not-a-language",
+        ["check", "x", "--lang", "fr"],
+        "'--lang' 的取值 'fr' 无效，可选：zh、en",
+        "Invalid value for '--lang': 'fr' is not one of zh, en",
+    ),
+    (
+        "below-range",
+        ["build", "-j", "0", "x"],
+        "超出范围：应不小于 1",
+        "is out of range: it must be at least 1",
+    ),
+    (
+        "out-of-range",
+        ["converter", "start", "--port", "70000"],
+        "超出范围：应在 1 到 65535 之间",
+        "it must be between 1 and 65535",
+    ),
+    (
+        "not-an-integer",
+        ["build", "-j", "abc", "x"],
+        "'-j' / '--jobs' 的取值 'abc' 不是整数",
+        "'abc' is not an integer",
+    ),
+    (
+        "extra-arguments",
+        ["schema", "n96", "extra", "more"],
+        "多余的参数：extra more",
+        "Unexpected extra argument(s): extra more",
+    ),
+    (
+        "needs-a-value",
+        ["init", "x", "--kind"],
+        "选项 --kind 后面要写一个取值",
+        "Option --kind requires a value",
+    ),
+    (
+        "flag-given-a-value",
+        ["build", "x", "--force=1"],
+        "选项 --force 不接受取值",
+        "Option --force does not take a value",
+    ),
+]
+
+
+def usage_error(args: list[str], lang: str) -> Any:
+    """The case run with --lang at the top, over NUMDOSSIER_LANG in the other language."""
+    filled = [a.format(lang=lang) for a in args]
+    return runner.invoke(app, ["--lang", lang, *filled] if args != ["check", "x", "--lang", "fr"] else filled)
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"), [pytest.param(a, zh, en, id=i) for i, a, zh, en in USAGE_ERRORS]
+)
+def test_usage_errors_speak_english(
+    args: list[str], chinese: str, english: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NUMDOSSIER_LANG", "en" if "fr" in args else "zh")
+    result = usage_error(args, "en")
+    assert result.exit_code == ExitCode.usage, result.output
+    assert chinese_outside_data(result.output, names()) == [], result.output
+    assert english in result.output, result.output
+    assert "Usage: " in result.output and "--help" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"), [pytest.param(a, zh, en, id=i) for i, a, zh, en in USAGE_ERRORS]
+)
+def test_usage_errors_speak_chinese(
+    args: list[str], chinese: str, english: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NUMDOSSIER_LANG", "zh" if "fr" in args else "en")
+    result = usage_error(args, "zh")
+    assert result.exit_code == ExitCode.usage, result.output
+    assert chinese in result.output, result.output
+    assert "用法：" in result.output and "--help 查看用法" in result.output, result.output
+    for word in ("Usage:", "Error", "Try ", "Missing", "Invalid", "No such", "Did you mean", "Got "):
+        assert word not in result.output, (word, result.output)
+
+
+def test_the_entry_point_speaks_the_language_of_lang() -> None:
+    """The console script's path (numdossier.cli.main via Typer's app()), not only the test runner's."""
+    env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}  # no NUMDOSSIER_LANG: Chinese unless --lang says
+    for args, code, said in (
+        (["build", "--help", "--lang", "en"], 0, "Show this message and exit"),
+        (["build", "--forse", "x", "--lang", "en"], ExitCode.usage, "Did you mean --force"),
+        (["build", "--forse", "x"], ExitCode.usage, "是否要用 --force"),
+    ):
         run = subprocess.run(
-            [sys.executable, "-m", "numdossier.cli", *args, "--help"],
+            [sys.executable, "-m", "numdossier.cli", *args],
             capture_output=True,
             text=True,
             env=env,
             timeout=120,
             cwd=ROOT,
         )
-        assert run.returncode == 0, run.stderr
-        assert chinese_outside_data(run.stdout, names()) == [], run.stdout
+        assert run.returncode == code, run.stderr
+        assert said in run.stdout + run.stderr, run.stdout + run.stderr
+        if "en" in args:
+            assert chinese_outside_data(run.stdout + run.stderr, names()) == [], run.stdout + run.stderr
 
 
 KEY = re.compile(r"""\b(?:text|say|messages\.text)\(\s*"([a-z_][\w.]*)\"""")
