@@ -260,8 +260,9 @@ class _Group(TyperGroup):
                 sys.exit(e.exit_code)
             except clicks.UsageError as e:
                 _usage_error(e)
-            except clicks.ClickException as e:
-                _fail(ExitCode(e.exit_code), text("cli.error_only", message=e.format_message()))
+            except clicks.ClickException as e:  # none this CLI meets (a file Click could not open): its words
+                err.print(redact(text("cli.error_only", message=e.format_message())), markup=False)
+                sys.exit(e.exit_code)
             except typer.Abort:
                 _fail(ExitCode.input_error, text("cli.click.aborted"))
         sys.exit(code if isinstance(code, int) else 0)
@@ -329,7 +330,7 @@ def _invalid(e: clicks.BadParameter) -> str:
     cause = e.__cause__
     problems = cause.errors() if isinstance(cause, ValidationError) else []
     if not problems:
-        return text("cli.click.invalid_unknown", name=name)
+        return text("cli.click.invalid_said", name=name, message=e.message)  # Typer's own sentence
     value, kind = problems[0].get("input"), str(problems[0].get("type", ""))
     described = getattr(param, "type_descriptor", None)
     if described is not None and described.is_choice and described.choices:
