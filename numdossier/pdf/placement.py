@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pypdfium2 as pdfium
 from PIL import ImageFilter, ImageOps
 
@@ -155,19 +156,17 @@ def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
     # Mean ink of the side x side window around every pixel, in C (Pillow's box blur is an exact box
     # average); only the centres whose window lies inside the allowed area are considered below.
     ink = ImageOps.invert(image).filter(ImageFilter.BoxBlur(radius))
-    values = ink.load()
-    assert values is not None
+    values = np.asarray(ink, dtype=np.float64)  # [y, x]
     edge = round(EDGE * scale) + radius
     footer = round(FOOTER * scale) + radius
-    centres = [
-        (x, y) for y in range(edge, max(edge + 1, h - footer)) for x in range(edge, max(edge + 1, w - edge))
-    ]
-    scores = [(float(values[x, y]), x, y) for x, y in centres]  # type: ignore[arg-type]
-    lowest = min(v for v, _, _ in scores)
+    allowed = values[edge : max(edge + 1, h - footer), edge : max(edge + 1, w - edge)]
+    if not allowed.size:  # a page too small for the circle: its middle (clamped below)
+        return _clamp(width / 2, height / 2, width, height)
     tolerance = 255 * 0.01
-    _, bx, by = max(
-        ((v, x, y) for v, x, y in scores if v <= lowest + tolerance), key=lambda c: (c[1] + c[2], c[1])
-    )
+    ys, xs = np.nonzero(allowed <= allowed.min() + tolerance)
+    # Among the near-emptiest, the lowest right: the largest x + y, then the largest x.
+    best = int(np.argmax((xs + ys) * (w + 1) + xs))
+    bx, by = int(xs[best]) + edge, int(ys[best]) + edge
     return _clamp((bx + 0.5) / scale, height - (by + 0.5) / scale, width, height)
 
 
