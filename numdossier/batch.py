@@ -25,8 +25,19 @@ from .convert.libreoffice import RunLog, Runs, convert_grouped, probe
 from .convert.unoserver import Pool, Stream, parse_converters
 from .errors import ConversionError, EnvironmentProblem, ExitCode, InternalError, NumdossierError
 from .options import BuildOptions
+from .pdf.assemble import Part, PartMarks
 from .pdf.fonts import cjk_font
-from .pipeline import Built, Dossier, discard_partial_files, finish, install_file, prepare
+from .pipeline import (
+    Ahead,
+    Built,
+    Dossier,
+    attachments_ahead,
+    discard_partial_files,
+    finish,
+    form_ahead,
+    install_file,
+    prepare,
+)
 from .redact import redact
 from .rules.findings import Finding
 from .rules.messages import text, using
@@ -100,28 +111,39 @@ def run_batch(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
         )
     dossiers: dict[int, Dossier] = {}
+    ahead: dict[int, Ahead | None] = {}  # one process: what was done while LibreOffice converted
     converting: _Background[dict[Hashable, Path | ConversionError]] | None = None
     if pool_of_converters is not None and pool is None and todo:
         pool_of_converters.start_probe()  # a single dossier: ask the converters while its forms render
     try:
+        events: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+        early: Stream | None = None
+        if pool_of_converters is not None:
+            staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
+            workdirs.append(staging)
+            if pool is None:
+                # One process: each form goes to the converters the moment it is filled. A converter
+                # that is down is met again below, where it is reported.
+                with contextlib.suppress(EnvironmentProblem):
+                    early = pool_of_converters.stream(staging, functools.partial(_post, events, "converted"))
         # 1. render each dossier's forms, `jobs` dossiers at once
         prepared = {}
         for index in todo:
             work = Path(tempfile.mkdtemp(prefix="numdossier-"))
             workdirs.append(work)
+            filled = None if early is None else functools.partial(_put, early, index)
             prepared[index] = _submit(
-                pool, _speaking, options.lang, prepare, outcomes[index].check.loaded, options, work
+                pool, _speaking, options.lang, prepare, outcomes[index].check.loaded, options, work, filled
             )
         if pool_of_converters is not None:
             # Warm converters: each dossier's forms go to them as soon as they are filled, and each
             # dossier is finished as soon as its forms are back, while others are still on their way.
-            staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
-            workdirs.append(staging)
             logs = pool_of_converters.report.logs
             header = "converters: " + ", ".join(map(str, pool_of_converters.endpoints))
-            events: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
             try:
-                stream = pool_of_converters.stream(staging, functools.partial(_post, events, "converted"))
+                stream = early or pool_of_converters.stream(
+                    staging, functools.partial(_post, events, "converted")
+                )
             except EnvironmentProblem as e:
                 for index, ready in prepared.items():
                     failed = ready.exception()  # a dossier that could not be prepared says why
@@ -136,6 +158,7 @@ def run_batch(
                 header += f" (LibreOffice {converter['version']})"
                 _stream_batch(
                     stream,
+                    early is not None,
                     prepared,
                     events,
                     pool,
@@ -177,6 +200,7 @@ def run_batch(
                         # core), this one readies what the last stages need instead of waiting idle.
                         converting = _in_background(convert)
                         _warm_up()
+                        ahead = {i: _head_start(attachments_ahead, d) for i, d in dossiers.items()}
                         pdfs = _wait(converting)
                     else:  # the workers inherited the font; the LibreOffice runs keep the cores busy
                         pdfs = convert()
@@ -200,7 +224,15 @@ def run_batch(
                 converted = {k: v for k, v in results.items() if isinstance(v, Path)}
                 finishing[
                     _submit(
-                        pool, _speaking, options.lang, finish, d, converted, outcomes[index].forced, converter
+                        pool,
+                        _speaking,
+                        options.lang,
+                        finish,
+                        d,
+                        converted,
+                        outcomes[index].forced,
+                        converter,
+                        ahead.get(index),
                     )
                 ] = index
             for built in cf.as_completed(finishing):
@@ -278,12 +310,25 @@ def _warm_up() -> None:
             importlib.import_module(module)
 
 
+def _head_start(fn: Callable[..., T], *args: Any) -> T | None:
+    """fn(*args) done early, or None: a problem is left for the stage that does it anyway to report."""
+    try:
+        return fn(*args)
+    except Exception:
+        return None
+
+
+def _put(stream: Stream, index: int, item_id: str, docx: Path) -> None:
+    stream.put((index, item_id), docx)
+
+
 def _post(events: queue.Queue[tuple[str, Any, Any]], what: str, key: Any, value: Any) -> None:
     events.put((what, key, value))
 
 
 def _stream_batch(
     stream: Stream,
+    sent: bool,
     prepared: dict[int, cf.Future[Dossier]],
     events: queue.Queue[tuple[str, Any, Any]],
     pool: cf.Executor | None,
@@ -295,11 +340,16 @@ def _stream_batch(
     converter: dict[str, str],
     report: Callable[[Outcome], None],
 ) -> None:
-    """Prepared dossiers' forms into `stream`, converted dossiers to `finish`; events come from the
-    workers' and the converters' threads, everything is decided here, in the calling thread."""
+    """Prepared dossiers' forms into `stream` (unless `sent` as they were filled), converted dossiers to
+    `finish`; events come from the workers' and the converters' threads, everything is decided here,
+    in the calling thread. In one process (no `pool`), this thread does the last stages' work that
+    needs no converted form while it waits: attachments, and the marks of each form as it comes back."""
     logs = converters.report.logs
     dossiers: dict[int, Dossier] = {}
     forms: dict[int, dict[str, Path | ConversionError]] = {}  # converted so far, per dossier
+    attached: dict[int, Ahead | None] = {}
+    finishing: set[int] = set()
+    marks: dict[int, dict[Part, PartMarks]] = {}  # per dossier: the marks of its forms converted so far
     for index, ready in prepared.items():
         ready.add_done_callback(functools.partial(_post, events, "prepared", index))
     preparing, remaining = len(prepared), len(prepared)
@@ -316,8 +366,9 @@ def _stream_batch(
 
     def finish_when_converted(index: int) -> None:
         d = dossiers[index]
-        if len(forms[index]) < len(d.forms):
+        if len(forms[index]) < len(d.forms) or index in finishing:
             return
+        finishing.add(index)
         failure = next((r for r in forms[index].values() if isinstance(r, ConversionError)), None)
         if failure is not None:
             done(index, failure)
@@ -326,8 +377,12 @@ def _stream_batch(
             note = text("batch.converter_failed", failures=converters.report.failures())
             outcomes[index].notes.append(note)
         converted = {k: v for k, v in forms[index].items() if isinstance(v, Path)}
+        ahead = None
+        if pool is None:
+            early = attached.get(index) or Ahead()
+            ahead = Ahead(early.attachments, {**early.marks, **marks.get(index, {})})
         built = _submit(
-            pool, _speaking, options.lang, finish, d, converted, outcomes[index].forced, converter
+            pool, _speaking, options.lang, finish, d, converted, outcomes[index].forced, converter, ahead
         )
 
         built.add_done_callback(functools.partial(_post, events, "finished", index))
@@ -344,19 +399,28 @@ def _stream_batch(
             except Exception as e:
                 done(key, _as_error(e))
             else:
-                dossiers[key], forms[key] = d, {}
-                for item_id, docx in d.forms.items():
-                    stream.put((key, item_id), docx)
-                if not d.forms:
-                    finish_when_converted(key)
+                dossiers[key] = d
+                forms.setdefault(key, {})  # forms sent as they were filled may be back already
+                if not sent:
+                    for item_id, docx in d.forms.items():
+                        stream.put((key, item_id), docx)
             if not preparing:
                 stream.close()
                 if pool is None:
                     _warm_up()  # one process: while the last forms convert
+            if key in dossiers:
+                if pool is None and len(forms[key]) < len(d.forms):
+                    attached[key] = _head_start(attachments_ahead, d)
+                finish_when_converted(key)
         elif what == "converted":
             index, item_id = key
-            forms[index][item_id] = value
-            finish_when_converted(index)
+            if pool is None and isinstance(value, Path):
+                found = _head_start(form_ahead, value)
+                if found is not None:
+                    marks.setdefault(index, {})[found[0]] = found[1]
+            forms.setdefault(index, {})[item_id] = value
+            if index in dossiers:
+                finish_when_converted(index)
         else:
             try:
                 outcomes[key].built = value.result()

@@ -11,7 +11,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,19 @@ from .kinds.checklist import FileRef
 from .kinds.overrides import checklist_for, template_for
 from .options import BuildOptions
 from .pdf import pages as gen
-from .pdf.assemble import A4_HEIGHT, A4_WIDTH, MM, Bookmark, Marks, Part, Stamps, assemble, find_stamps
+from .pdf.assemble import (
+    A4_HEIGHT,
+    A4_WIDTH,
+    MM,
+    Bookmark,
+    Marks,
+    Part,
+    PartMarks,
+    Stamps,
+    assemble,
+    find_stamps,
+    part_marks,
+)
 from .pdf.overlay import draw_overlay
 from .profile import LoadedProfile
 from .render.docx import render_docx
@@ -35,6 +47,8 @@ from .rules.messages import catalogue, text
 from .rules.settings import settings
 
 PLACEHOLDER_PAGES = "999–999"  # widest page text, so a layout pass reserves the room real numbers need
+
+Filled = Callable[[str, Path], None]  # (item id, filled DOCX): a form ready for conversion
 
 
 @dataclass(frozen=True)
@@ -167,8 +181,13 @@ def form_filename(no: int, item: Item) -> str:
 # --- 1. prepare: the plan and the filled DOCX forms ---------------------------------------------
 
 
-def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier:
-    """First stage: the dossier's items and its filled DOCX forms in `work` (converted by the caller)."""
+def prepare(
+    loaded: LoadedProfile, options: BuildOptions, work: Path, filled: Filled | None = None
+) -> Dossier:
+    """First stage: the dossier's items and its filled DOCX forms in `work` (converted by the caller).
+
+    `filled(item_id, docx)` is called as each form is filled: a warm converter can start on it while
+    the next one is being filled."""
     checklist = checklist_for(loaded.kind, options.templates)
     profile = loaded.model.model_dump(mode="python")
     # An item whose condition fails, or an optional one with nothing to show, is left out, and the
@@ -179,12 +198,16 @@ def prepare(loaded: LoadedProfile, options: BuildOptions, work: Path) -> Dossier
         if item.source in ("form", "branches") or item.file_refs(profile)
     ]
     items = tuple(enumerate(present, 1))
-    forms, templates = render_forms(loaded, items, work / "forms", options.templates)
+    forms, templates = render_forms(loaded, items, work / "forms", options.templates, filled)
     return Dossier(loaded, checklist, options, work, profile, items, forms, templates)
 
 
 def render_forms(
-    loaded: LoadedProfile, items: Sequence[tuple[int, Item]], folder: Path, agency: Path | None
+    loaded: LoadedProfile,
+    items: Sequence[tuple[int, Item]],
+    folder: Path,
+    agency: Path | None,
+    filled: Filled | None = None,
 ) -> tuple[dict[str, Path], dict[str, dict[str, Any]]]:
     """Each form item's DOCX filled in `folder`, and the template each was filled from."""
     kind = registry.get(loaded.kind)
@@ -206,27 +229,31 @@ def render_forms(
             "sha256": sha256_file(choice.path),
         } | ({"stripped": prepared.stripped} if prepared.stripped else {})
         forms[item.id] = out
+        if filled is not None:
+            filled(item.id, out)
     return forms, templates
 
 
 # --- 2. normalise: every item's pages as PDFs ------------------------------------------------------
 
 
-def normalise(d: Dossier, converted: Mapping[str, Path]) -> tuple[Material, ...]:
+def normalise(
+    d: Dossier, converted: Mapping[str, Path], attachments: Sequence[tuple[Part, Source]] | None = None
+) -> tuple[Material, ...]:
     """The converted forms counted, the user's files turned into A4 PDFs (the step most likely to
-    fail: it reads what the user handed in), ID documents put on card sheets."""
-    import pikepdf
+    fail: it reads what the user handed in), ID documents put on card sheets.
 
+    `attachments`: the user's files normalised already (`normalise_attachments`), in their order."""
+    normalised = iter(attachments if attachments is not None else normalise_attachments(d))
     materials = []
-    counter = 0
     for no, item in d.items:
         parts: list[Part] = []
         sources: list[Source] = []
         children: list[tuple[str, int]] = []
         if item.source == "form":
-            with pikepdf.open(converted[item.id]) as doc:
-                pages = len(doc.pages)
-            parts.append(Part(converted[item.id], pages, form=True))
+            part = form_part(converted[item.id])
+            parts.append(part)
+            pages = part.pages
             docx = d.forms[item.id]
             sources.append(
                 Source(f"forms/{docx.name}", sha256_file(docx), pages, template=d.templates.get(item.id))
@@ -243,8 +270,7 @@ def normalise(d: Dossier, converted: Mapping[str, Path]) -> tuple[Material, ...]
             elif ref.group != group and (label := item.group_label(d.profile, ref.group)):
                 children.append((label, len(parts)))
             group = ref.group
-            counter += 1
-            part, source = normalise_attachment(d, ref, counter)
+            part, source = next(normalised)
             if item.sides:
                 holder.append((part, source))
                 continue
@@ -254,6 +280,20 @@ def normalise(d: Dossier, converted: Mapping[str, Path]) -> tuple[Material, ...]
             _add_id_copies(d, parts, sources, str(group), holder)
         materials.append(Material(no, item, tuple(parts), tuple(sources), tuple(children)))
     return tuple(materials)
+
+
+def form_part(pdf: Path) -> Part:
+    """A converted form: all its pages."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        return Part(pdf, len(doc.pages), form=True)
+
+
+def normalise_attachments(d: Dossier) -> tuple[tuple[Part, Source], ...]:
+    """Every file the user handed in as an A4 PDF, in the dossier's order (what `normalise` places)."""
+    refs = [ref for _, item in d.items for ref in item.file_refs(d.profile)]
+    return tuple(normalise_attachment(d, ref, n) for n, ref in enumerate(refs, 1))
 
 
 def normalise_attachment(d: Dossier, ref: FileRef, index: int) -> tuple[Part, Source]:
@@ -628,6 +668,28 @@ def _exchange(a: Path, b: Path) -> None:
 # --- the pipeline ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """Work of the last stages done while LibreOffice converted the forms (a single dossier waits for
+    them otherwise): its attachments normalised and the marks of pages already known. Only a head
+    start: `finish` does whatever is missing, and a failure here is left for it to meet and report."""
+
+    attachments: tuple[tuple[Part, Source], ...] | None = None
+    marks: Mapping[Part, PartMarks] = field(default_factory=dict)
+
+
+def attachments_ahead(d: Dossier) -> Ahead:
+    """The dossier's attachments normalised, with the seal places of their pages."""
+    attachments = normalise_attachments(d)
+    return Ahead(attachments, {part: part_marks(part) for part, _ in attachments})
+
+
+def form_ahead(pdf: Path) -> tuple[Part, PartMarks]:
+    """A converted form's part and its marks."""
+    part = form_part(pdf)
+    return part, part_marks(part)
+
+
 @dataclass
 class Built:
     folder: Path
@@ -636,12 +698,17 @@ class Built:
 
 
 def finish(
-    d: Dossier, converted: dict[str, Path], forced: list[Finding], converter: dict[str, str] | None = None
+    d: Dossier,
+    converted: dict[str, Path],
+    forced: list[Finding],
+    converter: dict[str, str] | None = None,
+    ahead: Ahead | None = None,
 ) -> Built:
-    """The stages after conversion, each over the values the one before returned."""
-    materials = normalise(d, converted)
+    """The stages after conversion, each over the values the one before returned (and `ahead`)."""
+    ahead = ahead or Ahead()
+    materials = normalise(d, converted, ahead.attachments)
     layout = lay_out(d, materials)
-    stamps = find_stamps(layout.parts, drafts={layout.generated: layout.draft})
+    stamps = find_stamps(layout.parts, drafts={layout.generated: layout.draft}, known=ahead.marks)
     generate(d, layout, stamps)
     pdf = assemble_dossier(d, layout)
     data = manifest(d, layout, stamps.marks, pdf, forced, converter)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +103,59 @@ def test_a_forced_build_refuses_an_unreachable_file_in_checks_words(
     with pytest.raises(InputError) as refused:
         pipeline.normalise(d, {})  # business_licence comes before any form
     assert str(refused.value) == f"{found[0].message}\n{found[0].hint}"
+
+
+@pytest.mark.slow  # normalises a whole sample's attachments, twice
+def test_work_done_while_converting_gives_the_same_dossier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One dossier waits for LibreOffice: its attachments and the marks of each converted form are
+    found meanwhile (pipeline.Ahead). The dossier is the same byte for byte, and finish does none of it
+    again: it normalises no attachment and looks for marks only on numdossier's own pages."""
+    from numdossier.pdf import assemble
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    options = BuildOptions(out=tmp_path / "plain", today=dt.date(2026, 11, 23))
+    (tmp_path / "work").mkdir()
+    seen: list[tuple[str, bool, list[str]]] = []
+
+    def filled(item_id: str, docx: Path) -> None:  # which forms exist when this one is handed over
+        seen.append((item_id, docx.is_file(), sorted(p.name for p in docx.parent.iterdir())))
+
+    d = pipeline.prepare(load_profile(sample_of("n96")), options, tmp_path / "work", filled)
+    assert [i for i, _, _ in seen] == list(d.forms) and all(exists for _, exists, _ in seen)
+    assert [len(names) for _, _, names in seen] == list(range(1, len(d.forms) + 1))  # one at a time
+    converted = {}
+    for item_id, docx in d.forms.items():
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(595.2756, 841.8898))
+        converted[item_id] = docx.with_suffix(".pdf")
+        pdf.save(converted[item_id])
+    plain = pipeline.finish(d, converted, [])
+
+    early = pipeline.attachments_ahead(d)
+    forms = dict(pipeline.form_ahead(pdf) for pdf in converted.values())
+    ahead = pipeline.Ahead(early.attachments, {**early.marks, **forms})
+    assert early.attachments and len(ahead.marks) == len(early.attachments) + len(converted)
+    calls: list[Path] = []
+    part_marks = assemble.part_marks
+    normalise_attachment = pipeline.normalise_attachment
+
+    def marks_spy(part: Any, source: Any = None) -> Any:
+        calls.append(part.pdf)
+        return part_marks(part, source)
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("normalised again")
+
+    monkeypatch.setattr(assemble, "part_marks", marks_spy)
+    monkeypatch.setattr(pipeline, "normalise_attachment", refused)
+    again = replace(d, options=options.model_copy(update={"out": tmp_path / "ahead"}))
+    built = pipeline.finish(again, converted, [], None, ahead)
+    monkeypatch.setattr(pipeline, "normalise_attachment", normalise_attachment)
+
+    assert calls and {p.name for p in calls} <= {"generated.pdf"} | {
+        p.name for p in (d.work / "attachments").glob("*-cards.pdf")
+    }
+    assert (built.folder / "dossier.pdf").read_bytes() == (plain.folder / "dossier.pdf").read_bytes()
+    assert (built.folder / "manifest.json").read_bytes() == (plain.folder / "manifest.json").read_bytes()

@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 
 from .cards import Slot
 from .overlay import OverlayPage
-from .placement import find_marks
+from .placement import DateBlank, PageMarks, Signature, find_marks
 from .zone import SEAL_DIAMETER
 
 A4_WIDTH, A4_HEIGHT = A4  # every dossier page is A4 portrait (the overlay is drawn on A4)
@@ -114,19 +114,33 @@ class Stamps:
     marks: Marks
 
 
-def find_stamps(parts: Sequence[Part], drafts: Mapping[Path, bytes] | None = None) -> Stamps:
+PartMarks = tuple[list[PageMarks], list[Signature], list[DateBlank]]
+
+
+def part_marks(part: Part, source: Path | bytes | None = None) -> PartMarks:
+    """The seal places of every page of `part`, and a form's signature places and blank dates."""
+    pages = range(part.start, part.start + part.pages)
+    return find_marks(part.pdf if source is None else source, form=part.form, pages=pages)
+
+
+def find_stamps(
+    parts: Sequence[Part],
+    drafts: Mapping[Path, bytes] | None = None,
+    known: Mapping[Part, PartMarks] | None = None,
+) -> Stamps:
     """Where the seals, signatures and handwritten dates go on every page of `parts`, in order.
 
     `drafts`: files not written yet, as PDF bytes laid out like them (numdossier's own pages).
+    `known`: parts whose marks were found already (while LibreOffice was converting).
     """
     overlay_pages: list[OverlayPage] = []
     found = Marks()
     height = A4_HEIGHT
     for part in parts:
-        source = (drafts or {}).get(part.pdf, part.pdf)
-        marks, signs, dates = find_marks(
-            source, form=part.form, pages=range(part.start, part.start + part.pages)
-        )
+        if known is not None and part in known:
+            marks, signs, dates = known[part]
+        else:
+            marks, signs, dates = part_marks(part, (drafts or {}).get(part.pdf))
         if len(marks) != part.pages:
             raise AssertionError(f"{part.pdf}: {len(marks)} pages, expected {part.pages}")
         base = len(overlay_pages)
