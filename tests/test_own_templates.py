@@ -197,6 +197,23 @@ def hostile_body(url: str) -> tuple[str, str]:
     return body, rels
 
 
+def test_a_template_is_prepared_once_per_process_and_each_caller_gets_its_own_copy(tmp_path: Path) -> None:
+    body, rels = hostile_body("http://127.0.0.1:9")
+    template = docx_with_body(tmp_path, body, rels, name="运营商协议.docx")
+    first = untrusted.prepare(template)
+    first.stripped.clear()  # a caller changing its result changes nobody else's
+    second = untrusted.prepare(template)
+    assert len(second.stripped) == 4 and second.data == first.data
+    renamed = template.with_name("另一份.docx")
+    shutil.copy(template, renamed)  # the same bytes under another name: its findings name it
+    assert all(s.startswith("模板 另一份.docx") for s in untrusted.prepare(renamed).stripped)
+    broken = tmp_path / "坏的.docx"
+    broken.write_bytes(b"not a zip")
+    for _ in range(2):  # a refusal is not remembered as a result
+        with pytest.raises(TemplateError):
+            untrusted.prepare(broken)
+
+
 def test_external_links_and_file_reading_fields_are_stripped_with_findings(tmp_path: Path) -> None:
     body, rels = hostile_body("http://127.0.0.1:9")
     template = docx_with_body(tmp_path, body, rels, name="运营商协议.docx")

@@ -18,10 +18,11 @@ through `prepare`:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -64,7 +65,10 @@ def _refuse(name: str, why: str, hint: str = "resave", **values: object) -> Temp
 
 
 def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
-    """Check, sanitise and normalise a template; `name` is how findings and errors call it."""
+    """Check, sanitise and normalise a template; `name` is how findings and errors call it.
+
+    The same template bytes are prepared once per process (every dossier of a batch fills the same
+    few templates, and `check` reads them too); each caller gets its own copy of the result."""
     if isinstance(source, Path):
         name = name or source.name
         if source.suffix.lower() in (".docm", ".dotm"):
@@ -76,6 +80,19 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
     else:
         data = source
     name = name or "template.docx"
+    key = (hashlib.sha256(data).digest(), name)
+    done = _PREPARED.get(key)
+    if done is None:
+        if len(_PREPARED) >= 32:  # a batch uses a few templates; an agency's folder of them, a few dozen
+            _PREPARED.clear()
+        done = _PREPARED[key] = _prepare(data, name)  # a refusal is raised each time, never kept
+    return replace(done, stripped=list(done.stripped), broken=list(done.broken))
+
+
+_PREPARED: dict[tuple[bytes, str], Prepared] = {}
+
+
+def _prepare(data: bytes, name: str) -> Prepared:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as e:
@@ -116,7 +133,8 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
             _strip_fields(root, prepared, name)
             _join_split_tags(root, prepared)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    # Stored, not deflated: docxtpl reads it from memory; the filled form is compressed when written.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
         for info in infos:
             if info.filename in trees:
                 content = etree.tostring(
