@@ -11,7 +11,9 @@ Also: the output size against its inputs, the peak memory of a 300-page dossier,
 scan, and the cost per page x 20: it grows linearly). `--only verify` runs just that row.
 
 Warm converters (two local unoserver instances started here and always stopped): one dossier warm
-against one-shot soffice (best of 3 each); the batch over the 2 instances against the grouped soffice
+against one-shot soffice (best of 3 each), on one instance and spread over both, and LibreOffice's own time
+for that dossier's forms on one warm instance (the floor of any warm path); the batch over the 2 instances
+against the grouped soffice
 runs of 1.; the time per dossier with them at 10, 20, 40, 80 dossiers; the exit time after Ctrl-C while
 LibreOffice converts and what is left in TMPDIR. `--only warm` runs 1. and these rows.
 Results are printed as a table and written to bench/results.json.
@@ -188,6 +190,23 @@ def single_seconds(profile: Path, out: Path, converter: str | None, tries: int =
     return min(run_measured([profile], out / f"try-{n}", 1, converter, servers) for n in range(tries))
 
 
+def libreoffice_alone(profile: Path, work: Path, endpoint: object, tries: int = 3) -> float:
+    """Seconds a warm unoserver takes to convert the dossier's filled forms one after another, best
+    of `tries`: no numdossier around it, what a build on that one server cannot go below."""
+    from numdossier.convert.unoserver import UnoClient
+
+    (forms,) = render_forms([profile], work if work.mkdir(parents=True) is None else work)
+    client = UnoClient(endpoint)  # type: ignore[arg-type]
+    data = [form.read_bytes() for form in forms]
+    best = float("inf")
+    for _ in range(tries):
+        start = time.perf_counter()
+        for document in data:
+            client.convert(document, 120)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def interrupt_seconds(profiles: list[Path], work: Path) -> tuple[float, list[str]]:
     """SIGINT while LibreOffice converts: seconds until the process has exited, and what TMPDIR holds."""
     tmpdir = work / "interrupt-tmp"
@@ -237,6 +256,8 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         run_numdossier(profiles[:4], work / "warm-up-pooled", jobs, pool)
         cold, cold_cpu = single_seconds(one, work / "single-cold", None)
         hot, hot_cpu = single_seconds(one, work / "single-warm", str(servers[0].endpoint), servers=groups[:1])
+        hot2, hot2_cpu = single_seconds(one, work / "single-warm-2", pool, servers=groups)
+        lo_alone = libreoffice_alone(one, work / "single-lo", servers[0].endpoint)
         grouped_runs, pooled_runs = [], []
         for n in range(2):
             grouped_runs.append(run_measured(profiles, work / f"grouped-{n}", jobs))
@@ -253,6 +274,7 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
     results = {
         "single_one_shot_s": cold, "single_warm_s": hot, "warm_single_ratio": hot / cold,
         "single_one_shot_cpu_s": cold_cpu, "single_warm_cpu_s": hot_cpu,
+        "single_warm_pool_s": hot2, "single_warm_pool_cpu_s": hot2_cpu, "single_libreoffice_alone_s": lo_alone,
         "batch_grouped_s": grouped, "batch_pooled_s": pooled, "warm_batch_speedup": grouped / pooled,
         "batch_grouped_cpu_s": grouped_cpu, "batch_pooled_cpu_s": pooled_cpu,
         "per_dossier_pooled_s": scale, "interrupt_s": stop_s, "interrupt_left_in_tmpdir": left,
@@ -263,6 +285,10 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         ("one dossier, one-shot soffice", f"{cold:.2f} s", f"CPU {cold_cpu:.2f} s"),
         ("one dossier, warm unoserver", f"{hot:.2f} s", f"CPU {hot_cpu:.2f} s (numdossier + server)"),
         ("warm / one-shot (single dossier)", f"{hot / cold:.2f}×", f"<= {GOALS['warm_single_ratio']}×"),
+        ("one dossier, warm pool of 2 (forms spread)", f"{hot2:.2f} s",
+         f"{hot2 / cold:.2f}× one-shot; CPU {hot2_cpu:.2f} s"),
+        ("  LibreOffice alone: its forms on 1 warm server", f"{lo_alone:.2f} s",
+         f"{lo_alone / cold:.2f}× one-shot: the floor of any warm path"),
         (f"{n} dossiers, grouped soffice (-j {jobs})", f"{grouped:.1f} s", f"CPU {grouped_cpu:.1f} s"),
         (f"{n} dossiers, 2 unoserver instances (-j {jobs})", f"{pooled:.1f} s",
          f"CPU {pooled_cpu:.1f} s (numdossier + servers)"),
