@@ -23,6 +23,17 @@ from numdossier.pdf import pages
 from numdossier.profile import load_profile
 
 
+def _stand_ins(d: pipeline.Dossier) -> dict[str, Path]:
+    """Each form "converted" to a blank A4 page beside its DOCX."""
+    converted = {}
+    for item_id, docx in d.forms.items():
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(595.2756, 841.8898))
+        converted[item_id] = docx.with_suffix(".pdf")
+        pdf.save(converted[item_id])
+    return converted
+
+
 def _built(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[pipeline.Built, list[Any]]:
     writes: list[Any] = []
     write_pages = pages.write_pages
@@ -36,12 +47,7 @@ def _built(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
     work = tmp_path / "work"
     work.mkdir()
     d = pipeline.prepare(load_profile(sample_of(kind)), options, work)
-    converted = {}
-    for item_id, docx in d.forms.items():
-        pdf = pikepdf.new()
-        pdf.add_blank_page(page_size=(595.2756, 841.8898))
-        converted[item_id] = docx.with_suffix(".pdf")
-        pdf.save(converted[item_id])
+    converted = _stand_ins(d)
     return pipeline.finish(d, converted, []), writes
 
 
@@ -125,12 +131,7 @@ def test_work_done_while_converting_gives_the_same_dossier(
     d = pipeline.prepare(load_profile(sample_of("n96")), options, tmp_path / "work", filled)
     assert [i for i, _, _ in seen] == list(d.forms) and all(exists for _, exists, _ in seen)
     assert [len(names) for _, _, names in seen] == list(range(1, len(d.forms) + 1))  # one at a time
-    converted = {}
-    for item_id, docx in d.forms.items():
-        pdf = pikepdf.new()
-        pdf.add_blank_page(page_size=(595.2756, 841.8898))
-        converted[item_id] = docx.with_suffix(".pdf")
-        pdf.save(converted[item_id])
+    converted = _stand_ins(d)
     plain = pipeline.finish(d, converted, [])
 
     early = pipeline.attachments_ahead(d)
