@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdfium2 as pdfium
+import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from numdossier.pdf.assemble import Bookmark, Part, assemble, find_stamps
@@ -67,3 +69,54 @@ def test_other_partys_seal_place_is_not_marked(tmp_path: Path) -> None:
     marks, _, _ = find_marks(path, form=True)
     xs = sorted(round(s.x) for s in marks[0].seals)
     assert len(xs) == 2 and all(x < 300 for x in xs), xs
+
+
+def _page_with(path: Path, size: tuple[float, float], draw: str) -> None:
+    """One page of `size` points: blank, a grey picture above the seal zone, or ink in the corner."""
+    from PIL import Image
+
+    canvas = Canvas(str(path), pagesize=size)
+    width, height = size
+    if draw in ("picture", "corner"):
+        picture = Image.new("L", (400, 500), 90)
+        canvas.drawInlineImage(picture, 40, 200, width - 80, height - 240)
+    if draw == "corner":
+        canvas.rect(width - 120, 70, 80, 80, fill=1)  # where the placeholder would go
+    canvas.showPage()
+    canvas.save()
+
+
+@pytest.mark.parametrize(
+    ("size", "draw", "shortcut"),
+    [
+        ((595.2756, 841.8898), "blank", True),
+        ((595.2756, 841.8898), "picture", True),
+        ((595.2756, 841.8898), "corner", False),
+        ((612.0, 792.0), "picture", True),  # a Letter page copied as it is
+        ((595.3, 842.0), "blank", True),  # A4 as some producers round it
+        ((100.0, 100.0), "blank", False),  # smaller than the circle: no corner square on the page
+    ],
+)
+def test_a_blank_corner_is_found_without_searching_the_page_and_is_what_the_search_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[float, float], draw: str, shortcut: bool
+) -> None:
+    from numdossier.pdf import placement
+
+    path = tmp_path / "page.pdf"
+    _page_with(path, size, draw)
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    searched = placement._search(page, placement._Grid(*page.get_size()))
+    calls: list[object] = []
+    search = placement._search
+
+    def spy(*args: Any) -> tuple[float, float]:
+        calls.append(args)
+        return search(*args)
+
+    monkeypatch.setattr(placement, "_search", spy)
+    assert placement._emptiest(page) == searched
+    assert (not calls) == shortcut
+    if draw == "corner":  # the search moved the circle off the ink
+        x, y = searched
+        assert not (size[0] - 120 - 60 < x < size[0] - 40 + 60 and 70 - 60 < y < 150 + 60)

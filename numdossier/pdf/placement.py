@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,28 +147,88 @@ def _other_party(textpage: pdfium.PdfTextPage, box: tuple[float, float, float, f
 
 
 def _emptiest(page: pdfium.PdfPage) -> tuple[float, float]:
-    """Centre of the 42 mm square with the least ink, preferring the lower right among near-equals."""
-    width, height = page.get_size()
-    scale = 1 / (GRID_MM * MM)
-    image = page.render(scale=scale, grayscale=True, may_draw_forms=True).to_pil().convert("L")
-    w, h = image.size
-    side = max(1, round(SEAL_DIAMETER * scale))
-    radius = side // 2
+    """Centre of the 42 mm square with the least ink, preferring the lower right among near-equals.
+
+    Most pages keep the lower-right corner blank (every scan is fitted clear of the seal zone), and then
+    the corner is the answer: rendering just that square tells (a scan's image outside it is not even
+    decoded), and the whole page is searched only when the corner has ink."""
+    grid = _Grid(*page.get_size())
+    corner = grid.corner_crop()
+    if corner is not None:
+        image = page.render(scale=grid.scale, grayscale=True, may_draw_forms=True, crop=corner).to_pil()
+        if image.convert("L").getextrema() == (255, 255):
+            return grid.centre(grid.right, grid.bottom)
+    return _search(page, grid)
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The emptiness search's pixels: one per GRID_MM, as pypdfium2 renders a page at that scale."""
+
+    width: float  # the page, in points
+    height: float
+
+    @property
+    def scale(self) -> float:
+        return 1 / (GRID_MM * MM)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return math.ceil(self.width * self.scale), math.ceil(self.height * self.scale)
+
+    @property
+    def radius(self) -> int:
+        return max(1, round(SEAL_DIAMETER * self.scale)) // 2
+
+    @property
+    def edge(self) -> int:  # the first allowed centre from the left and the top
+        return round(EDGE * self.scale) + self.radius
+
+    @property
+    def right(self) -> int:  # the last allowed centre
+        return max(self.edge, self.size[0] - self.edge - 1)
+
+    @property
+    def bottom(self) -> int:
+        return max(self.edge, self.size[1] - round(FOOTER * self.scale) - self.radius - 1)
+
+    def centre(self, x: int, y: int) -> tuple[float, float]:
+        """The page point (origin bottom-left) at the middle of pixel (x, y), kept on the paper."""
+        return _clamp((x + 0.5) / self.scale, self.height - (y + 0.5) / self.scale, self.width, self.height)
+
+    def corner_crop(self) -> tuple[float, float, float, float] | None:
+        """pypdfium2's crop (left, bottom, right, top in points) that renders exactly the square whose
+        mean ink the search gives the lower-right centre; None where that square leaves the page."""
+        w, h = self.size
+        r = self.radius
+        left, top, right, bottom = (
+            self.right - r,
+            self.bottom - r,
+            w - (self.right + r + 1),
+            h - (self.bottom + r + 1),
+        )
+        if min(left, top, right, bottom) < 0:
+            return None
+        # pypdfium2 crops ceil(points * scale) pixels: half a pixel less is exactly that many
+        return tuple((px - 0.5) / self.scale if px else 0.0 for px in (left, bottom, right, top))  # type: ignore[return-value]
+
+
+def _search(page: pdfium.PdfPage, grid: _Grid) -> tuple[float, float]:
+    """The whole page searched: the mean ink of the square around every allowed centre."""
+    image = page.render(scale=grid.scale, grayscale=True, may_draw_forms=True).to_pil().convert("L")
     # Mean ink of the side x side window around every pixel, in C (Pillow's box blur is an exact box
     # average); only the centres whose window lies inside the allowed area are considered below.
-    ink = ImageOps.invert(image).filter(ImageFilter.BoxBlur(radius))
+    ink = ImageOps.invert(image).filter(ImageFilter.BoxBlur(grid.radius))
     values = np.asarray(ink, dtype=np.float64)  # [y, x]
-    edge = round(EDGE * scale) + radius
-    footer = round(FOOTER * scale) + radius
-    allowed = values[edge : max(edge + 1, h - footer), edge : max(edge + 1, w - edge)]
-    if not allowed.size:  # a page too small for the circle: its middle (clamped below)
-        return _clamp(width / 2, height / 2, width, height)
+    edge = grid.edge
+    allowed = values[edge : grid.bottom + 1, edge : grid.right + 1]
+    if not allowed.size:  # a page too small for the circle: its middle (clamped)
+        return _clamp(grid.width / 2, grid.height / 2, grid.width, grid.height)
     tolerance = 255 * 0.01
     ys, xs = np.nonzero(allowed <= allowed.min() + tolerance)
     # Among the near-emptiest, the lowest right: the largest x + y, then the largest x.
-    best = int(np.argmax((xs + ys) * (w + 1) + xs))
-    bx, by = int(xs[best]) + edge, int(ys[best]) + edge
-    return _clamp((bx + 0.5) / scale, height - (by + 0.5) / scale, width, height)
+    best = int(np.argmax((xs + ys) * (image.size[0] + 1) + xs))
+    return grid.centre(int(xs[best]) + edge, int(ys[best]) + edge)
 
 
 # The placeholder's words (printed.toml overlay.seal, 9 pt): about 19 x 3.2 mm; where the circle sits on a form's
