@@ -74,7 +74,7 @@ def _say(key: str, values: dict[str, Any]) -> str:
 
 
 def _help(key: str, **values: Any) -> str:
-    """A help text: the words Typer is given now, said again when shown (see `_say_again`)."""
+    """A help text: the words Typer is given now, said again when shown (see `say_again`)."""
     with messages.using(language(None)):
         said = _say(key, values)
     _SAID.setdefault(said, (key, values))
@@ -130,8 +130,9 @@ class _MissingCommand(clicks.UsageError):
         self.commands = list(commands)
 
 
-def _say_again(command: Any) -> None:
-    """The command's help, its parameters' and (a group) its commands' in the current language."""
+def say_again(command: Any) -> None:
+    """The command's help, its parameters' and (a group) its commands' in the current language (for its
+    --help, and tools/make_docs.py's Chinese pages)."""
     for said in (command, *command.params, *getattr(command, "commands", {}).values()):
         said.help = _again(said.help)
         if getattr(said, "short_help", None):
@@ -190,7 +191,7 @@ class _Command(TyperCommand):
     """A command whose help and usage errors speak the command line's language."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _say_again(self)
+        say_again(self)
         with _typer_words():
             super().format_help(ctx, formatter)
 
@@ -219,7 +220,7 @@ class _Group(TyperGroup):
     """A group of commands; the top one reads the language from the arguments and says the usage errors."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _say_again(self)
+        say_again(self)
         with _typer_words():
             super().format_help(ctx, formatter)
 

@@ -319,13 +319,22 @@ def _example_json() -> tuple[str, str]:
     return checked, json.dumps([built], ensure_ascii=False, indent=2)
 
 
+def _commands(group: Any) -> list[Any]:
+    found = []
+    for command in getattr(group, "commands", {}).values():
+        found += [command, *_commands(command)]
+    return found
+
+
 def cli_page() -> str:
     import typer
 
-    from numdossier.cli import app
+    from numdossier.cli import app, say_again
     from numdossier.errors import ExitCode, exit_meaning
 
     group: Any = typer.main.get_command(app)
+    for command in (group, *_commands(group)):
+        say_again(command)  # the help texts in the pages' language, whatever the CLI was imported in
     out = [
         GENERATED,
         "# 命令行\n\n`numdossier COMMAND --help` 显示同样的内容。全局选项：\n\n",
@@ -376,9 +385,9 @@ def readme_page() -> str:
 
 def pages() -> dict[str, str]:
     """Every page; in Chinese whatever NUMDOSSIER_LANG says (English texts are in the same catalogue)."""
-    before = os.environ.get("NUMDOSSIER_LANG")
-    os.environ["NUMDOSSIER_LANG"] = "zh"
-    try:
+    from numdossier.rules import messages
+
+    with messages.using("zh"):
         return {
             "README.md": readme_page(),
             "profile.md": profile_page(),
@@ -386,11 +395,6 @@ def pages() -> dict[str, str]:
             "rules.md": rules_page(),
             "cli.md": cli_page(),
         }
-    finally:
-        if before is None:
-            del os.environ["NUMDOSSIER_LANG"]
-        else:
-            os.environ["NUMDOSSIER_LANG"] = before
 
 
 def main() -> None:
