@@ -1,6 +1,7 @@
-"""Fixtures shared by the test modules: each kind's sample dossier, built once per session; and a guard
-that fails any test starting the real LibreOffice without the `e2e` marker (`make test-fast` leaves
-those out, so a slow test without the marker would make the fast lane slow)."""
+"""Fixtures shared by the test modules: each kind's sample dossier, built once per session; each file of
+the real-world corpus as A4 pages, converted once per session; and a guard that fails any test starting
+the real LibreOffice without the `e2e` marker (`make test-fast` leaves those out, so a slow test without
+the marker would make the fast lane slow)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-from support import run_cli, sample_of
+from support import ROOT, CorpusPdf, run_cli, sample_of
 
 from numdossier.convert import find_soffice
 from numdossier.errors import EnvironmentProblem
+
+REALWORLD = ROOT / "tests" / "resources" / "realworld"
 
 # No deadline: on a shared machine an example's time says nothing (timings belong in `make bench`).
 # `make test-fast` runs with --hypothesis-profile=fast: every property with fewer examples (the default
@@ -107,3 +110,24 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], di
         return cache[kind]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def corpus_pdf(tmp_path_factory: pytest.TempPathFactory) -> CorpusPdf:
+    """corpus_pdf(name): tests/resources/realworld/<name> turned into A4 pages by attachment_to_pdf (under
+    its own name), once per session: the written file and the result. test_attachments and
+    test_inspector look at the same conversions from different sides; a test that changes what the
+    conversion does (a fault, a fake) or is about the conversion itself (its determinism) calls
+    attachment_to_pdf. The file is shared: read it, never write it."""
+    from numdossier.pdf.attachments import Normalised, attachment_to_pdf
+
+    folder = tmp_path_factory.mktemp("corpus-pdf")
+    cache: dict[str, tuple[Path, Normalised]] = {}
+
+    def convert(name: str) -> tuple[Path, Normalised]:
+        if name not in cache:
+            out = folder / f"{name}.out.pdf"
+            cache[name] = (out, attachment_to_pdf(REALWORLD / name, name, out))
+        return cache[name]
+
+    return convert

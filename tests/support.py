@@ -12,7 +12,7 @@ import subprocess
 import sys
 import typing
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,6 +24,7 @@ from lxml import etree
 from pydantic import BaseModel
 
 from numdossier.kinds import registry
+from numdossier.pdf.attachments import Normalised
 from numdossier.profile import LoadedProfile
 from numdossier.render.engine import environment
 
@@ -31,6 +32,7 @@ M = typing.TypeVar("M", bound=BaseModel)
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1795392000"  # 2026-11-23: builds are reproducible and the samples' dates are recent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CorpusPdf = Callable[[str], tuple[Path, Normalised]]  # the corpus_pdf fixture (conftest.py)
 
 
 @functools.lru_cache(maxsize=256)

@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from image_support import BLUE, GREEN, GREY, RED, WHITE, encoded, marker_image, near, render, stored_for
 from PIL import Image, ImageChops, ImageOps, ImageStat
+from support import CorpusPdf
 
 from numdossier.errors import AttachmentError, ExitCode
 from numdossier.pdf import attachments
@@ -186,18 +187,20 @@ def test_sniff_goes_by_content_not_extension(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", CORPUS_PDFS)
-def test_corpus_pdf_becomes_a4_pages(name: str, tmp_path: Path) -> None:
-    out, count = convert(REALWORLD / name, tmp_path)
+def test_corpus_pdf_becomes_a4_pages(name: str, corpus_pdf: CorpusPdf) -> None:
+    out, done = corpus_pdf(name)
+    count = done.pages
     assert count == PAGES[name]
     assert_a4_output(out, count)
 
 
 @pytest.mark.parametrize("name", CORPUS_PDFS)
-def test_corpus_pdf_looks_as_in_a_viewer(name: str, tmp_path: Path) -> None:
+def test_corpus_pdf_looks_as_in_a_viewer(name: str, corpus_pdf: CorpusPdf) -> None:
     """Each page shows what pdfium shows for the original (with its /Rotate and CropBox), either
     unchanged (A4 portrait pages leaving the seal zone blank) or fitted and centred in the printable area,
     or above or beside the seal zone; the seal zone of every built page is blank."""
-    out, count = convert(REALWORLD / name, tmp_path)
+    out, done = corpus_pdf(name)
+    count = done.pages
     src, dst = pdfium.PdfDocument(str(REALWORLD / name)), pdfium.PdfDocument(str(out))
     try:
         for i in range(count):
@@ -232,9 +235,9 @@ def test_corpus_pdf_looks_as_in_a_viewer(name: str, tmp_path: Path) -> None:
     "name",
     ["001-minimal-document.pdf", "004-pdflatex-4-pages.pdf", "015-habibi-rotated.pdf", "026-multicolumn.pdf"],
 )
-def test_text_stays_extractable(name: str, tmp_path: Path) -> None:
+def test_text_stays_extractable(name: str, corpus_pdf: CorpusPdf) -> None:
     before = [page.extract_text() for page in pypdf.PdfReader(REALWORLD / name).pages]
-    out, _ = convert(REALWORLD / name, tmp_path)
+    out, _ = corpus_pdf(name)
     after = [page.extract_text() for page in pypdf.PdfReader(out).pages]
     assert len(after) == len(before)
     for i, (old, new) in enumerate(zip(before, after, strict=True)):
@@ -243,11 +246,12 @@ def test_text_stays_extractable(name: str, tmp_path: Path) -> None:
         assert all(word in new for word in words), f"page {i}: {words} not in {new[:200]!r}"
 
 
-def test_rotated_pages_are_portrait_with_rotation_baked_in(tmp_path: Path) -> None:
+def test_rotated_pages_are_portrait_with_rotation_baked_in(corpus_pdf: CorpusPdf) -> None:
     """015: /Rotate 90, 180, 270, 360. A viewer shows the text of the 90 and 270 pages running
     up and down a landscape page; the output shows exactly that, shrunk into an A4 portrait page
     whose /Rotate is 0 (compared pixel by pixel in test_corpus_pdf_looks_as_in_a_viewer)."""
-    out, count = convert(REALWORLD / "015-habibi-rotated.pdf", tmp_path)
+    out, done = corpus_pdf("015-habibi-rotated.pdf")
+    assert done.pages == 4
     assert_a4_output(out, 4)
     with pikepdf.open(out) as pdf:
         rotations = [_placement_rotation(page) for page in pdf.pages]
@@ -272,28 +276,28 @@ def _placement_rotation(page: pikepdf.Page) -> int | None:
     return {(1, 0): 0, (0, -1): 90, (-1, 0): 180, (0, 1): 270}[(round(a / scale), round(b / scale))]
 
 
-def test_form_values_stay_visible(tmp_path: Path) -> None:
+def test_form_values_stay_visible(corpus_pdf: CorpusPdf) -> None:
     """012: LibreOffice form, NeedAppearances, fields holding "Alice" and "Bob"."""
     before = pypdf.PdfReader(REALWORLD / "012-libreoffice-form.pdf").pages[0].extract_text()
     assert "Alice" not in before  # field values are not page content yet
-    out, _ = convert(REALWORLD / "012-libreoffice-form.pdf", tmp_path)
+    out, _ = corpus_pdf("012-libreoffice-form.pdf")
     after = pypdf.PdfReader(out).pages[0].extract_text()
     assert "Alice" in after and "Bob" in after
     assert_a4_output(out, 1)
 
 
-def test_form_buttons_are_burnt_in(tmp_path: Path) -> None:
+def test_form_buttons_are_burnt_in(corpus_pdf: CorpusPdf) -> None:
     """010: the Submit push button's caption is drawn by its appearance stream."""
     before = pypdf.PdfReader(REALWORLD / "010-pdflatex-forms.pdf").pages[0].extract_text()
-    out, _ = convert(REALWORLD / "010-pdflatex-forms.pdf", tmp_path)
+    out, _ = corpus_pdf("010-pdflatex-forms.pdf")
     after = pypdf.PdfReader(out).pages[0].extract_text()
     assert after.count("Submit") == before.count("Submit") + 1
 
 
-def test_markup_without_appearance_is_drawn(tmp_path: Path) -> None:
+def test_markup_without_appearance_is_drawn(corpus_pdf: CorpusPdf) -> None:
     """024: FPDF2 wrote a highlight and an ink drawing without appearance streams (and with a
     wrong /Rect); both must be printed where a viewer shows them."""
-    out, _ = convert(REALWORLD / "024-annotated_pdf.pdf", tmp_path)
+    out, _ = corpus_pdf("024-annotated_pdf.pdf")
     img = render(out, scale=1)  # A4 page copied as is: points = pixels at scale 1
     h = img.height
 
@@ -513,9 +517,9 @@ def test_bogus_exif_orientation_is_ignored(bogus: int, tmp_path: Path) -> None:
     assert_upright_markers(out)
 
 
-def test_jpeg_is_embedded_unchanged(tmp_path: Path) -> None:
+def test_jpeg_is_embedded_unchanged(corpus_pdf: CorpusPdf) -> None:
     data = (REALWORLD / "007-smile.jpg").read_bytes()
-    out, _ = convert(REALWORLD / "007-smile.jpg", tmp_path)
+    out, _ = corpus_pdf("007-smile.jpg")
     with pikepdf.open(out) as pdf:
         image = pdf.pages[0].Resources.XObject["/Im0"]
         assert image.Filter == "/DCTDecode"
@@ -523,8 +527,9 @@ def test_jpeg_is_embedded_unchanged(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["007-smile.jpg", "007-smile.png", "007-smile-lzw.tiff"])
-def test_corpus_images_keep_their_natural_size(name: str, tmp_path: Path) -> None:
-    out, count = convert(REALWORLD / name, tmp_path)
+def test_corpus_images_keep_their_natural_size(name: str, corpus_pdf: CorpusPdf) -> None:
+    out, done = corpus_pdf(name)
+    count = done.pages
     assert count == 1
     assert_a4_output(out, 1)
     (box,) = image_boxes(out)

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from image_support import BLUE, GREEN, GREY, RED, encoded, marker_image, near, render, stored_for
 from PIL import Image
-from support import ROOT
+from support import ROOT, CorpusPdf
 
 from numdossier.errors import AttachmentError
 from numdossier.pdf.attachments import attachment_to_pdf, survey
@@ -149,11 +149,10 @@ def test_orientation_6_tiff_reported_and_placed_alike(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", [n for n in CORPUS if n.endswith(".pdf")])
-def test_check_dpi_of_scanned_pdf_pages_is_the_built_dpi(name: str, tmp_path: Path) -> None:
+def test_check_dpi_of_scanned_pdf_pages_is_the_built_dpi(name: str, corpus_pdf: CorpusPdf) -> None:
     """For each real-world PDF page whose scan check measures, the built page shows the same resolution."""
     found = survey(REALWORLD / name, name)
-    out = tmp_path / "built.pdf"
-    attachment_to_pdf(REALWORLD / name, name, out)
+    out, _ = corpus_pdf(name)
     for index, page in enumerate(found.pages):
         if page.dpi is None:
             continue
@@ -481,9 +480,8 @@ def test_truncated_corpus_pdf_never_loses_pages_silently(name: str, keep: float,
 
 
 @pytest.mark.parametrize("name", CORPUS)
-def test_every_font_of_a_corpus_file_is_embedded(name: str, tmp_path: Path) -> None:
-    out = tmp_path / "out.pdf"
-    done = attachment_to_pdf(REALWORLD / name, name, out)
+def test_every_font_of_a_corpus_file_is_embedded(name: str, corpus_pdf: CorpusPdf) -> None:
+    out, done = corpus_pdf(name)
     fonts = pdffonts(out)
     assert all(emb == "yes" for _, emb in fonts), fonts
     assert qpdf_check(out).returncode == 0
