@@ -5,6 +5,7 @@ when it is printed ON the dossier, in a data file (rules/data/printed.toml, temp
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -20,9 +21,15 @@ RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{6,}")
 ALLOWED: set[str] = set()
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
+@functools.cache
+def nodes(path: Path) -> list[ast.AST]:
+    """Every node of the module's syntax tree, parsed and walked once for the tests of this file."""
+    return list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+def _docstrings(tree: list[ast.AST]) -> set[int]:
     found = set()
-    for node in ast.walk(tree):
+    for node in tree:
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
@@ -30,10 +37,10 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
-def _vocabulary(tree: ast.AST) -> set[int]:
+def _vocabulary(tree: list[ast.AST]) -> set[int]:
     """The values of a Literal[...] type: the profile's vocabulary (what users write), not a sentence."""
     found = set()
-    for node in ast.walk(tree):
+    for node in tree:
         if (
             isinstance(node, ast.Subscript)
             and getattr(node.value, "id", getattr(node.value, "attr", "")) == "Literal"
@@ -42,10 +49,10 @@ def _vocabulary(tree: ast.AST) -> set[int]:
     return found
 
 
-def _patterns(tree: ast.AST) -> set[int]:
+def _patterns(tree: list[ast.AST]) -> set[int]:
     """The first argument of re.compile/search/match/...: a pattern matches text, it says nothing."""
     found = set()
-    for node in ast.walk(tree):
+    for node in tree:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -58,11 +65,11 @@ def _patterns(tree: ast.AST) -> set[int]:
 
 def sentences(path: Path) -> list[tuple[int, str]]:
     """(line, text) of every string constant of `path` with 6 or more CJK characters in a row."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = nodes(path)
     left_out = _docstrings(tree) | _vocabulary(tree) | _patterns(tree)
     return [
         (node.lineno, node.value)
-        for node in ast.walk(tree)
+        for node in tree
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and id(node) not in left_out
@@ -140,7 +147,7 @@ def test_the_library_speaks_english() -> None:
 def _calls(path: Path) -> list[tuple[int, str, set[str] | None]]:
     """(line, key, names passed or None when **values) of every messages.text("literal key", ...) in `path`."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         func, first = node.func, node.args[0]
