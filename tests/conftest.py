@@ -9,16 +9,17 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
-from support import ROOT, CorpusPdf, run_cli, sample_of
 
-from numdossier.convert import find_soffice
-from numdossier.errors import EnvironmentProblem
+if TYPE_CHECKING:
+    from support import CorpusPdf
 
-REALWORLD = ROOT / "tests" / "resources" / "realworld"
+# The library (and what support.py imports of it) is imported by the fixtures that use it, not here: the
+# xdist controller of `make test-fast` loads this file too, and runs no test.
+REALWORLD = Path(__file__).parent / "resources" / "realworld"
 
 # No deadline: on a shared machine an example's time says nothing (timings belong in `make bench`).
 # `make test-fast` runs with --hypothesis-profile=fast: every property with fewer examples (the default
@@ -39,6 +40,9 @@ def soffice_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | N
     """For the whole session (each xdist worker), NUMDOSSIER_SOFFICE is the guard script, which notes
     each call in the log it yields, then runs the real soffice. None where LibreOffice is not installed
     or NUMDOSSIER_SOFFICE is already set (a fake of the user's own)."""
+    from numdossier.convert import find_soffice
+    from numdossier.errors import EnvironmentProblem
+
     try:
         real = find_soffice()
     except EnvironmentProblem:
@@ -89,6 +93,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], di
     """built_sample(kind): the kind's sample built with real LibreOffice (once per session) and read back:
     run (the CompletedProcess), entry (its JSON result), folder, pdf, manifest, reader (pypdf)."""
     from pypdf import PdfReader
+    from support import run_cli, sample_of
 
     cache: dict[str, dict[str, Any]] = {}
 
