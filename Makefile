@@ -50,9 +50,12 @@ test: system-deps $(STAMP)
 	$(BIN)/pytest -q
 
 # Everything but the e2e tests (they start LibreOffice) and the slow ones, on 2 processes, with fewer
-# hypothesis examples per property (tests/conftest.py): the lane to run while editing.
+# hypothesis examples per property (tests/conftest.py): the lane to run while editing. Bytecode is
+# written even where PYTHONDONTWRITEBYTECODE is set: pytest keeps its assertion-rewritten test modules
+# (and hypothesis, a plugin, which it rewrites too) only in __pycache__, else each worker rewrites
+# 127 modules on every run (about 2.5 CPU-s each).
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not e2e and not slow" -n 2 --hypothesis-profile=fast
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -q -m "not e2e and not slow" -n 2 --hypothesis-profile=fast
 
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench.py
