@@ -295,6 +295,27 @@ def test_passport_needs_one_page_only(workdir: Path) -> None:
     assert "ATTACH-SIDES" not in {f.code for f in findings}
 
 
+def test_branches_without_a_province_are_field_missing_and_coverage_says_why(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty province is FIELD-MISSING's alone (not also "'' is not a province"), and n96's coverage
+    finding does not name an empty province ("cover 0 prefecture-level cities of ;")."""
+    monkeypatch.setenv("NUMDOSSIER_LANG", "en")
+    empty = [{"name": "", "kind": "分公司", "province": "", "city": "", "proofs": []}] * 2
+    for kind, code, extra in (
+        ("n96", "N96-BRANCH-COVERAGE", []),
+        ("n95", "N95-955", [put("n95.prefix", "955"), drop("licence")]),
+    ):
+        findings = run(workdir, kind, put("branches", empty), *extra)
+        assert ("FIELD-MISSING", "branches[0].province", E) in found(findings), kind
+        assert code in {f.code for f in findings}, kind  # the coverage is still too small
+        assert not [f for f in findings if f.code == code and f.field == "branches[0].province"], kind
+        if kind == "n96":
+            coverage = [f for f in findings if f.code == code and f.field == "branches"]
+            assert len(coverage) == 1 and "cannot be counted" in coverage[0].message
+            assert " of ;" not in coverage[0].message and "needs at least 4" in coverage[0].message
+
+
 def test_municipality_branches_count_districts(workdir: Path) -> None:
     beijing = [
         {

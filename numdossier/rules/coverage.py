@@ -64,12 +64,15 @@ def branch_places(
     branches: Sequence[dict[str, Any]], code: str, *, municipality_as_city: bool
 ) -> tuple[list[BranchPlace], list[Finding]]:
     """Each branch's province and city resolved against the divisions, in profile order, and the findings
-    `<code>.unknown_province` and `<code>.<problem>` for what does not resolve."""
+    `<code>.unknown_province` and `<code>.<problem>` for what does not resolve (a province left empty is
+    FIELD-MISSING's, not said again here)."""
     data = divisions()
     places: list[BranchPlace] = []
     found: list[Finding] = []
     for b, branch in enumerate(branches):
         written = str(branch.get("province") or "").strip()
+        if not written:
+            continue
         province = data.province(written)
         if province is None:
             found.append(error(f"{code}.unknown_province", f"branches[{b}].province", value=written))

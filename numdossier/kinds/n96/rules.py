@@ -57,7 +57,10 @@ def branch_rules(
         minimum = ctx.setting(f"n96_min_cities_{digits}", province=province.name if province else None)
         count = len(by_province.get(province.code, set())) if province else 0
         if count < minimum:
-            key = "too_few_districts" if province and province.municipality else "too_few"
+            if province is None:  # no branch's province resolved: "cities of ''" would say nothing
+                key = "too_few_no_province"
+            else:
+                key = "too_few_districts" if province.municipality else "too_few"
             found.append(
                 error(
                     f"N96-BRANCH-COVERAGE.{key}",
