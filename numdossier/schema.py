@@ -146,9 +146,11 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
 
 
 def _portable(node: Any) -> Any:
-    """`const` (draft 6) becomes a one-value `enum`; pydantic's English titles go."""
+    """`const` (draft 6) becomes a one-value `enum`; pydantic's English titles go, and so do the
+    descriptions it takes from the models' docstrings (notes for developers, in neither language)."""
     if isinstance(node, dict):
-        out = {k: _portable(v) for k, v in node.items() if k != "title" or not isinstance(v, str)}
+        said = ("title", "description")
+        out = {k: _portable(v) for k, v in node.items() if k not in said or not isinstance(v, str)}
         if "title" in node and isinstance(node["title"], dict):  # a property named "title"
             out["title"] = _portable(node["title"])
         if "const" in out:

@@ -83,6 +83,33 @@ def test_schema_in_english_has_english_texts(kind: str) -> None:
     assert schema["description"].startswith(f"numdossier profile ({kind}): ")
 
 
+def _descriptions(node: Any, path: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("description"), str) and path:
+            found.append((path, node["description"]))
+        for key, value in node.items():
+            found += _descriptions(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _descriptions(value, f"{path}[{i}]")
+    return found
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+@pytest.mark.parametrize("kind", registry.names())
+def test_every_description_is_the_starters_or_the_checklists(kind: str, lang: str) -> None:
+    """No model docstring ("One line of the 启用实施进度安排: …") in the editor's tooltips, in either language."""
+    from numdossier.kinds import load_checklist
+    from numdossier.schema import descriptions
+
+    with messages.using(lang):
+        schema = json_schema(kind)
+        said = set(descriptions(kind).values()) | {item.title for item in load_checklist(kind).items}
+    strays = [(path, text) for path, text in _descriptions(schema) if text not in said]
+    assert strays == []
+
+
 def test_broken_profiles_fail() -> None:
     data = sample_data("n96")
     data["company"]["nmae"] = data["company"].pop("name")  # a typo in a key
