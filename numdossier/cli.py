@@ -13,6 +13,7 @@ import difflib
 import functools
 import inspect
 import os
+import re
 import signal
 import sys
 import traceback
@@ -184,7 +185,34 @@ def _format_usage(command: Any, ctx: Any, formatter: Any, metavar: str = "") -> 
 def _help_option(option: Any) -> Any:
     if option is not None:
         option.help = text("cli.click.help")
+        _plain_type(option)
     return option
+
+
+def _plain_type(param: Any) -> None:
+    """The help's type column without Python's names: Typer >= 0.29 writes <bool> after a flag (which
+    takes no value: `--force <bool>` reads as `--force true`), <list[Path]> and <int range>; a flag shows
+    none, a list its element's type, a range its number's (the bounds follow, [x>=1])."""
+    shown = param.display_type_rich
+    if getattr(shown, "plain", False):
+        return
+
+    def plain(ctx: Any) -> str | None:
+        if getattr(param, "is_flag", False):
+            return None
+        label = shown(ctx=ctx)
+        if isinstance(label, str):
+            label = re.sub(r"^<list\[(.+)\]>$", r"<\1>", label).replace(" range>", ">")
+            label = "<path>" if label == "<Path>" else label
+        return label
+
+    plain.plain = True  # type: ignore[attr-defined]
+    param.display_type_rich = plain
+
+
+def _plain_types(command: Any) -> None:
+    for param in command.params:
+        _plain_type(param)
 
 
 class _Command(TyperCommand):
@@ -192,6 +220,7 @@ class _Command(TyperCommand):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         say_again(self)
+        _plain_types(self)
         with _typer_words():
             super().format_help(ctx, formatter)
 
@@ -221,6 +250,7 @@ class _Group(TyperGroup):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         say_again(self)
+        _plain_types(self)
         with _typer_words():
             super().format_help(ctx, formatter)
 

@@ -258,6 +258,21 @@ def test_help_follows_lang(path: list[str], place: str, monkeypatch: pytest.Monk
             assert ("Commands" if lang == "en" else "命令") in result.output
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_help_types_without_python_names(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flag shows no type (`--force <bool>` reads as if it took a value), a list its element's, a range
+    its number's: no <bool>, <list[Path]> or <int range> in any command's help."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for path in PATHS:
+        result = runner.invoke(app, [*path, "--help", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        for python in ("<bool>", "list[", " range>", "<Path>"):
+            assert python not in result.output, (path, python, result.output)
+    build = runner.invoke(app, ["build", "--help", "--lang", lang]).output
+    assert re.search(r"--jobs\s+-j\s+<int> \[x>=1\]", build), build
+    assert re.search(r"profiles\.\.\.\s+<path>", build) and re.search(r"--force\s{2,}\S", build), build
+
+
 def test_help_of_a_group_without_its_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """`numdossier converter`: the group's help (Typer's no_args_is_help), in the language asked for."""
     monkeypatch.delenv("NUMDOSSIER_LANG", raising=False)
