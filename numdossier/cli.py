@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as clicks  # Typer >= 0.26 carries its own Click (pyproject's pin)
+from typer._click.globals import get_current_context
 from typer.core import TyperCommand, TyperGroup
 
 from .check import CheckResult
@@ -299,6 +300,17 @@ class _Group(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _refused(refused: NumdossierError) -> NoReturn:
+    """A combination the options refused, said like Click's usage errors: the usage line, the error, and
+    the command's own --help (`numdossier init --help`, not a bare `--help`); exit code 2."""
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        _fail(refused.exit_code, text("cli.error", message=refused.message, hint=refused.hint))
+    lines = [ctx.get_usage(), text("cli.error_only", message=refused.message)]
+    lines.append(text("cli.click.try_help", command=f"{ctx.command_path} {ctx.help_option_names[0]}"))
+    _fail(refused.exit_code, "\n".join(lines))
+
+
 def _usage_error(e: clicks.UsageError) -> NoReturn:
     """The usage line, the error, and where to read more; exit code 2 (Click's)."""
     ctx = e.ctx
@@ -485,8 +497,7 @@ def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, A
     except ValidationError as e:  # an options object refused what was typed
         from .options import explain
 
-        refused = explain(e)
-        _fail(refused.exit_code, text("cli.error", message=refused.message, hint=refused.hint))
+        _refused(explain(e))
     except NumdossierError as e:
         _fail(
             e.exit_code,

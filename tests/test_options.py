@@ -44,10 +44,15 @@ def test_a_refused_combination_is_a_usage_error_in_the_users_language(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, [*args, "--lang", "en"])
     assert result.exit_code == ExitCode.usage, result.output
-    assert english in result.output and "See --help" in result.output
+    assert english in result.output, result.output
+    # said like Click's own usage errors: the usage line, and the command's --help (not a bare --help)
+    command = " ".join(args[:2]) if args[0] == "template" else args[0]  # the runner calls the CLI "root"
+    assert f"Usage: root {command} [OPTIONS]" in result.output, result.output
+    assert f"See root {command} --help for the usage." in result.output, result.output
     assert not re.search(r"Traceback|ValidationError|pydantic", result.output)
     chinese = runner.invoke(app, [*args, "--lang", "zh"])
-    assert chinese.exit_code == ExitCode.usage and "用 --help 查看命令的用法" in chinese.output
+    assert chinese.exit_code == ExitCode.usage and f"用 root {command} --help 查看用法" in chinese.output
+    assert f"用法：root {command} [选项]" in chinese.output, chinese.output
     assert not list(tmp_path.iterdir())  # refused before anything ran
 
 
