@@ -202,10 +202,10 @@ def _plain_type(param: Any) -> None:
         if getattr(param, "is_flag", False):
             return None
         label = shown(ctx=ctx)
-        if isinstance(label, str):
-            label = re.sub(r"^<list\[(.+)\]>$", r"<\1>", label).replace(" range>", ">")
-            label = "<path>" if label == "<Path>" else label
-        return label
+        if not isinstance(label, str):
+            return None
+        label = re.sub(r"^<list\[(.+)\]>$", r"<\1>", label).replace(" range>", ">")
+        return "<path>" if label == "<Path>" else label
 
     plain.plain = True  # type: ignore[attr-defined]
     param.display_type_rich = plain
