@@ -40,7 +40,7 @@ from .pipeline import (
 )
 from .redact import redact
 from .rules.findings import Finding
-from .rules.messages import text, using
+from .rules.messages import language, text, using
 
 
 @dataclass
@@ -274,12 +274,14 @@ class _Background(threading.Thread, Generic[T]):
     def __init__(self, fn: Callable[[], T]) -> None:
         super().__init__(daemon=True, name="convert")
         self._fn = fn
+        self._lang = language()  # a new thread would speak NUMDOSSIER_LANG's, not --lang's
         self.result: T | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.result = self._fn()
+            with using(self._lang):
+                self.result = self._fn()
         except BaseException as e:  # raised again in the waiting thread
             self.error = e
 

@@ -181,6 +181,24 @@ def test_converter_that_is_down_is_exit_3_naming_it(tmp_path: Path) -> None:
     assert not out.exists() or not list(out.rglob("*"))
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_converter_that_is_down_is_said_in_the_language_of_lang(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool asks its converters in threads: what they found is said in --lang's language, not in
+    NUMDOSSIER_LANG's (a new thread starts without the language the command set)."""
+    other = {"en": "zh", "zh": "en"}[lang]
+    monkeypatch.setenv("NUMDOSSIER_LANG", other)
+    down = f"unoserver://127.0.0.1:{free_port()}"
+    run = invoke("build", str(N96), "-o", str(tmp_path / "out"), "--converter", down, "--lang", lang)
+    assert run.returncode == ExitCode.environment, run.stderr
+    said = {"en": ("No converter is available", "connection refused"), "zh": ("转换服务不可用", "连接被拒绝")}
+    for words in said[lang]:
+        assert words in run.stderr, run.stderr
+    for words in said[other]:
+        assert words not in run.stderr, run.stderr
+
+
 def test_status_of_a_converter_not_running(tmp_path: Path) -> None:
     env = dict(os.environ, NUMDOSSIER_STATE_DIR=str(tmp_path))
     run = invoke("converter", "status", "--port", str(free_port()), env=env)

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Hashable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -370,7 +371,8 @@ def convert_grouped(
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         try:
-            for future in [pool.submit(run, i, chunk) for i, chunk in enumerate(chunks)]:
+            # each in a copy of this thread's context: a conversion's error speaks the caller's language
+            for future in [pool.submit(copy_context().run, run, i, chunk) for i, chunk in enumerate(chunks)]:
                 future.result()
         except BaseException:
             runs.cancel()  # else leaving the with-block would wait for every running conversion

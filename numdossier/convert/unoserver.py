@@ -281,7 +281,7 @@ class Pool:
         """Ask the converters now, in the background (while the forms are rendered); convert() uses it.
 
         Only without forked workers: a thread running while the process forks could hold a lock."""
-        thread = threading.Thread(target=self._probe_quietly, daemon=True)
+        thread = messages.thread(self._probe_quietly)
         self._probing = thread
         thread.start()
 
@@ -305,7 +305,7 @@ class Pool:
                 self.report.versions[str(endpoint)] = _version(str(info.get("libreoffice_version") or ""))
                 alive.append(endpoint)
 
-        threads = [threading.Thread(target=ask, args=(e,), daemon=True) for e in self.endpoints]
+        threads = [messages.thread(ask, e) for e in self.endpoints]
         for t in threads:
             t.start()
         for t in threads:
@@ -374,7 +374,7 @@ class Stream:
         self._closed = False
         self._live = set(alive)
         self._last_down: _Down | None = None
-        self._threads = [threading.Thread(target=self._work, args=(e,), daemon=True) for e in alive]
+        self._threads = [messages.thread(self._work, e) for e in alive]
         for t in self._threads:
             t.start()
 

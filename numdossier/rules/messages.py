@@ -14,8 +14,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -50,6 +51,18 @@ def using(lang: str | None) -> Iterator[str]:
         yield language()
     finally:
         _LANGUAGE.reset(token)
+
+
+def thread(target: Callable[..., Any], *args: Any, name: str | None = None) -> threading.Thread:
+    """A daemon thread running `target(*args)` in the language of the caller: a new thread starts with the
+    language unset (NUMDOSSIER_LANG, else zh), not in the `using(lang)` around where it was made."""
+    lang = language()
+
+    def speaking() -> None:
+        with using(lang):
+            target(*args)
+
+    return threading.Thread(target=speaking, daemon=True, name=name)
 
 
 @cache
