@@ -98,6 +98,18 @@ def test_signatures_recorded(built: dict[str, Any]) -> None:
     assert signatures[0]["page"] == form["first_page"]
     assert form["first_page"] < signatures[1]["page"] <= form["last_page"]
     assert commitment["first_page"] <= signatures[2]["page"] <= commitment["last_page"]
+    # the cover prints "法定代表人：______（签字）": the hand goes on the line, before the word
+    import pypdfium2 as pdfium
+
+    x0, y0, x1, y1 = signatures[0]["box_mm"]
+    document = pdfium.PdfDocument(str(built["pdf"]))
+    textpage = document[signatures[0]["page"] - 1].get_textpage()
+    mm, height = 72 / 25.4, 297
+    inside = textpage.get_text_bounded(x0 * mm, (height - y1) * mm, x1 * mm, (height - y0) * mm)
+    after = textpage.get_text_bounded(x1 * mm, (height - y1) * mm, (x1 + 20) * mm, (height - y0) * mm)
+    before = textpage.get_text_bounded((x0 - 30) * mm, (height - y1) * mm, x0 * mm, (height - y0) * mm)
+    assert x1 - x0 >= 20 and not inside.strip(), inside
+    assert "签字" in after and "法定代表人" in before
 
 
 def test_the_sample_leaves_no_date_blank(built: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF point
 # (forms print "法定代表人（签字）：" and leave the space after it for the hand).
 SIGN_BOX_WIDTH = 60 * MM
 SIGN_BOX_HALF_HEIGHT = 7 * MM
+SIGN_LINE_MIN = 20 * MM  # a blank run before 签字 at least this long is the line the signer writes on
 DATE_BOX_HALF_HEIGHT = 5 * MM
 DATE_LEAD = 14 * MM  # the year is written in the blank before 年
 # A date left for handwriting (render.engine.DATE_BLANK): 年, 月 and 日 with only blanks between them.
@@ -77,6 +78,31 @@ def _sign_box(word: Box, width: float) -> Box:
         min(width, right + SIGN_BOX_WIDTH),
         middle + SIGN_BOX_HALF_HEIGHT,
     )
+
+
+BLANKS = " \u3000_\t"
+OPENING = "（("
+
+
+def _line_before(textpage: pdfium.PdfTextPage, index: int, word: Box) -> Box | None:
+    """Where the hand goes when the form leaves a line before the word, "法定代表人：______（签字）":
+    the blank run between the label and the bracket; None when the word follows its label directly
+    ("法定代表人（签字）：", the space after it is for the hand)."""
+    i = index - 1
+    if i >= 0 and textpage.get_text_range(i, 1) in OPENING:
+        i -= 1
+    end = i
+    while i >= 0 and (char := textpage.get_text_range(i, 1)) and char in BLANKS:
+        i -= 1
+    if end - i < 2:  # a single space is a word gap, not a line to sign on
+        return None
+    first, last = textpage.get_charbox(i + 1), textpage.get_charbox(end + 1)
+    middle = (word[1] + word[3]) / 2
+    # pdfium gives a blank no height: it stands on its baseline, which lies within the word's line
+    on_the_line = word[1] - 2 * MM <= first[1] <= word[3]
+    if not on_the_line or last[0] - first[0] < SIGN_LINE_MIN:
+        return None
+    return (first[0], middle - SIGN_BOX_HALF_HEIGHT, last[0], middle + SIGN_BOX_HALF_HEIGHT)
 
 
 def _date_blanks(textpage: pdfium.PdfTextPage) -> list[Box]:
@@ -294,9 +320,10 @@ def find_marks(
                         continue
                     x, y = _clamp((left + right) / 2, (bottom + top) / 2, width, height)
                     page_marks.seals.append(Seal(x, y, at_label=True, words_dy=_blank_line(page, x, y)))
-                for _, box in _find(textpage, SIGN_WORD):
+                for index, box in _find(textpage, SIGN_WORD):
                     centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-                    signatures.append(Signature(offset, _who(textpage, box), *centre, _sign_box(box, width)))
+                    place = _line_before(textpage, index, box) or _sign_box(box, width)
+                    signatures.append(Signature(offset, _who(textpage, box), *centre, place))
                 dates += [DateBlank(offset, box) for box in _date_blanks(textpage)]
                 textpage.close()
             if not page_marks.seals:
