@@ -993,10 +993,12 @@ def converter_start(
 
     options = ConverterOptions.model_validate(dict(port=port, host=host, lang=lang))
     server = LocalServer(options.port, options.host)
+    before = server.status()
     status = server.start()
+    said = "already" if before.running and before.answering else "started"
     out.print(
         text(
-            "cli.converter.started", endpoint=server.endpoint, version=status.version or "?", pid=status.pid
+            f"cli.converter.{said}", endpoint=server.endpoint, version=status.version or "?", pid=status.pid
         ),
         markup=False,
     )

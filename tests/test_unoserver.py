@@ -215,7 +215,8 @@ def test_status_and_a_second_start(pair: list[Server]) -> None:
     server = pair[0]
     run = numdossier("converter", "status", "--port", str(server.port), env=server.env)
     assert run.returncode == 0 and server.url in run.stdout and "LibreOffice 7" in run.stdout
-    server.start()  # already running: says so, starts nothing
+    again = numdossier("converter", "start", "--port", str(server.port), "--lang", "en", env=server.env)
+    assert again.returncode == 0 and "already running, not started again: " + server.url in again.stdout
     profile = server.local.folder / "profile"
     assert profile.is_dir() and str(profile) in (server.local.folder / "server.log").read_text()
 
