@@ -284,6 +284,16 @@ def test_rules_the_model_cannot_reach() -> None:
     ]
 
 
+def test_a_branch_without_proofs_is_named_or_numbered(workdir: Path) -> None:
+    named = run(workdir, "n96", put("branches[1].proofs", []))
+    unnamed = run(workdir, "n96", put("branches[1].proofs", []), put("branches[1].name", ""))
+    (with_name,) = [f for f in named if f.code == "ATTACH-MISSING"]
+    (without,) = [f for f in unnamed if f.code == "ATTACH-MISSING"]
+    assert with_name.field == without.field == "branches[1].proofs"
+    assert "“”" not in without.message and "第 2 个分支机构（尚未填写名称）" in without.message
+    assert "分支机构“" in with_name.message
+
+
 def test_passport_needs_one_page_only(workdir: Path) -> None:
     findings = run(
         workdir,

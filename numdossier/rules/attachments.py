@@ -326,9 +326,11 @@ def _completeness(profile: dict[str, Any], checklist: Checklist, pages: dict[str
                 findings.append(error("ATTACH-MISSING.no_branches", "branches", title=item.title))
             for b, branch in enumerate(branches):
                 if not branch.get("proofs"):
-                    findings.append(
-                        error("ATTACH-MISSING.branch", f"branches[{b}].proofs", name=branch.get("name"))
-                    )
+                    path = f"branches[{b}].proofs"
+                    if branch.get("name"):
+                        findings.append(error("ATTACH-MISSING.branch", path, name=branch["name"]))
+                    else:  # a starter's blank branch: named by its place in the list
+                        findings.append(error("ATTACH-MISSING.branch_unnamed", path, n=b + 1))
         elif item.source == "files" and not refs:
             files = "、".join(item.file_paths)
             findings.append(error("ATTACH-MISSING.files", item.file_paths[0], title=item.title, files=files))
