@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,57 +37,88 @@ exec "$NUMDOSSIER_TEST_SOFFICE_REAL" "$@"
 """
 
 
-@pytest.fixture(scope="session", autouse=True)
-def soffice_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
-    """For the whole session (each xdist worker), NUMDOSSIER_SOFFICE is the guard script, which notes
-    each call in the log it yields, then runs the real soffice. None where LibreOffice is not installed
-    or NUMDOSSIER_SOFFICE is already set (a fake of the user's own)."""
+GUARD_VARIABLES = ("NUMDOSSIER_SOFFICE", "NUMDOSSIER_TEST_SOFFICE_REAL", "NUMDOSSIER_TEST_SOFFICE_LOG")
+_guard: list[tuple[Path, pytest.MonkeyPatch]] = []  # the guard's folder and variables, once set up here
+_calls_before = pytest.StashKey[int]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """For the whole session of a process that runs tests (each xdist worker), NUMDOSSIER_SOFFICE is the
+    guard script, which notes each call in its log, then runs the real soffice. Not where LibreOffice is
+    not installed or NUMDOSSIER_SOFFICE is already set (a fake of the user's own), nor in the xdist
+    controller: it starts its workers after this hook, and they would take its variables for such a fake.
+    Set up here rather than in an autouse fixture, which costs every test (0.2 ms each)."""
+    config = session.config
+    if not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") != "no":
+        return
     from numdossier.convert import find_soffice
     from numdossier.errors import EnvironmentProblem
 
     try:
         real = find_soffice()
     except EnvironmentProblem:
-        real = None
-    if real is None or os.environ.get("NUMDOSSIER_SOFFICE"):
-        yield None
         return
-    folder = tmp_path_factory.mktemp("soffice-guard")
+    if os.environ.get("NUMDOSSIER_SOFFICE"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="soffice-guard-"))
     script, log = folder / "soffice", folder / "calls.log"
     script.write_text(SOFFICE_GUARD, encoding="utf-8")
     script.chmod(0o755)
+    patch = pytest.MonkeyPatch()
+    for name, value in zip(GUARD_VARIABLES, (str(script), real, str(log)), strict=True):
+        patch.setenv(name, value)
+    _guard.append((log, patch))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    while _guard:
+        log, patch = _guard.pop()
+        patch.undo()
+        shutil.rmtree(log.parent, ignore_errors=True)
+
+
+def _logged() -> int:
+    """How much the guard has noted so far in this process."""
+    log = _guard[0][0] if _guard else None
+    return log.stat().st_size if log is not None and log.exists() else 0
+
+
+# A test without the e2e marker that starts LibreOffice (itself, in a fixture, or through a CLI
+# subprocess) fails; the body of an e2e test runs the real soffice directly. Tests that put their own fake
+# in NUMDOSSIER_SOFFICE are left alone (the guard sees no call then). Hooks, not an autouse fixture:
+# every test of the fast lane's 1500 pays for this.
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    item.stash[_calls_before] = _logged()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    if not (_guard and item.get_closest_marker("e2e")):
+        return (yield)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NUMDOSSIER_SOFFICE", str(script))
-        patch.setenv("NUMDOSSIER_TEST_SOFFICE_REAL", real)
-        patch.setenv("NUMDOSSIER_TEST_SOFFICE_LOG", str(log))
-        yield log
+        for name in GUARD_VARIABLES:
+            patch.delenv(name)
+        return (yield)
 
 
-@pytest.fixture(autouse=True)
-def _libreoffice_only_in_e2e(request: pytest.FixtureRequest, soffice_guard: Path | None) -> Iterator[None]:
-    """A test without the e2e marker that starts LibreOffice (itself or through a CLI subprocess) fails;
-    e2e tests run the real soffice directly. Tests that put their own fake in NUMDOSSIER_SOFFICE are left
-    alone (the guard sees no call then). Per test this is one stat: the fast lane's 1400 tests pay for it."""
-    if soffice_guard is None:
-        yield
-        return
-    if request.node.get_closest_marker("e2e"):
-        monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
-        for name in ("NUMDOSSIER_SOFFICE", "NUMDOSSIER_TEST_SOFFICE_REAL", "NUMDOSSIER_TEST_SOFFICE_LOG"):
-            monkeypatch.delenv(name)
-        yield
-        return
-    before = soffice_guard.stat().st_size if soffice_guard.exists() else 0
-    yield
-    if soffice_guard.exists() and soffice_guard.stat().st_size > before:
-        with soffice_guard.open(encoding="utf-8") as f:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    before = item.stash.get(_calls_before, 0)
+    if _guard and _logged() > before and not item.get_closest_marker("e2e"):
+        with _guard[0][0].open(encoding="utf-8") as f:
             f.seek(before)
             calls = f.read().splitlines()
         pytest.fail(
-            f"{request.node.nodeid} starts LibreOffice ({len(calls)}×, first: soffice {calls[0]}) but has no "
+            f"{item.nodeid} starts LibreOffice ({len(calls)}×, first: soffice {calls[0]}) but has no "
             "@pytest.mark.e2e: mark it, or give it a fake NUMDOSSIER_SOFFICE",
             pytrace=False,
         )
+    return result
 
 
 @pytest.fixture(scope="session")
