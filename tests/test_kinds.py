@@ -7,6 +7,7 @@ covers what is specific to it (its fields, wording, seal and signature places, v
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import shutil
@@ -224,9 +225,16 @@ def test_built_in_template_tags_are_whole_in_one_run(kind: str, item: str) -> No
         assert value.count("{%") == value.count("%}"), value
 
 
+@functools.cache
+def form_document(kind: str, item: str) -> Any:
+    """The built-in template as python-docx reads it, once for the two tests of its page set-up and fonts
+    (they only read it)."""
+    return docx.Document(str(registry.get(kind).folder / f"{item}.docx"))
+
+
 @pytest.mark.parametrize(("kind", "item"), FORMS)
 def test_form_is_a4_portrait_with_a_free_bottom_and_no_header_or_footer(kind: str, item: str) -> None:
-    document = docx.Document(str(registry.get(kind).folder / f"{item}.docx"))
+    document = form_document(kind, item)
     for section in document.sections:
         size = section._sectPr.find(qn("w:pgSz"))
         assert (int(attr(size, qn("w:w"))), int(attr(size, qn("w:h")))) == A4_TWIPS
@@ -239,7 +247,7 @@ def test_form_is_a4_portrait_with_a_free_bottom_and_no_header_or_footer(kind: st
 
 @pytest.mark.parametrize(("kind", "item"), FORMS)
 def test_form_fonts_are_song_and_times(kind: str, item: str) -> None:
-    document = docx.Document(str(registry.get(kind).folder / f"{item}.docx"))
+    document = form_document(kind, item)
     normal = document.styles["Normal"].element.rPr.rFonts
     assert normal.get(qn("w:eastAsia")) == "宋体" and normal.get(qn("w:ascii")) == "Times New Roman"
     runs = [r for p in document.element.body.iter(qn("w:p")) for r in p.iter(qn("w:r"))]
