@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import importlib.util
@@ -87,6 +88,13 @@ def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:
             target = target[key]
         target[last] = value
     return dataclasses.replace(loaded, model=type(loaded.model).model_validate(dump))
+
+
+@functools.cache
+def syntax(path: Path) -> ast.Module:
+    """A source file's syntax tree, parsed once per process for the tests that scan the package's code
+    (test_layers, test_no_cjk_literals). Read it, never change it."""
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def squash(value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from support import ROOT
+from support import ROOT, syntax
 
 PACKAGE = ROOT / "numdossier"
 TERMINAL = {"typer", "rich", "click"}
@@ -13,10 +13,11 @@ TERMINAL = {"typer", "rich", "click"}
 KNOWN: dict[str, str] = {}
 
 
-def terminal_imports(source: str) -> list[str]:
-    """Every `import x` / `from x import …` of a terminal library in the source, anywhere in it."""
+def terminal_imports(source: str | ast.Module) -> list[str]:
+    """Every `import x` / `from x import …` of a terminal library in the source (or its parsed tree),
+    anywhere in it."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(ast.parse(source) if isinstance(source, str) else source):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -39,6 +40,6 @@ def test_no_module_below_the_cli_imports_typer_or_rich() -> None:
     offenders = {
         str(path.relative_to(ROOT)): found
         for path in modules
-        if path != PACKAGE / "cli.py" and (found := terminal_imports(path.read_text(encoding="utf-8")))
+        if path != PACKAGE / "cli.py" and (found := terminal_imports(syntax(path)))
     }
     assert set(offenders) == set(KNOWN), offenders

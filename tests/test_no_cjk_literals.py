@@ -9,7 +9,7 @@ import functools
 import re
 from pathlib import Path
 
-from support import ROOT
+from support import ROOT, syntax
 
 from numdossier.rules import messages, printed
 
@@ -24,7 +24,7 @@ ALLOWED: set[str] = set()
 @functools.cache
 def nodes(path: Path) -> list[ast.AST]:
     """Every node of the module's syntax tree, parsed and walked once for the tests of this file."""
-    return list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    return list(ast.walk(syntax(path)))
 
 
 def _docstrings(tree: list[ast.AST]) -> set[int]:
