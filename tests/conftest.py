@@ -121,6 +121,13 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+@pytest.fixture
+def short_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spreadsheet templates pre-format 10 rows instead of 200 (test_import does the same for its whole
+    module): openpyxl reads and writes every formatted cell, and no test needs more than a few rows."""
+    monkeypatch.setattr("numdossier.sheets.TEMPLATE_ROWS", 10)
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict[str, Any]]:
     """built_sample(kind): the kind's sample built with real LibreOffice (once per session) and read back:

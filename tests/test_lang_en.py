@@ -172,6 +172,7 @@ CASES: list[tuple[str, list[str], int, list[Any]]] = [
     ("args", "code"),
     [pytest.param(args, code, id=name, marks=marks) for name, args, code, marks in CASES],
 )
+@pytest.mark.usefixtures("short_templates")
 def test_every_command_speaks_english(
     args: list[str], code: int, client: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -466,6 +467,7 @@ def test_every_key_the_cli_side_asks_for_is_in_both_languages() -> None:
         assert {"zh", "en"} <= set(entry), key
 
 
+@pytest.mark.usefixtures("short_templates")
 def test_a_template_written_in_english_is_read_in_chinese(tmp_path: Path) -> None:
     """Row 2 of the blank spreadsheet holds the titles in the language it was written in: import skips it
     in either language rather than reading it as a client."""
