@@ -35,7 +35,10 @@ class FakeConverter:
         self.server.register_function(lambda: {"api": "3", "libreoffice_version": "7.4.7.2"}, "info")
         self.server.register_function(self.convert, "convert")
         self.lives, self.delay, self.converted = lives, delay, 0
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # polled every 20 ms (not 0.5 s): stop() waits for the loop to see the shutdown
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     @property
