@@ -258,6 +258,15 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         hot, hot_cpu = single_seconds(one, work / "single-warm", str(servers[0].endpoint), servers=groups[:1])
         hot2, hot2_cpu = single_seconds(one, work / "single-warm-2", pool, servers=groups)
         lo_alone = libreoffice_alone(one, work / "single-lo", servers[0].endpoint)
+        kinds = {}  # every sample once: where each kind stands against the goal and LibreOffice's floor
+        for sample in sorted(ROOT.glob("samples/*/*.toml")):
+            name = sample.parent.name
+            kinds[name] = {
+                "one_shot_s": single_seconds(sample, work / f"kind-cold-{name}", None, tries=2)[0],
+                "warm_s": single_seconds(sample, work / f"kind-warm-{name}", str(servers[0].endpoint), tries=2)[0],
+                "warm_pool_s": single_seconds(sample, work / f"kind-pool-{name}", pool, tries=2)[0],
+                "libreoffice_alone_s": libreoffice_alone(sample, work / f"kind-lo-{name}", servers[0].endpoint, 2),
+            }
         grouped_runs, pooled_runs = [], []
         for n in range(2):
             grouped_runs.append(run_measured(profiles, work / f"grouped-{n}", jobs))
@@ -274,6 +283,7 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
     results = {
         "single_one_shot_s": cold, "single_warm_s": hot, "warm_single_ratio": hot / cold,
         "single_one_shot_cpu_s": cold_cpu, "single_warm_cpu_s": hot_cpu,
+        "single_by_kind": kinds,
         "single_warm_pool_s": hot2, "single_warm_pool_cpu_s": hot2_cpu, "single_libreoffice_alone_s": lo_alone,
         "batch_grouped_s": grouped, "batch_pooled_s": pooled, "warm_batch_speedup": grouped / pooled,
         "batch_grouped_cpu_s": grouped_cpu, "batch_pooled_cpu_s": pooled_cpu,
@@ -289,6 +299,10 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
          f"{hot2 / cold:.2f}× one-shot; CPU {hot2_cpu:.2f} s"),
         ("  LibreOffice alone: its forms on 1 warm server", f"{lo_alone:.2f} s",
          f"{lo_alone / cold:.2f}× one-shot: the floor of any warm path"),
+        *[(f"  {name}: one-shot / warm / pool of 2 / LO alone",
+           f"{k['warm_s'] / k['one_shot_s']:.2f}×",
+           f"{k['one_shot_s']:.2f} / {k['warm_s']:.2f} / {k['warm_pool_s']:.2f} / {k['libreoffice_alone_s']:.2f} s")
+          for name, k in kinds.items()],
         (f"{n} dossiers, grouped soffice (-j {jobs})", f"{grouped:.1f} s", f"CPU {grouped_cpu:.1f} s"),
         (f"{n} dossiers, 2 unoserver instances (-j {jobs})", f"{pooled:.1f} s",
          f"CPU {pooled_cpu:.1f} s (numdossier + servers)"),
