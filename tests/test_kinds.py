@@ -461,9 +461,11 @@ def test_sample_manifest_places_lie_on_the_printed_words(kind: str, built_sample
             while (hit := searcher.get_next()) is not None:
                 left, bottom, right, top = textpage.get_charbox(hit[0])
                 hits.append((left * 25.4 / 72, (height - top) * 25.4 / 72))
-            if "box_mm" in place:  # the box starts right after the word, on its line
-                x0, y0, x1, y1 = place["box_mm"]
-                assert x1 - x0 > 40 and any(abs(x0 - x - 7) < 8 and y0 < y < y1 for x, y in hits), place
+            if "box_mm" in place:  # on the word's line: right after it, or the blank line just before it
+                x0, y0, x1, y1 = place["box_mm"]  # ("法定代表人（签字）：____" / "法定代表人：____（签字）")
+                after = [x for x, y in hits if abs(x0 - x - 7) < 8 and y0 < y < y1]
+                before = [x for x, y in hits if abs(x - x1 - 2) < 4 and y0 < y < y1]
+                assert (after and x1 - x0 > 40) or (before and x1 - x0 >= 20), place
             else:
                 cx, cy = place["center_mm"]
                 assert any(abs(cx - x - 3.5) < 6 and abs(cy - y - 2) < 6 for x, y in hits), place
