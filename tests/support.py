@@ -20,13 +20,13 @@ from typing import Any
 
 import jinja2
 import pytest
-from docxtpl import DocxTemplate
 from lxml import etree
 from pydantic import BaseModel
 
 from numdossier.kinds import registry
 from numdossier.pdf.attachments import Normalised
 from numdossier.profile import LoadedProfile
+from numdossier.render.docx import CleanedOnce
 from numdossier.render.engine import environment
 
 M = typing.TypeVar("M", bound=BaseModel)
@@ -37,22 +37,9 @@ CorpusPdf = Callable[[str], tuple[Path, Normalised]]  # the corpus_pdf fixture (
 
 
 @functools.lru_cache(maxsize=256)
-def _patched(xml: str) -> str:
-    """docxtpl's clean-up of one part's XML (patch_xml does not use its instance): the same for every
-    rendering of a template, and a third of the cost of one."""
-    patched: str = DocxTemplate.patch_xml(None, xml)
-    return patched
-
-
-@functools.lru_cache(maxsize=256)
 def _compiled(source: str) -> jinja2.Template:
     """One part compiled once per process (another third of a rendering)."""
     return environment().from_string(source)
-
-
-class _Template(DocxTemplate):  # type: ignore[misc]
-    def patch_xml(self, src_xml: str) -> str:
-        return _patched(src_xml)
 
 
 class _CompiledOnce:
@@ -69,7 +56,7 @@ def render(template: Path, loaded: LoadedProfile) -> bytes:
     """The template filled with the context its kind builds, as DOCX bytes: docxtpl's own rendering with
     the one environment; what depends on the template alone (its cleaned parts, compiled) is kept
     between calls, since the kinds' tests fill the same few templates over a hundred times."""
-    tpl = _Template(str(template))
+    tpl = CleanedOnce(str(template))
     tpl.render(
         registry.get(loaded.kind).build_context(loaded, tpl), jinja_env=_CompiledOnce(), autoescape=True
     )

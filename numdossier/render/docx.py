@@ -80,6 +80,21 @@ def _compiled(source: str) -> tuple[jinja2.Template, frozenset[str]]:
     return env.from_string(parsed), frozenset(meta.find_undeclared_variables(parsed))
 
 
+@lru_cache(maxsize=256)
+def _cleaned(xml: str) -> str:
+    """docxtpl's clean-up of one part's XML for jinja2 (patch_xml: a dozen regular expressions over the
+    whole part; it uses nothing of the instance): the same for every dossier that fills the template."""
+    cleaned: str = DocxTemplate.patch_xml(None, xml)
+    return cleaned
+
+
+class CleanedOnce(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type information
+    """docxtpl's template, each part's XML cleaned once per process."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _cleaned(src_xml)
+
+
 class _Checking:
     """The environment as docxtpl uses it: each part's variables are checked against the context
     before it is rendered, and its compiled template comes from the cache above."""
@@ -117,7 +132,7 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
             messages.text("render.docx.unclosed_hint"),
         )
     try:
-        tpl = DocxTemplate(io.BytesIO(prepared.data))
+        tpl = CleanedOnce(io.BytesIO(prepared.data))
         context = build_context(tpl)
         tpl.render(context, jinja_env=_Checking(context), autoescape=True)
         buffer = io.BytesIO()

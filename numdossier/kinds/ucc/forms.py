@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import cn2an
 from docxtpl import DocxTemplate
 
 from ...errors import TemplateError
@@ -44,6 +43,8 @@ def capital(value: float | int) -> str:
             messages.text("kinds.forms.negative_amount", value=value),
             messages.text("kinds.forms.negative_amount_hint"),
         )
+    import cn2an  # 0.2 s to import (its own data tables): only when a form prints an amount
+
     return "人民币" + str(cn2an.an2cn(str(cents), "rmb"))
 
 
