@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 # xdist controller of `make test-fast` loads this file too, and runs no test.
 REALWORLD = Path(__file__).parent / "resources" / "realworld"
 
+# The tests say which language, converter and agency templates they use: the user's own settings of these
+# (NUMDOSSIER_LANG=en in the shell, a warm converter, an agency's template folder) must not change what
+# they see. The paths to LibreOffice and Ghostscript (NUMDOSSIER_SOFFICE, NUMDOSSIER_GS) are kept.
+for _setting in ("NUMDOSSIER_LANG", "NUMDOSSIER_CONVERTER", "NUMDOSSIER_TEMPLATES"):
+    os.environ.pop(_setting, None)
+
 # No deadline: on a shared machine an example's time says nothing (timings belong in `make bench`).
 # `make test-fast` runs with --hypothesis-profile=fast: every property with fewer examples (the default
 # 100, and test_fuzz's 25, stay in `make test`).
