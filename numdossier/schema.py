@@ -58,18 +58,24 @@ _HEADER = re.compile(r"^\s*(?:#\s*)?\[\[?\s*([A-Za-z0-9_.]+)\s*\]\]?\s*(?:#\s*(.
 _KEY = re.compile(r"^\s*(?:#\s*)?([A-Za-z0-9_]+)\s*=\s*(.*)$")
 
 
-def _inline_comment(value: str) -> str | None:
-    """The comment after a value on its line; `#` inside a quoted string does not count."""
+def comment_of(line: str) -> str | None:
+    """The comment of a TOML line (what follows `#`; a `#` inside a quoted string does not count), or None."""
     quote: str | None = None
-    for i, c in enumerate(value):
+    for i, c in enumerate(line):
         if quote:
             if c == quote:
                 quote = None
         elif c in "\"'":
             quote = c
         elif c == "#":
-            return value[i + 1 :].strip()
+            return line[i + 1 :]
     return None
+
+
+def _inline_comment(value: str) -> str | None:
+    """The comment after a value on its line, stripped."""
+    comment = comment_of(value)
+    return None if comment is None else comment.strip()
 
 
 def descriptions(kind: str, lang: str | None = None) -> dict[str, str]:

@@ -28,6 +28,7 @@ from numdossier.pdf.attachments import Normalised
 from numdossier.profile import LoadedProfile
 from numdossier.render.docx import CleanedOnce
 from numdossier.render.engine import environment
+from numdossier.schema import comment_of
 
 M = typing.TypeVar("M", bound=BaseModel)
 ROOT = Path(__file__).resolve().parents[1]
@@ -220,21 +221,6 @@ QUOTED = re.compile(r'"[^"]*"')
 # "business licence (营业执照)"; short, so that no Chinese sentence passes as one.
 GLOSS = re.compile(r"\((?=[^()]*[\u3400-\u9fff])[^()]*\)")
 GLOSS_MAX_CJK = 16
-
-
-def comment_of(line: str) -> str | None:
-    """The comment of a TOML line (a whole comment line, or what follows `#` after a value; a `#` inside
-    a quoted string does not count), or None."""
-    quote: str | None = None
-    for i, c in enumerate(line):
-        if quote:
-            if c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            return line[i + 1 :]
-    return None
 
 
 def starter_comments(path: Path) -> list[tuple[int, str]]:
