@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import typing
 import zipfile
 from collections.abc import Callable, Mapping
@@ -18,7 +19,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import jinja2
 import pytest
 from lxml import etree
 from pydantic import BaseModel
@@ -26,8 +26,7 @@ from pydantic import BaseModel
 from numdossier.kinds import registry
 from numdossier.pdf.attachments import Normalised
 from numdossier.profile import LoadedProfile
-from numdossier.render.docx import CleanedOnce
-from numdossier.render.engine import environment
+from numdossier.render.docx import render_docx
 from numdossier.schema import comment_of
 
 M = typing.TypeVar("M", bound=BaseModel)
@@ -37,33 +36,14 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CorpusPdf = Callable[[str], tuple[Path, Normalised]]  # the corpus_pdf fixture (conftest.py)
 
 
-@functools.lru_cache(maxsize=256)
-def _compiled(source: str) -> jinja2.Template:
-    """One part compiled once per process (another third of a rendering)."""
-    return environment().from_string(source)
-
-
-class _CompiledOnce:
-    """The environment as docxtpl uses it (from_string, and autoescape, which it sets: the environment
-    escapes already), compiling each part's source once per process."""
-
-    autoescape = True
-
-    def from_string(self, source: str) -> jinja2.Template:
-        return _compiled(source)
-
-
 def render(template: Path, loaded: LoadedProfile) -> bytes:
-    """The template filled with the context its kind builds, as DOCX bytes: docxtpl's own rendering with
-    the one environment; what depends on the template alone (its cleaned parts, compiled) is kept
-    between calls, since the kinds' tests fill the same few templates over a hundred times."""
-    tpl = CleanedOnce(str(template))
-    tpl.render(
-        registry.get(loaded.kind).build_context(loaded, tpl), jinja_env=_CompiledOnce(), autoescape=True
-    )
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    """The template filled with the context its kind builds, as DOCX bytes: the build's own filling
+    (render_docx: the template sanitised, its variables checked, each part cleaned and compiled once per
+    process, which matters here: the kinds' tests fill the same few templates over a hundred times)."""
+    with tempfile.TemporaryDirectory(prefix="numdossier-test-render-") as folder:
+        out = Path(folder) / "filled.docx"
+        render_docx(template, lambda tpl: registry.get(loaded.kind).build_context(loaded, tpl), out)
+        return out.read_bytes()
 
 
 def variant(loaded: LoadedProfile, **changes: Any) -> LoadedProfile:

@@ -14,6 +14,7 @@ from lxml import etree
 from PIL import Image
 from support import ROOT, W, part, render, text, variant
 
+from numdossier.errors import TemplateError
 from numdossier.kinds.n96.forms import CARRIERS, trunk_rows
 from numdossier.kinds.n96.profile import N96Profile
 from numdossier.profile import LoadedProfile, load_profile
@@ -168,8 +169,9 @@ def test_undefined_variable_is_an_error(tmp_path: Path, sample: LoadedProfile) -
     document.add_paragraph("{{ company.nmae }}")
     path = tmp_path / "typo.docx"
     document.save(str(path))
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateError) as raised:  # the build's words for it, naming the template
         render(path, sample)
+    assert isinstance(raised.value.__cause__, UndefinedError) and "typo.docx" in str(raised.value)
 
 
 # --------------------------------------------------------------------------- official wording
