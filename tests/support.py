@@ -156,6 +156,13 @@ def sample_generator(kind: str) -> Path:
     return ROOT / "tools" / f"{name}.py"
 
 
+def template_generator(kind: str) -> Path:
+    """The script that writes the kind's built-in templates: tools/make_templates_<kind>.py (n96's is
+    tools/make_templates.py)."""
+    name = "make_templates" if kind == "n96" else f"make_templates_{kind}"
+    return ROOT / "tools" / f"{name}.py"
+
+
 def sample_of(kind: str) -> Path:
     """The kind's sample profile: the first samples/<kind>/*.toml."""
     found = sorted((ROOT / "samples" / kind).glob("*.toml"))

@@ -35,6 +35,7 @@ from support import (
     sample_of,
     squash,
     submodel,
+    template_generator,
     text,
     variant,
 )
@@ -311,6 +312,65 @@ def test_an_embedded_picture_is_placed_only_when_given_and_a_missing_one_is_name
 
 
 # --------------------------------------------------------------------------- the sample scans
+
+
+def package(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {info.filename: z.read(info) for info in z.infolist()}
+
+
+@pytest.mark.parametrize(("kind", "item"), FORMS)
+def test_form_carries_only_what_it_uses(kind: str, item: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build fills and converts each form: LibreOffice reads every part of it. No Word 2010 copy of
+    the styles, thumbnail or bibliography store; the styles those of the form (and the defaults), each
+    style it names defined."""
+    kit = load_tool("docx_kit", monkeypatch)
+    members = package(registry.get(kind).folder / f"{item}.docx")
+    assert not set(members) & kit.UNUSED_PARTS
+    styles = etree.fromstring(members["word/styles.xml"])
+    defined = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
+    assert defined == kit.used_styles(members)
+    assert styles.find(qn("w:latentStyles")) is None
+    named = {v.decode() for data in members.values() for v in kit.STYLE_REFERENCE.findall(data)}
+    assert named <= defined
+    for rels in kit.PACKAGE_RELS:  # every relationship leads to a part of the package
+        for rel in etree.fromstring(members[rels]):
+            assert kit._target(kit.PACKAGE_RELS[rels], rel.get("Target")) in members, (rels, rel.attrib)
+
+
+def test_slimming_leaves_out_what_python_docx_adds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above is not empty: python-docx's own document has all of it, and one style in use."""
+    kit = load_tool("docx_kit", monkeypatch)
+    doc = docx.Document()
+    doc.add_paragraph("x", style="List Bullet")
+    doc.save(str(tmp_path / "d.docx"))
+    before = package(tmp_path / "d.docx")
+    assert set(before) >= kit.UNUSED_PARTS and len(kit.used_styles(before)) < 20
+    kit.slim(tmp_path / "d.docx")
+    after = package(tmp_path / "d.docx")
+    assert not set(after) & kit.UNUSED_PARTS and after["word/document.xml"] == before["word/document.xml"]
+    styles = etree.fromstring(after["word/styles.xml"])
+    kept = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
+    assert {"ListBullet", "Normal", "TableNormal"} <= kept and len(kept) < 20
+    style = docx.Document(str(tmp_path / "d.docx")).paragraphs[0].style
+    assert style is not None and style.name == "List Bullet"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_templates_are_what_their_generator_writes(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generator changed without writing its templates again (or a template changed by hand) fails."""
+    monkeypatch.syspath_prepend(str(template_generator(kind).parent))
+    load_tool(template_generator(kind).stem, monkeypatch).main(["--out", str(tmp_path)])
+    written = {p.name: p.read_bytes() for p in tmp_path.glob("*.docx")}
+    committed = {p.name: p.read_bytes() for p in registry.get(kind).folder.glob("*.docx")}
+    assert written.keys() == committed.keys()
+    for name in written:
+        assert written[name] == committed[name], (
+            f"templates/{kind}/{name}: run {template_generator(kind).name}"
+        )
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -371,6 +372,7 @@ COMMITMENTS = [
 def commitment(path: Path) -> None:
     # one page: its seal placeholder goes on the page's own 盖章 place, so no free band is kept
     doc = new_document("依法经营承诺书")
+    doc.sections[0].bottom_margin = Mm(25)
     title(doc, "依法经营承诺书", size=XIAOER, after_mm=5)
     text = partial(par, doc, size=XIAOSI, line=1.25)
     text("{{ authority }}：")
