@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ROOT
-from typer.testing import CliRunner
+from support import ROOT, CliRunner
 
 from numdossier.cli import app
 from numdossier.errors import ExitCode

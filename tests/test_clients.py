@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from support import ROOT
-from typer.testing import CliRunner
+from support import ROOT, CliRunner
 
 from numdossier import cli
 from numdossier.batch import Outcome

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import ROOT
-from typer.testing import CliRunner
+from support import ROOT, CliRunner
 
 from numdossier.cli import app
 from numdossier.errors import AttachmentError

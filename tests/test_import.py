@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 from sheet_support import fill
-from support import ROOT, model_as
-from typer.testing import CliRunner
+from support import ROOT, CliRunner, model_as
 
 from numdossier.cli import app
 from numdossier.errors import ExitCode

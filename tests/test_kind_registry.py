@@ -11,7 +11,7 @@ from typing import Literal
 import pytest
 from docx import Document
 from pypdf import PdfReader
-from typer.testing import CliRunner
+from support import CliRunner
 
 from numdossier.check import check_profile
 from numdossier.cli import app

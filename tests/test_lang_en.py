@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ROOT, starter_comments, user_words
-from typer.testing import CliRunner
+from support import ROOT, CliRunner, starter_comments, user_words
 
 from numdossier.cli import app
 from numdossier.errors import ExitCode
@@ -235,10 +234,27 @@ def test_every_command_path_is_met() -> None:
     assert len(PATHS) == 15, PATHS
 
 
-@pytest.mark.parametrize("place", list(PLACES))
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: "-".join(p) or "numdossier")
+# Each command's help in both languages, with --lang in one of the three places, taken in turn: every
+# place is met by the top level, a group and commands at both depths (test_every_place_is_met).
+PLACED = [(path, list(PLACES)[n % len(PLACES)]) for n, path in enumerate(PATHS)]
+
+
+def test_every_place_is_met() -> None:
+    for place in PLACES:
+        paths = [path for path, where in PLACED if where == place]
+        groups = [path for path in paths if path in ([], ["converter"], ["template"])]
+        assert groups and len(paths) > len(groups), (place, paths)
+        assert any(len(path) == 1 for path in paths if path not in groups), (place, paths)
+        assert any(len(path) == 2 for path in paths), (place, paths)
+
+
+@pytest.mark.parametrize(
+    ("path", "place"), PLACED, ids=[f"{'-'.join(path) or 'numdossier'}-{place}" for path, place in PLACED]
+)
 def test_help_follows_lang(path: list[str], place: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """--help in English by --lang en over NUMDOSSIER_LANG=zh, in Chinese by --lang zh over en."""
+    """--help in English by --lang en over NUMDOSSIER_LANG=zh, in Chinese by --lang zh over en. A flag
+    shows no type (`--force <bool>` reads as if it took a value), a list its element's, a range its
+    number's: no <bool>, <list[Path]> or <int range> in any command's help."""
     monkeypatch.setenv("COLUMNS", "200")
     for lang, other, words, foreign in (
         ("en", "zh", ENGLISH_WORDS, CHINESE_WORDS),
@@ -251,27 +267,17 @@ def test_help_follows_lang(path: list[str], place: str, monkeypatch: pytest.Monk
             assert word in result.output, (lang, word, result.output)
         for word in foreign:
             assert word not in result.output, (lang, word, result.output)
+        for python in ("<bool>", "list[", " range>", "<Path>"):
+            assert python not in result.output, (lang, python, result.output)
         if lang == "en":
             assert chinese_outside_data(result.output, names()) == [], result.output
         if path[:1] == ["build"]:  # an argument written the way Click writes it, no {profiles} left
             assert f"build {words[1]} PROFILES..." in result.output, result.output
+            assert re.search(r"--jobs\s+-j\s+<int> \[x>=1\]", result.output), result.output
+            assert re.search(r"profiles\.\.\.\s+<path>", result.output), result.output
+            assert re.search(r"--force\s{2,}\S", result.output), result.output
         if path in ([], ["converter"], ["template"]):
             assert ("Commands" if lang == "en" else "命令") in result.output
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_help_types_without_python_names(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A flag shows no type (`--force <bool>` reads as if it took a value), a list its element's, a range
-    its number's: no <bool>, <list[Path]> or <int range> in any command's help."""
-    monkeypatch.setenv("COLUMNS", "200")
-    for path in PATHS:
-        result = runner.invoke(app, [*path, "--help", "--lang", lang])
-        assert result.exit_code == 0, result.output
-        for python in ("<bool>", "list[", " range>", "<Path>"):
-            assert python not in result.output, (path, python, result.output)
-    build = runner.invoke(app, ["build", "--help", "--lang", lang]).output
-    assert re.search(r"--jobs\s+-j\s+<int> \[x>=1\]", build), build
-    assert re.search(r"profiles\.\.\.\s+<path>", build) and re.search(r"--force\s{2,}\S", build), build
 
 
 def test_help_of_a_group_without_its_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -419,25 +425,31 @@ def test_usage_errors_speak_chinese(
 
 
 def test_the_entry_point_speaks_the_language_of_lang() -> None:
-    """The console script's path (numdossier.cli.main via Typer's app()), not only the test runner's."""
+    """The console script's path (numdossier.cli.main via Typer's app(), the arguments read from sys.argv),
+    not only the test runner's: the help in English, a usage error in the default Chinese (the usage
+    errors of every kind are said in both languages in this process, above)."""
     env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}  # no NUMDOSSIER_LANG: Chinese unless --lang says
-    for args, code, said in (
+    cases = (
         (["build", "--help", "--lang", "en"], 0, "Show this message and exit"),
-        (["build", "--forse", "x", "--lang", "en"], ExitCode.usage, "Did you mean --force"),
         (["build", "--forse", "x"], ExitCode.usage, "是否要用 --force"),
-    ):
-        run = subprocess.run(
+    )
+    started = [  # side by side: each is mostly a Python start
+        subprocess.Popen(
             [sys.executable, "-m", "numdossier.cli", *args],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env=env,
-            timeout=120,
             cwd=ROOT,
         )
-        assert run.returncode == code, run.stderr
-        assert said in run.stdout + run.stderr, run.stdout + run.stderr
+        for args, _, _ in cases
+    ]
+    for (args, code, said), process in zip(cases, started, strict=True):
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == code, stderr
+        assert said in stdout + stderr, stdout + stderr
         if "en" in args:
-            assert chinese_outside_data(run.stdout + run.stderr, names()) == [], run.stdout + run.stderr
+            assert chinese_outside_data(stdout + stderr, names()) == [], stdout + stderr
 
 
 KEY = re.compile(r"""\b(?:text|say|messages\.text)\(\s*"([a-z_][\w.]*)\"""")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from support import ROOT
-from typer.testing import CliRunner
+from support import ROOT, CliRunner
 
 from numdossier import cli
 from numdossier.cli import app

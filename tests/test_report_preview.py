@@ -15,8 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
-from support import ROOT
-from typer.testing import CliRunner
+from support import ROOT, CliRunner
 
 import numdossier
 from numdossier import preview
@@ -81,17 +80,6 @@ def test_library_check_and_load(clients: Path) -> None:
     assert isinstance(loaded, numdossier.LoadedProfile) and loaded.kind == "n96"
     with pytest.raises(AttributeError):
         _ = numdossier.no_such_thing
-
-
-def test_import_numdossier_stays_light() -> None:
-    """The CLI starts by importing the package: the build machinery and openpyxl load on first use; the
-    function `numdossier.check` survives later imports of the submodule numdossier.check."""
-    code = (
-        "import sys, numdossier, numdossier.check as m; from numdossier.check import check_profile; "
-        "print('numdossier.pipeline' in sys.modules, 'openpyxl' in sys.modules, callable(numdossier.check))"
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.split() == ["False", "False", "True"]
 
 
 def readme_script() -> str:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator
-from support import ROOT
-from typer.testing import CliRunner
+from support import ROOT, CliRunner
 
 from numdossier.cli import app
 from numdossier.kinds import registry

@@ -42,14 +42,16 @@ SCANS = {"pikepdf", "PIL", "phonenumbers"}
 PROBE = """
 import json, sys
 import numdossier, numdossier.cli, numdossier.api, numdossier.check
+from numdossier.check import check_profile
 after_import = sorted(sys.modules)
+function = callable(numdossier.check)
 sys.argv = ["numdossier", "check", sys.argv[1], "--today", "2026-11-23", "--format", "json"]
 from numdossier.cli import main
 try:
     main()
 except SystemExit as e:
     code = e.code
-print(json.dumps({"import": after_import, "check": sorted(sys.modules), "code": code}))
+print(json.dumps({"import": after_import, "function": function, "check": sorted(sys.modules), "code": code}))
 """
 
 
@@ -66,6 +68,8 @@ def test_cli_and_check_import_none_of_the_build_libraries() -> None:
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["code"] == 0  # the sample checks clean: the survey of its scans did run
     assert _loaded(result["import"], BUILD_ONLY | SCANS | {"numdossier.kinds.n96.profile"}) == []
+    # the function numdossier.check survives the import of the submodule numdossier.check
+    assert result["function"] is True
     assert _loaded(result["check"], BUILD_ONLY) == []
     # the survey needed the scan readers, and the one kind's model: the proof that check's path ran
     assert _loaded(result["check"], {"pikepdf", "PIL", "numdossier.kinds.n96.profile"}) == [
