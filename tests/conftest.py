@@ -5,8 +5,10 @@ the marker would make the fast lane slow)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -164,21 +166,34 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], di
 
 
 @pytest.fixture(scope="session")
-def corpus_pdf(tmp_path_factory: pytest.TempPathFactory) -> CorpusPdf:
+def corpus_pdf(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> CorpusPdf:
     """corpus_pdf(name): tests/resources/realworld/<name> turned into A4 pages by attachment_to_pdf (under
-    its own name), once per session: the written file and the result. test_attachments and
+    its own name), once per test run: the written file and the result. test_attachments and
     test_inspector look at the same conversions from different sides; a test that changes what the
     conversion does (a fault, a fake) or is about the conversion itself (its determinism) calls
-    attachment_to_pdf. The file is shared: read it, never write it."""
+    attachment_to_pdf. The file is shared: read it, never write it.
+
+    The workers of `make test-fast` share the folder (the parent of their own base folders, this run's):
+    the first to need a file converts it under a lock, the other reads its result (17 files were
+    converted twice, 0.7 s)."""
     from numdossier.pdf.attachments import Normalised, attachment_to_pdf
 
-    folder = tmp_path_factory.mktemp("corpus-pdf")
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if hasattr(request.config, "workerinput") else base) / "corpus-pdf"
+    folder.mkdir(exist_ok=True)
     cache: dict[str, tuple[Path, Normalised]] = {}
 
     def convert(name: str) -> tuple[Path, Normalised]:
         if name not in cache:
-            out = folder / f"{name}.out.pdf"
-            cache[name] = (out, attachment_to_pdf(REALWORLD / name, name, out))
+            out, result = folder / f"{name}.out.pdf", folder / f"{name}.result.pickle"
+            with open(folder / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                if result.exists():
+                    normalised = pickle.loads(result.read_bytes())
+                else:
+                    normalised = attachment_to_pdf(REALWORLD / name, name, out)
+                    result.write_bytes(pickle.dumps(normalised))
+            cache[name] = (out, normalised)
         return cache[name]
 
     return convert

@@ -171,10 +171,10 @@ def test_every_prefecture_and_district_is_listed() -> None:
     assert ("吉林省", "吉林市") in units
 
 
-@pytest.mark.parametrize(("province_name", "unit_name"), _every_unit())
-def test_every_unit_resolves_in_its_own_province(province_name: str, unit_name: str) -> None:
-    """Each prefecture-level unit (each district or county of a municipality), written as users write it:
-    full name, short form, after the province's full and short names; counted for coverage as itself."""
+def _unit_problems(province_name: str, unit_name: str) -> list[tuple[object, ...]]:
+    """What goes wrong for one prefecture-level unit (a district or county of a municipality), written as
+    users write it: full name, short form, after the province's full and short names; counted for
+    coverage as itself. Empty when nothing does."""
     d = divisions()
     p = province(province_name)
     unit = next(u for u in p.units if u.name == unit_name)
@@ -185,16 +185,41 @@ def test_every_unit_resolves_in_its_own_province(province_name: str, unit_name: 
     if len(short) >= 2:
         forms.add(short)
         forms.add(p.name + short)
+    problems: list[tuple[object, ...]] = []
     for written in sorted(forms):
         found = d.unit(p, written)
-        assert found is not None and found.code == unit.code, (province_name, written, found)
+        if found is None or found.code != unit.code:
+            problems.append((written, found))
     place = resolve_city(p, unit.name, municipality_as_city=False)
-    assert (place.key, place.problem) == (unit.code, None)
-    assert resolve_city(p, unit.name, municipality_as_city=True).key == (
-        p.code if p.municipality else unit.code
-    )
+    if (place.key, place.problem) != (unit.code, None):
+        problems.append((unit.name, "as a city", place))
+    as_city = resolve_city(p, unit.name, municipality_as_city=True).key
+    if as_city != (p.code if p.municipality else unit.code):
+        problems.append((unit.name, "a municipality's unit as the city", as_city))
     address = d.province_of_address(f"{unit.name}某某路 1 号")
-    assert address is not None and address.code == p.code, (unit.name, address)
+    if address is None or address.code != p.code:
+        problems.append((unit.name, "in an address", address))
+    return problems
+
+
+@pytest.mark.parametrize("province_name", sorted({name for name, _ in _every_unit()}))
+def test_every_unit_resolves_in_its_own_province(province_name: str) -> None:
+    """Each unit of the province (one case per province, every unit's problems listed together)."""
+    units = [unit for name, unit in _every_unit() if name == province_name]
+    assert units
+    assert {unit: found for unit in units if (found := _unit_problems(province_name, unit))} == {}
+
+
+def test_the_unit_check_reports_a_unit_not_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_unit_problems is not empty-handed: with look-ups that find nothing, every written form is listed."""
+    assert _unit_problems("浙江省", "杭州市") == []
+    monkeypatch.setattr(type(divisions()), "unit", lambda self, p, written: None)
+    assert [problem[0] for problem in _unit_problems("浙江省", "杭州市")][:4] == [
+        "杭州",
+        "杭州市",
+        "浙江杭州市",
+        "浙江省杭州",
+    ]
 
 
 def test_shared_names_of_province_and_city() -> None:
