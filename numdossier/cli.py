@@ -97,7 +97,7 @@ def _kinds_titled() -> str:
     from .kinds import registry
 
     return text("cli.help.kinds_sep").join(
-        text("cli.help.kind_titled", name=k, title=registry.get(k).title) for k in registry.names()
+        text("cli.help.kind_titled", name=k, title=registry.get(k).title_in()) for k in registry.names()
     )
 
 
@@ -108,7 +108,7 @@ def _kind_help() -> str:
 def _titles() -> str:
     from .kinds import registry
 
-    return text("cli.help.titles_sep").join(registry.get(k).title for k in registry.names())
+    return text("cli.help.titles_sep").join(registry.get(k).title_in() for k in registry.names())
 
 
 # --- Click's and Typer's own words, in the user's language -------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -110,6 +111,22 @@ def test_a_registered_kind_is_listed_and_has_its_model(demo: Path) -> None:
     assert registry.model_of("demo") is DemoProfile
     assert registry.get("demo").folder == demo
     assert load_checklist("demo").items[0].template == "letter.docx"
+
+
+def test_a_kind_is_named_in_the_users_language(demo: Path) -> None:
+    """--lang en shows kind.toml's title_en; a kind without one (the demo) keeps its Chinese title."""
+    from numdossier.rules import messages
+
+    for name in registry.names():
+        kind = registry.get(name)
+        assert kind.title_in("zh") == kind.title
+        if name != "demo":  # every built-in kind has an English name, in English
+            assert kind.spec.title_en and not re.search(r"[\u3400-\u9fff]", kind.title_in("en")), name
+    assert registry.get("demo").title_in("en") == registry.get("demo").title
+    with messages.using("en"):
+        assert registry.get("n96").title_in() == "96 customer-service short number"
+    help_text = CliRunner().invoke(app, ["init", "--help", "--lang", "en"], env={"COLUMNS": "300"}).output
+    assert "n96 (96 customer-service short number)" in help_text and "demo (" in help_text, help_text
 
 
 def test_unknown_kinds_get_a_did_you_mean() -> None:

@@ -16,6 +16,7 @@ and, when it needs code, the package ``numdossier/kinds/<k>/`` (profile.py, form
 kind.toml (validated: an unknown key is an error)::
 
     title = "96 客服短号"                               # one line, shown by --kind help
+    title_en = "96 customer-service short number"       # optional: the same in English (--lang en)
     order = 1                                           # position among the kinds (then by name)
     model = "numdossier.kinds.n96.profile:N96Profile"   # the profile model: kind: Literal["<k>"]
     context = "numdossier.kinds.n96.forms:build_context"  # optional, (loaded, tpl) -> dict;
@@ -83,6 +84,7 @@ class KindSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
+    title_en: str | None = None
     order: int = 100
     model: str | None = None
     context: str | None = None
@@ -125,7 +127,14 @@ class Kind:
 
     @property
     def title(self) -> str:
+        """The kind's Chinese name (as the authorities write it)."""
         return self.spec.title
+
+    def title_in(self, lang: str | None = None) -> str:
+        """The kind's name in `lang` (default: the current language) for the user's messages and help;
+        the Chinese one where kind.toml has none in that language."""
+        spoken = messages.normalise(lang) or messages.language()
+        return self.spec.title_en if spoken == "en" and self.spec.title_en else self.spec.title
 
     def data_file(self, name: str, lang: str | None = None) -> Path:
         """The kind's file `name` in `lang` (default: the current language): starter.toml is the Chinese
