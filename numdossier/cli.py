@@ -331,7 +331,7 @@ def _click_sentence(e: clicks.UsageError) -> str:
     if isinstance(e, _MissingCommand):
         return text("cli.click.missing_command", commands=text("ui.list_sep").join(e.commands))
     if isinstance(e, _ExtraArguments):
-        return text("cli.click.extra_arguments", arguments=" ".join(e.arguments))
+        return text("cli.click.extra_arguments", arguments=list(e.arguments))
     if isinstance(e, clicks.NoSuchOption):
         if e.possibilities:
             like = either.join(sorted(e.possibilities))

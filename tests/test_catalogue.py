@@ -83,3 +83,35 @@ def test_the_language_is_passed_down(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_nested_and_dotted_keys() -> None:
     assert messages.text("fields.company.name") == "申请单位名称"
     assert re.search(r"\{", messages.entry("ui.result")["zh"])
+
+
+PLURAL = re.compile(r"\{(\w+):plural:([^}]*)\}")
+
+
+def test_plural_forms_are_whole_and_nothing_says_s_in_brackets() -> None:
+    """English counts say "1 error" / "3 errors" ({n:plural:# error|# errors}), not "error(s)"."""
+    leaves = entries({k: v for k, v in messages.catalogue().items() if k != "choices"})
+    found = 0
+    for key, entry in leaves:
+        for lang in ("en", "hint_en"):
+            sentence = str(entry.get(lang, ""))
+            assert "(s)" not in sentence, f"{key}: {sentence}"
+            for name, forms in PLURAL.findall(sentence):
+                found += 1
+                assert forms.count("|") == 1, f"{key}: {name}"
+    assert found >= 20
+
+
+def test_counts_and_lists_are_filled_in_each_language() -> None:
+    one_or_more = "{n:plural:# error|# errors}; {pages:plural:page #|pages #}"
+    with messages.using("en"):
+        assert messages.fill(one_or_more, n=1, pages=[3]) == "1 error; page 3"
+        assert messages.fill(one_or_more, n=0, pages=[3, 5]) == "0 errors; pages 3, 5"
+    with messages.using("zh"):
+        assert messages.fill("第 {pages} 页，共 {n} 处", pages=[3, 5], n=2) == "第 3、5 页，共 2 处"
+    assert messages.fill("{x:.1f}", x=2.25) == "2.2"  # str.format's own specs still work
+    with pytest.raises(ValueError, match="without '|'"):
+        messages.fill("{n:plural:# error}", n=1)
+    with messages.using("en"):
+        assert messages.text("cli.build.done", total=1, built=1, failed=0) == "1 dossier: 1 built, 0 failed."
+        assert messages.text("cli.build.done", total=2, built=1, failed=1) == "2 dossiers: 1 built, 1 failed."

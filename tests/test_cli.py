@@ -228,7 +228,7 @@ def test_lang_en(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert os.environ["NUMDOSSIER_LANG"] == "zh"  # passed down, never written to the environment
     assert "  error POSTCODE company.postcode\n" in result.stdout  # a pipe: one block a finding
     assert "Number occupancy fee: 48,000 yuan" in result.stdout
-    assert "1 error(s), 0 warning(s)" in result.stdout
+    assert "1 error, 0 warnings" in result.stdout
     code, data = check_json(str(sample), "--today", "2026-11-23", "--lang", "en")
     assert data[0]["findings"][0]["message"] == "The postcode '31001' must be 6 digits"
     monkeypatch.setenv("NUMDOSSIER_LANG", "en_US.UTF-8")

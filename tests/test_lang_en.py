@@ -371,8 +371,8 @@ USAGE_ERRORS: list[tuple[str, list[str], str, str]] = [
     (
         "extra-arguments",
         ["schema", "n96", "extra", "more"],
-        "多余的参数：extra more",
-        "Unexpected extra argument(s): extra more",
+        "多余的参数：extra、more",
+        "Unexpected extra arguments: extra, more",
     ),
     (
         "needs-a-value",

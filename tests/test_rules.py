@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import string
 import tomllib
 from collections.abc import Callable, Iterator
 from io import BytesIO
@@ -420,8 +421,8 @@ def test_catalogue_has_both_languages_with_the_same_placeholders() -> None:
     for key, entry in _entries():
         assert set(entry) == {"zh", "en", "hint_zh", "hint_en"}, key
         for zh, en in (("zh", "en"), ("hint_zh", "hint_en")):
-            names = re.findall(r"\{(\w+)\}", entry[zh])
-            assert set(names) == set(re.findall(r"\{(\w+)\}", entry[en])), key
+            names = {field for _, field, _, _ in string.Formatter().parse(entry[zh]) if field}
+            assert names == {field for _, field, _, _ in string.Formatter().parse(entry[en]) if field}, key
     for section in ("fields", "ui", "summary", "roles", "actions", "places", "documents"):
         for name, entry in catalogue()[section].items():
             assert set(entry) == {"zh", "en"}, (section, name)

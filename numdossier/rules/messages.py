@@ -7,6 +7,9 @@ must not repeat another file's; each kind's templates/<kind>/messages.toml is me
 The language is chosen by the caller and passed down: `with using("en"): ...` around a command's work
 (the CLI does it from --lang; worker processes receive it in their options). Without one, the
 NUMDOSSIER_LANG environment variable decides (library users), else Chinese.
+
+A sentence's {names} are filled as str.format fills them, plus one form for counts in English:
+``{errors:plural:# error|# errors}`` says "1 error" or "3 errors" (# is the number). Chinese needs none.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import string
 import threading
 import tomllib
 from collections.abc import Callable, Iterator
@@ -126,9 +130,34 @@ def entry(key: str) -> dict[str, Any]:
     return dict(node[rest]) if rest else dict(node)
 
 
+class _Sentences(string.Formatter):
+    """str.format, a list written as its items joined ("3、5" / "3, 5"), and `{n:plural:ONE|OTHER}`:
+    ONE when n is 1 (a list of one item), else OTHER, each with # for the number (the list)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        kind, _, forms = format_spec.partition(":")
+        listed = isinstance(value, list | tuple)
+        shown = text("ui.list_sep").join(str(v) for v in value) if listed else None
+        if kind != "plural":
+            return shown if shown is not None else str(super().format_field(value, format_spec))
+        one, bar, other = forms.partition("|")
+        if not bar:
+            raise ValueError(f"plural form without '|': {format_spec!r}")
+        single = len(value) == 1 if listed else value == 1
+        return (one if single else other).replace("#", shown if shown is not None else str(value))
+
+
+_SENTENCES = _Sentences()
+
+
+def fill(sentence: str, /, **values: Any) -> str:
+    """A catalogue sentence with its {names} filled from `values` (plural forms included)."""
+    return _SENTENCES.vformat(sentence, (), values)
+
+
 def text(key: str, /, **values: Any) -> str:
     """The sentence at `key` in the current language, its {names} filled from `values`."""
-    return str(entry(key)[language()]).format(**values)
+    return fill(str(entry(key)[language()]), **values)
 
 
 def label(field: str) -> str:
@@ -149,8 +178,8 @@ def finding(
     lang = language()
     if field is not None and "label" not in values:
         values["label"] = label(field)
-    message = str(texts[lang]).format(**values)
-    hint = str(texts[f"hint_{lang}"]).format(**values)
+    message = fill(str(texts[lang]), **values)
+    hint = fill(str(texts[f"hint_{lang}"]), **values)
     return Finding(severity, code, message, hint, field, file)
 
 

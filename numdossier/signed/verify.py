@@ -76,8 +76,8 @@ def finding(
     return VerifyFinding(
         severity,
         code,
-        str(texts[lang]).format(**values),
-        str(texts[f"hint_{lang}"]).format(**values),
+        messages.fill(str(texts[lang]), **values),
+        messages.fill(str(texts[f"hint_{lang}"]), **values),
         scan,
         page,
         box,

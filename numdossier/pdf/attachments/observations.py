@@ -35,10 +35,7 @@ class Observation:
         """One sentence for people, in the message catalogue's current language."""
         from numdossier.rules.messages import text
 
-        values = dict(self.values)
-        for key in ("fonts", "pages"):
-            if isinstance(values.get(key), list):
-                values[key] = text("ui.list_sep").join(str(v) for v in values[key])
+        values = dict(self.values)  # its lists (fonts, pages) are joined by the catalogue's formatter
         variant = self.code
         if self.code == "reencoded" and values.get("lossy"):
             variant = "reencoded_lossy"
