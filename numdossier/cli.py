@@ -487,6 +487,19 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
     return run
 
 
+def _arguments() -> dict[str, str]:
+    """The running command's positional arguments as its usage line writes them ({"kind": "KIND"}): a
+    refusal of `schema n97` names KIND, not an option --kind the command does not have."""
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    return {
+        p.name: str(p.metavar or p.name.upper())
+        for p in ctx.command.get_params(ctx)
+        if p.param_type_name == "argument" and p.name
+    }
+
+
 def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, Any], debug: bool) -> None:
     """The one place where exceptions become exit codes (SystemExit passes through Typer untouched)."""
     try:
@@ -497,7 +510,7 @@ def _run(command: Callable[..., int], args: tuple[Any, ...], kwargs: dict[str, A
     except ValidationError as e:  # an options object refused what was typed
         from .options import explain
 
-        _refused(explain(e))
+        _refused(explain(e, _arguments()))
     except NumdossierError as e:
         _fail(
             e.exit_code,

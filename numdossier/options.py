@@ -45,7 +45,9 @@ def _refuse(key: str, **values: Any) -> PydanticCustomError:
 
 def _from_error(e: NumdossierError) -> PydanticCustomError:
     """A library's usage error (unknown kind, malformed converter address) as a refusal."""
-    sentence = text("cli.usage.with_hint", message=e.message, hint=e.hint) if e.hint else e.message
+    # the hint follows the message as its own sentence: the message's full stop is the template's
+    message = e.message.rstrip(".。")
+    sentence = text("cli.usage.with_hint", message=message, hint=e.hint) if e.hint else e.message
     return PydanticCustomError("numdossier_usage", "{sentence}", {"sentence": sentence})
 
 
@@ -193,12 +195,15 @@ class TemplateOptions(Options):
     format: Format = "text"
 
 
-def explain(error: ValidationError) -> UsageError:
-    """A refused combination, as a usage error whose sentence names the option, in the user's language."""
+def explain(error: ValidationError, arguments: dict[str, str] | None = None) -> UsageError:
+    """A refused combination, as a usage error whose sentence names the option (or, for a field given
+    as a positional argument, the argument as `arguments` writes it: KIND), in the user's language."""
     lines = []
     for problem in error.errors():
         field = str(problem["loc"][0]) if problem["loc"] else ""
-        option = OPTION_NAMES.get(field, f"--{field.replace('_', '-')}" if field else "")
+        option = (arguments or {}).get(field) or OPTION_NAMES.get(
+            field, f"--{field.replace('_', '-')}" if field else ""
+        )
         if problem["type"] == "numdossier_usage":
             sentence = str(problem["ctx"]["sentence"])
         else:

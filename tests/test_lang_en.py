@@ -386,6 +386,24 @@ USAGE_ERRORS: list[tuple[str, list[str], str, str]] = [
         "选项 --force 不接受取值",
         "Option --force does not take a value",
     ),
+    (  # the kind is schema's argument: named as the usage line writes it, not as an option it lacks
+        "unknown-kind-argument",
+        ["schema", "n97"],
+        "KIND: 未知的申请类型 'n97'（您是否想写 'n96'？）",
+        "KIND: Unknown kind of application 'n97'. Did you mean 'n96'?",
+    ),
+    (
+        "unknown-kind-option",
+        ["template", "check", "x.docx", "--kind", "n97"],
+        "--kind: 未知的申请类型 'n97'",
+        "--kind: Unknown kind of application 'n97'. Did you mean 'n96'?",
+    ),
+    (  # the message's full stop and the hint's sentence: one full stop between them
+        "bad-converter-address",
+        ["build", "x", "--converter", "foo://bar"],
+        "'foo://bar' 无法识别（应写成",
+        "'foo://bar' is not understood. Write unoserver://HOST:PORT",
+    ),
 ]
 
 
