@@ -395,3 +395,42 @@ def test_every_finding_reads_in_both_languages(
         data = apply(dump(sample), changes)
         for f in rules(data, RuleContext(today=TODAY, profile=data, pages={})):
             assert f.message and f.hint and "{" not in f.message + f.hint, f.code
+
+
+@pytest.mark.parametrize(
+    ("scope", "province", "zh", "en"),
+    [
+        (
+            "province",
+            "湖南省",
+            "审批机关：湖南省通信管理局",
+            "approved by the communications administration of 湖南省",
+        ),
+        (
+            "nationwide",
+            "",
+            "审批机关：工业和信息化部",
+            "approved by the Ministry of Industry and Information Technology",
+        ),
+        (
+            "province",
+            "",
+            "审批机关：所在省通信管理局",
+            "approved by the communications administration of the province",
+        ),
+    ],
+)
+def test_the_fee_line_names_the_authority_in_the_users_language(
+    sample: LoadedProfile, scope: str, province: str, zh: str, en: str
+) -> None:
+    from numdossier.kinds.callcentre.fee import fee
+    from numdossier.rules import messages
+
+    data = changed(dump(sample), {"callcentre.scope": scope, "callcentre.province": province})
+    ctx = RuleContext(today=TODAY, profile=data, pages={})
+    with messages.using("zh"):
+        assert zh in fee(data, ctx)["text"]
+    with messages.using("en"):
+        said = fee(data, ctx)["text"]
+    assert en in said
+    assert "通信管理局" not in said and "工业和信息化部" not in said  # no Chinese but the user's province
