@@ -27,6 +27,9 @@ class CheckResult(Tally):
     findings: list[Finding] = field(default_factory=list)
     loaded: LoadedProfile | None = None
     summary: dict[str, Any] | None = None  # the fee and the signature/seal summary (rules.summary)
+    # the kind a profile that did not load declares, when a known one: for people's headings only
+    # (`kind` stays None for it in JSON and reports: it is the kind of a loaded profile)
+    declared_kind: str | None = None
 
 
 def kind_rules(kind: str, profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
@@ -109,7 +112,7 @@ def check_profile(path: str | Path, today: dt.date, templates: Path | None = Non
             error("PROFILE-INVALID", problem, own or e.hint or "", _field_of(problem), None)
             for problem, own in zip(e.problems, e.hints, strict=True)
         ]
-        return CheckResult(str(path), None, findings)
+        return CheckResult(str(path), None, findings, declared_kind=e.kind)
     findings, summary = inspect(loaded, today, templates)
     return CheckResult(str(path), loaded.kind, findings, loaded, summary)
 

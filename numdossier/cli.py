@@ -670,7 +670,7 @@ def _print_check(result: CheckResult) -> None:
     from .rules.summary import lines
 
     if result.findings:
-        kind = result.kind or text("ui.unknown_kind")
+        kind = result.kind or result.declared_kind or text("ui.unknown_kind")
         rows = [_Row(f.severity, f.code, f.file or f.field or "", f.message, f.hint) for f in result.findings]
         _print_findings(text("cli.check.title", profile=result.profile, kind=kind), rows)
     summary = text("ui.result", profile=result.profile, errors=result.errors, warnings=result.warnings)

@@ -60,10 +60,16 @@ class ProfileError(InputError):
     """The profile cannot be read or does not match the format; `problems` lists every one."""
 
     def __init__(
-        self, path: str, problems: list[str], hint: str | None = None, hints: list[str | None] | None = None
+        self,
+        path: str,
+        problems: list[str],
+        hint: str | None = None,
+        hints: list[str | None] | None = None,
+        kind: str | None = None,
     ) -> None:
         self.path = path
         self.problems = problems
+        self.kind = kind  # the kind the file declares, when it is a known one (its fields are what failed)
         # a problem's own fix ("去掉引号：…") where there is one; else `hint` applies
         self.hints = hints if hints is not None and len(hints) == len(problems) else [None] * len(problems)
         head = f"{path}: " + ("; ".join(problems) if len(problems) == 1 else _problems(len(problems)))

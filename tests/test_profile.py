@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -54,6 +55,23 @@ def test_wrong_type_names_field_path(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as info:
         load_profile(write(tmp_path, text))
     assert any(p.startswith("n96.seats_planned:") and "整数" in p for p in info.value.problems)
+
+
+def test_a_number_field_asks_for_a_number_once(tmp_path: Path) -> None:
+    """registered_capital is float | int: "a number", not "a number, or a whole number"."""
+    from numdossier.rules import messages
+
+    text = sample_text().replace("registered_capital = 5000", 'registered_capital = "lots"')
+    with messages.using("en"), pytest.raises(ProfileError) as info:
+        load_profile(write(tmp_path, text))
+    (said,) = [p for p in info.value.problems if p.startswith("company.registered_capital:")]
+    assert said == 'company.registered_capital: must be a number (no quotes, e.g. 99.5), not the text "lots"'
+    # the kind the file declares is kept, for check's heading ("(n96)", not "(unknown kind)")
+    assert info.value.kind == "n96"
+    from numdossier.check import check_profile
+
+    checked = check_profile(tmp_path / "p.toml", dt.date(2026, 11, 23))
+    assert (checked.kind, checked.declared_kind) == (None, "n96")  # JSON's kind stays null
 
 
 def test_wrong_type_inside_array_of_tables(tmp_path: Path) -> None:

@@ -215,6 +215,8 @@ def _wanted(annotation: Any) -> list[str]:
         for arg in typing.get_args(annotation):
             if arg is not type(None):
                 parts += _wanted(arg)
+        if _say("want_number") in parts:  # float | int: "a number" says it; "or a whole number" repeats it
+            parts = [p for p in parts if p != _say("want_int")]
         return parts
     if origin is typing.Annotated:
         return _wanted(typing.get_args(annotation)[0])
@@ -479,6 +481,7 @@ def load_profile(path: str | Path) -> LoadedProfile:
             [problem for problem, _ in described],
             _say("compare_starter"),
             hints=[hint for _, hint in described],
+            kind=kind,
         ) from None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return LoadedProfile(path=path, folder=path.resolve().parent, sha256=digest, model=model)
