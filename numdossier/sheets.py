@@ -135,7 +135,7 @@ def _title(text: str, fallback: str) -> str:
 
 def _column_title(full: str, texts: dict[str, str], generic: str) -> str:
     """The catalogue's field label (法定代表人姓名), else '<table>·<field>' from the starter's comments."""
-    from .rules.messages import label
+    from .rules.messages import label, text
 
     found = label(generic)
     if found != generic:
@@ -143,7 +143,7 @@ def _column_title(full: str, texts: dict[str, str], generic: str) -> str:
     own = _title(texts.get(full, ""), full.rsplit(".", 1)[-1])
     parent = full.rsplit(".", 1)[0] if "." in full else ""
     table = _title(texts.get(parent, ""), "") if parent else ""
-    return f"{table}·{own}" if table and table != own else own
+    return text("import.template.field_in_table", table=table, field=own) if table and table != own else own
 
 
 def _columns(

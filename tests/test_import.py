@@ -131,6 +131,15 @@ def test_template_has_headers_comments_lists_and_text_columns(tmp_path: Path) ->
     assert again.exit_code == ExitCode.input_error and "--force" in again.output
 
 
+def test_an_english_template_names_a_tables_field_in_english(tmp_path: Path) -> None:
+    target = tmp_path / "n96.xlsx"
+    result = runner.invoke(app, ["--lang", "en", "import", "--template", "n96", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    titles = [c.value for c in load_workbook(target)["branches"][2]]
+    assert "Branches · Branch name" in titles  # not the Chinese "Branches·Branch name"
+    assert not [t for t in titles if "·" in str(t) and " · " not in str(t)], titles
+
+
 @pytest.mark.parametrize("kind", registry.names())
 def test_every_kind_has_a_template_whose_columns_cover_its_sample(kind: str, tmp_path: Path) -> None:
     sample = next((ROOT / "samples" / kind).glob("*.toml"), None)
