@@ -502,3 +502,59 @@ CARRIER_FODT = """<?xml version="1.0" encoding="UTF-8"?>
  </office:text></office:body>
 </office:document>
 """
+
+
+# --------------------------------------------------------------------------- check and build agree
+
+
+def test_a_syntax_error_does_not_hide_the_seal_and_signature_places(tmp_path: Path) -> None:
+    template = docx_with_body(
+        tmp_path,
+        f"<w:p>{run('{% for h in hotlines %}没有结束')}</w:p>"
+        f"<w:p>{run('甲方：{{ company.name }}（盖章）')}</w:p><w:p>{run('法定代表人（签字）：')}</w:p>",
+    )
+    report = check_template(template, "n400")
+    assert any("第 1 段" in e and "endfor" in e for e in report.errors), report.errors
+    assert report.seals == ["甲方：{{ company.name }}（盖章）"]
+    assert report.signatures == ["法定代表人（签字）："]
+    assert not any("盖章" in w for w in report.warnings), report.warnings
+
+
+def test_word_curly_quotes_inside_a_tag_pass_check_as_they_pass_build(tmp_path: Path) -> None:
+    """Word's AutoFormat types ‘ ’ “ ” for quotes; docxtpl straightens them inside tags, so check must too."""
+    template = docx_with_body(
+        tmp_path,
+        f"<w:p>{run('备注：{{ n400.note or ‘无’ }}{% if company.name == “x” %}X{% endif %}（盖章）')}</w:p>",
+    )
+    report = check_template(template, "n400")
+    assert report.ok, report.errors
+    assert {"n400.note", "company.name"} <= set(report.variables)
+    rendered, _ = render_with_sample(template, tmp_path)
+    assert f"备注：{n400().model.n400.note}" in text(rendered)
+
+
+@pytest.mark.parametrize("where", ["body", "footer"])
+def test_build_names_the_unknown_field_of_a_table_by_its_path(tmp_path: Path, where: str) -> None:
+    source = tmp_path / "src.docx"
+    document = Document()
+    document.add_paragraph("甲方（盖章）：")
+    if where == "body":
+        document.add_paragraph("名称：{{ company.nmae }}")
+    else:
+        document.sections[0].footer.paragraphs[0].text = "名称：{{ company.nmae }}"
+    document.save(str(source))
+    with pytest.raises(TemplateError) as raised:
+        render_with_sample(source, tmp_path)
+    assert "company.nmae" in raised.value.message and "company.name" in raised.value.message
+    assert "dict object" not in raised.value.message
+
+
+def test_check_refuses_a_field_of_a_text_value_as_build_does(tmp_path: Path) -> None:
+    template = docx_with_body(
+        tmp_path, f"<w:p>{run('{{ legal_rep.name.x }}{{ company.name.strip() }}（盖章）')}</w:p>"
+    )
+    report = check_template(template, "n400")
+    assert any("legal_rep.name.x" in e for e in report.errors), report.errors
+    assert not any("company.name.strip" in e for e in report.errors), report.errors
+    with pytest.raises(TemplateError, match=r"legal_rep\.name\.x"):
+        render_with_sample(template, tmp_path)

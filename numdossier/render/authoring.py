@@ -34,6 +34,9 @@ from .template import TAG, TEXT_PARTS, W, paragraph_texts, paragraphs, prepare
 SEAL_WORD, SIGN_WORD, OTHER_PARTY = "盖章", "签字", "乙方"
 _DOCXTPL_PREFIX = re.compile(r"(\{[{%])(p|tr|tc|r)\s")  # docxtpl's {%p if %}, {%tr for %}, {{r x }}
 _DOCXTPL_TAGS = re.compile(r"\{%\s*(cellbg|colspan|hm|vm)\b.*?%\}")  # docxtpl turns these into XML itself
+# Word's AutoFormat types curly quotes; docxtpl's patch_xml straightens them inside tags before jinja2 sees
+# them (docxtpl/template.py, clean_tags), so a tag like {{ x or ‘无’ }} renders and must pass the check too.
+_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 # The type names `template vars` shows: [render.authoring.types] of the catalogue.
 TYPE_NAMES = ("str", "int", "float", "bool", "date", "list", "dict", "NoneType", "Listing", "InlineImage")
 
@@ -91,8 +94,9 @@ def sample_context(kind: str) -> dict[str, Any]:
     return entry.build_context(loaded, tpl)
 
 
-def variables(kind: str) -> list[Variable]:
-    """Every variable a template of `kind` can use: the profile model's fields and what the context adds."""
+def variables(kind: str, context: dict[str, Any] | None = None) -> list[Variable]:
+    """Every variable a template of `kind` can use: the profile model's fields and what the context adds
+    (`context`: the kind's sample_context, when the caller has it already)."""
     from ..kinds import registry
     from ..schema import descriptions
 
@@ -111,7 +115,7 @@ def variables(kind: str) -> list[Variable]:
             for key, child in value[0].items():
                 walk(child, f"{path}[].{key}", computed)
 
-    for key, value in sample_context(kind).items():
+    for key, value in (sample_context(kind) if context is None else context).items():
         walk(value, key, key not in model_fields)
     return found
 
@@ -144,7 +148,9 @@ def _part_sources(data: bytes) -> list[tuple[str, list[str], list[str]]]:
             for p in paragraphs(root):
                 text = "".join(t.text or "" for t in paragraph_texts(p))
                 texts.append(text)
-                tags = (_DOCXTPL_PREFIX.sub(r"\1 ", m.group(0)) for m in TAG.finditer(text))
+                tags = (
+                    _DOCXTPL_PREFIX.sub(r"\1 ", m.group(0).translate(_STRAIGHT)) for m in TAG.finditer(text)
+                )
                 lines.append("".join(_DOCXTPL_TAGS.sub("", tag) for tag in tags))
             out.append((name, texts, lines))
     return out
@@ -203,6 +209,63 @@ def _paths(tree: nodes.Template) -> list[str]:
     return [p for p in found if p and not p.startswith(".")]
 
 
+_MISSING = object()
+_LOCALS = {"loop", "super", "self", "varargs", "kwargs"}  # jinja2's own names inside a template
+
+
+def _step(value: Any, name: str) -> Any:
+    """`value.name` as jinja2 reads it (attribute, then item), _MISSING when there is none."""
+    if isinstance(value, dict) and name in value:
+        return value[name]
+    found = getattr(value, name, _MISSING)
+    if found is _MISSING and hasattr(value, "__getitem__") and not isinstance(value, str):
+        try:
+            return value[name]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return found
+
+
+def unresolved(path: str, context: dict[str, Any]) -> tuple[str, str | None] | None:
+    """None when the dotted `path` (company.name, branches[].city) can be read from `context`; else the
+    part of it that cannot, and the closest name beside it (company.nmae -> company.name) or None.
+
+    A value the context leaves empty (None, an empty list) cannot say what it would hold: not refused."""
+    segments = path.split(".")
+    value: Any = context
+    for n, segment in enumerate(segments):
+        name, each = segment.removesuffix("[]"), segment.endswith("[]")
+        if value is None:
+            return None
+        found = _step(value, name)
+        if found is _MISSING:
+            head = ".".join(segments[:n]) + "." if n else ""
+            siblings = [k for k in value if isinstance(k, str)] if isinstance(value, dict) else []
+            close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
+            return head + name, (head + close[0] if close else None)
+        value = found
+        if each:
+            if not isinstance(value, list | tuple) or not value:
+                return None
+            value = value[0]
+    return None
+
+
+def used_paths(data: bytes) -> list[str]:
+    """The dotted paths a prepared template reads, in every text part that parses (the build's reading)."""
+    env = environment()
+    found: list[str] = []
+    for _part, _texts, lines in _part_sources(data):
+        try:
+            tree = env.parse("\n".join(lines))
+        except jinja2.TemplateSyntaxError:
+            continue
+        found += [
+            p for p in _paths(tree) if p not in found and p.split(".")[0] not in _LOCALS | set(env.globals)
+        ]
+    return found
+
+
 def check_template(path: Path, kind: str, item: str | None = None) -> Report:
     """Every problem of a template for `kind`, and where its seal and signature places are."""
     from docxtpl import DocxTemplate
@@ -215,10 +278,11 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
         return report
     report.stripped, report.joined = prepared.stripped, prepared.joined
     report.warnings += prepared.stripped
-    known = {v.path for v in variables(kind)}
+    context = sample_context(kind)
+    known = {v.path for v in variables(kind, context)}
     env = environment()
     unknown: list[str] = []
-    globals_ = set(env.globals) | {"loop", "super", "self", "varargs", "kwargs"}
+    globals_ = set(env.globals) | _LOCALS
     for part, texts, lines in _part_sources(prepared.data):
         where = (
             messages.text("render.authoring.body")
@@ -232,9 +296,20 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
                     messages.text("render.authoring.unclosed", where=where, n=n + 1, text=text.strip()[:80])
                 )
                 lines[n] = ""
+        _places(report, texts)  # the places are words, there whether or not the tags parse
         try:
             tree = env.parse("\n".join(lines))
         except jinja2.TemplateSyntaxError as e:
+            opened = (
+                _unended(lines) if e.message and e.message.startswith("Unexpected end of template") else None
+            )
+            if opened:  # jinja2 names the part's last line; the paragraph to fix is where the block opens
+                line, tag = opened
+                shown = texts[line].strip()[:80]
+                report.errors.append(
+                    messages.text("render.authoring.unended", where=where, n=line + 1, tag=tag, text=shown)
+                )
+                continue
             line = (e.lineno or 1) - 1
             shown = texts[line].strip()[:80] if 0 <= line < len(texts) else ""
             report.errors.append(
@@ -249,20 +324,27 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
                 continue
             report.variables.append(used)
             report.roots.add(root)
-            if not _known(used, known) and not any(
-                used.startswith(u + ".") or used.startswith(u + "[]") for u in unknown
-            ):
-                unknown.append(used)
-                close = difflib.get_close_matches(used, sorted(known), n=1, cutoff=0.6)
+            if any(used.startswith(u + ".") or used.startswith(u + "[]") for u in unknown):
+                continue
+            # Known by name, it must also be readable: a text has no fields (legal_rep.name.x), as build finds.
+            missing = None if not _known(used, known) else unresolved(used, context)
+            if not _known(used, known) or missing:
+                unknown.append(missing[0] if missing else used)
+                close = (
+                    [missing[1]]
+                    if missing and missing[1]
+                    else difflib.get_close_matches(used, sorted(known), n=1, cutoff=0.6)
+                )
                 hint = (
                     messages.text("render.authoring.did_you_mean", name=close[0])
                     if close
                     else messages.text("render.authoring.see_vars")
                 )
                 report.errors.append(
-                    messages.text("render.authoring.unknown_variable", where=where, name=used, hint=hint)
+                    messages.text(
+                        "render.authoring.unknown_variable", where=where, name=unknown[-1], hint=hint
+                    )
                 )
-        _places(report, texts)
     try:  # what docxtpl itself will ask of the context, to be sure both readings agree
         roots = DocxTemplate(io.BytesIO(prepared.data)).get_undeclared_template_variables(jinja_env=env)
         report.roots |= {r for r in roots if r not in globals_}
@@ -285,6 +367,23 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
                 )
             )
     return report
+
+
+_BLOCK = re.compile(r"\{%[-+]?\s*(\w+)([^%]*)")
+_BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "raw"}
+
+
+def _unended(lines: list[str]) -> tuple[int, str] | None:
+    """(line, tag) of the innermost block that is never closed ({% for %} without {% endfor %})."""
+    stack: list[tuple[int, str]] = []
+    for n, line in enumerate(lines):
+        for match in _BLOCK.finditer(line):
+            word, rest = match.group(1), match.group(2)
+            if word in _BLOCKS or (word == "set" and "=" not in rest):
+                stack.append((n, word))
+            elif word.startswith("end") and stack and stack[-1][1] == word[3:]:
+                stack.pop()
+    return stack[-1] if stack else None
 
 
 def _known(path: str, known: set[str]) -> bool:

@@ -119,6 +119,28 @@ class _Checking:
             setattr(environment(), name, value)
 
 
+def _undefined(
+    template: Path, prepared: Prepared, context: dict[str, Any], error: jinja2.UndefinedError
+) -> TemplateError:
+    """The field jinja2 could not read, named by its path in the template (company.nmae, and the name
+    beside it: company.name), not by jinja2's "'dict object' has no attribute 'nmae'"."""
+    from .authoring import unresolved, used_paths
+
+    found = [m for m in (unresolved(p, context) for p in used_paths(prepared.data)) if m]
+    if not found:
+        return _error("undefined", template, error.message)
+    shown = "、".join(
+        dict.fromkeys(
+            messages.text("render.docx.unknown_field_close", path=path, close=close) if close else path
+            for path, close in found
+        )
+    )
+    return TemplateError(
+        messages.text("render.docx.unknown_field", name=template.name, fields=shown),
+        messages.text("render.docx.unknown_field_hint"),
+    )
+
+
 def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Prepared:
     """Render `template` into `out`; every template problem becomes a TemplateError naming the template.
 
@@ -131,6 +153,7 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
             messages.text("render.docx.unclosed", name=template.name, text=prepared.broken[0][:60]),
             messages.text("render.docx.unclosed_hint"),
         )
+    context: dict[str, Any] = {}
     try:
         tpl = CleanedOnce(io.BytesIO(prepared.data))
         context = build_context(tpl)
@@ -147,7 +170,7 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     except jinja2.TemplateSyntaxError as e:
         raise _error("syntax", template, e.message) from e
     except jinja2.UndefinedError as e:
-        raise _error("undefined", template, e.message) from e
+        raise _undefined(template, prepared, context, e) from e
     except jinja2.exceptions.SecurityError as e:
         raise _error("unsafe", template, e) from e
     except (zipfile.BadZipFile, KeyError) as e:
