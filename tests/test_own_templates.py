@@ -378,6 +378,9 @@ def test_an_own_agreement_replaces_the_built_in_one(tmp_path: Path, how: str) ->
     assert "XH-2026-07" in page and "此处加盖公章" in page
     seals = [p for p in manifest["placeholders"] if p["page"] == item["first_page"]]
     assert seals and seals[0]["at_label"] is True  # at the template's 盖章, not the page's empty corner
+    # python-docx's (and American Word's) blank document is Letter: the dossier is A4 all the same
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    assert sizes == {(595, 842)}
 
 
 def test_template_cli(tmp_path: Path) -> None:
@@ -558,3 +561,40 @@ def test_check_refuses_a_field_of_a_text_value_as_build_does(tmp_path: Path) -> 
     assert not any("company.name.strip" in e for e in report.errors), report.errors
     with pytest.raises(TemplateError, match=r"legal_rep\.name\.x"):
         render_with_sample(template, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "expression", ["{{ sign_date|date_cn }}", "{{ company.registered_capital + '万元' }}", "{{ 1 / 0 }}"]
+)
+def test_an_expression_that_fails_on_the_profiles_values_is_the_templates_error(
+    tmp_path: Path, expression: str
+) -> None:
+    """sign_date is text already (2026 年 11 月 20 日): date_cn on it, or adding text to a number, is a
+    mistake in the template, named with it, not an internal error of numdossier."""
+    template = docx_with_body(tmp_path, f"<w:p>{run('日期：' + expression + '（盖章）')}</w:p>")
+    with pytest.raises(TemplateError) as raised:
+        render_with_sample(template, tmp_path)
+    assert "t.docx" in raised.value.message and raised.value.hint
+
+
+def test_a_letter_page_is_set_to_a4_and_said_so(tmp_path: Path) -> None:
+    """Every dossier page is A4 (the placeholders and page numbers are placed on A4): a Letter template
+    is filled on A4 paper, a landscape section stays landscape, and check and template check say so."""
+    import datetime as dt
+
+    folder = tmp_path / "client" / "carrier"
+    template = own_agreement(folder / "letter.docx", "")
+    landscape = Document(str(template))
+    section = landscape.add_section()
+    section.page_width, section.page_height = section.page_height, section.page_width
+    landscape.save(str(template))
+    rendered, prepared = render_with_sample(template, tmp_path)
+    with zipfile.ZipFile(io.BytesIO(rendered)) as filled:
+        xml = filled.read("word/document.xml").decode("utf-8")
+    sizes = re.findall(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"', xml)
+    assert sizes == [("11906", "16838"), ("16838", "11906")]
+    assert len(prepared.resized) == 2 and "279.4" in prepared.resized[0], prepared.resized
+    assert any("A4" in w for w in check_template(template, "n400").warnings)
+    profile = client(tmp_path, "carrier/letter.docx")
+    findings = check_profile(profile, dt.date(2026, 11, 23)).findings
+    assert [f.severity for f in findings if f.code == "TEMPLATE-OVERRIDE"] == ["warning", "warning"]

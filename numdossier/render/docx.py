@@ -157,7 +157,12 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
     try:
         tpl = CleanedOnce(io.BytesIO(prepared.data))
         context = build_context(tpl)
-        tpl.render(context, jinja_env=_Checking(context), autoescape=True)
+        try:
+            tpl.render(context, jinja_env=_Checking(context), autoescape=True)
+        except (TypeError, AttributeError, ValueError, ArithmeticError) as e:
+            # raised by the template's own expressions on the profile's values (a filter on the wrong
+            # type, text added to a number): the template's mistake, not a defect of numdossier
+            raise _error("evaluation", template, f"{type(e).__name__}: {e}") from e
         buffer = io.BytesIO()
         tpl.save(buffer)
     except Undeclared as e:

@@ -11,7 +11,10 @@ through `prepare`:
   converting) and the attributes that point at them; field codes that make LibreOffice read files or
   URLs (INCLUDETEXT, INCLUDEPICTURE, LINK, DDE, DDEAUTO, IMPORT), in both forms (w:fldSimple and
   w:fldChar/w:instrText): the field goes, its last shown result stays as plain text;
-- normalised: a {{ }}, {% %} or {# #} tag that Word split over several runs (spell-check marks, rsid
+- normalised: a section's page that is not A4 (Letter, the default of python-docx and of Word in the
+  US; Legal, A5...) is set to A4 in its own orientation, with a finding: every dossier page is A4, and
+  the page numbers, seal placeholders and signature boxes are placed on A4;
+  a {{ }}, {% %} or {# #} tag that Word split over several runs (spell-check marks, rsid
   attributes, a bolded half, even between the two braces) is joined into the run where it starts, so it
   renders; a tag not closed in its paragraph is left for `template check` to name.
 """
@@ -52,6 +55,7 @@ class Prepared:
     stripped: list[str] = field(default_factory=list)  # one sentence per removed link or field
     joined: int = 0  # tags joined from several runs
     broken: list[str] = field(default_factory=list)  # paragraphs with a tag not closed in the paragraph
+    resized: list[str] = field(default_factory=list)  # one sentence per section's page set to A4
 
 
 def _refuse(name: str, why: str, hint: str = "resave", **values: object) -> TemplateError:
@@ -86,7 +90,7 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
         if len(_PREPARED) >= 32:  # a batch uses a few templates; an agency's folder of them, a few dozen
             _PREPARED.clear()
         done = _PREPARED[key] = _prepare(data, name)  # a refusal is raised each time, never kept
-    return replace(done, stripped=list(done.stripped), broken=list(done.broken))
+    return replace(done, stripped=list(done.stripped), broken=list(done.broken), resized=list(done.resized))
 
 
 _PREPARED: dict[tuple[bytes, str], Prepared] = {}
@@ -129,6 +133,8 @@ def _prepare(data: bytes, name: str) -> Prepared:
     for part_name, root in trees.items():
         if external.get(part_name):
             _drop_references(root, external[part_name])
+        if part_name == "word/document.xml":
+            _page_to_a4(root, prepared, name)
         if TEXT_PARTS.match(part_name):
             _strip_fields(root, prepared, name)
             _join_split_tags(root, prepared)
@@ -220,6 +226,34 @@ def _strip_fields(root: etree._Element, prepared: Prepared, name: str) -> None:
         elif stack:
             stack[-1].instr += element.text or ""
             stack[-1].nodes.append(element)
+
+
+A4_TWIPS = (11906, 16838)  # 210 x 297 mm in twentieths of a point, as Word writes it
+_TWIPS_PER_MM = 1440 / 25.4
+
+
+def _page_to_a4(root: etree._Element, prepared: Prepared, name: str) -> None:
+    """Each section's w:pgSz that is not A4 (within 1 mm) becomes A4, portrait or landscape as it was."""
+    for size in root.iter(f"{W}pgSz"):
+        try:
+            width, height = int(size.get(f"{W}w", "0")), int(size.get(f"{W}h", "0"))
+        except ValueError:
+            width = height = 0
+        landscape = width > height
+        want = A4_TWIPS[::-1] if landscape else A4_TWIPS
+        if abs(width - want[0]) <= _TWIPS_PER_MM and abs(height - want[1]) <= _TWIPS_PER_MM:
+            continue
+        size.set(f"{W}w", str(want[0]))
+        size.set(f"{W}h", str(want[1]))
+        prepared.resized.append(
+            messages.text(
+                "render.template.resized",
+                name=name,
+                width=f"{width / _TWIPS_PER_MM:.1f}",
+                height=f"{height / _TWIPS_PER_MM:.1f}",
+                orientation=messages.text(f"render.template.{'landscape' if landscape else 'portrait'}"),
+            )
+        )
 
 
 def paragraphs(root: etree._Element) -> list[etree._Element]:
