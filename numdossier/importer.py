@@ -289,6 +289,7 @@ class Row:
     key_cell: Cell
     data: dict[str, Any] = field(default_factory=dict)
     cells: dict[str, Cell] = field(default_factory=dict)  # field path -> cell
+    empty: dict[str, Cell] = field(default_factory=dict)  # field path -> its blank cell (a main-sheet column)
     problems: list[CellProblem] = field(default_factory=list)
 
 
@@ -399,7 +400,11 @@ def _rows(kind: str, shapes: list[Layout], tables: list[Table], result: ImportRe
         elif not re.fullmatch(r"[^/\\\x00:*?\"<>|]{1,100}", name) or name in (".", ".."):
             row.problems.append(
                 CellProblem(
-                    "error", key_cell.address, KEY, messages.text("import.row.bad_name", name=repr(name))
+                    "error",
+                    key_cell.address,
+                    KEY,
+                    messages.text("import.row.bad_name", name=repr(name)),
+                    hint=messages.text("import.row.bad_name_hint"),
                 )
             )
         elif name in seen:
@@ -416,9 +421,11 @@ def _rows(kind: str, shapes: list[Layout], tables: list[Table], result: ImportRe
         numbered_items: dict[tuple[str, int], dict[str, Any]] = {}
         for index, (path, column, list_path, n) in columns.items():
             value = _blank(values[index]) if index < len(values) else None
+            cell = Cell(main.name, number, index + 1)
+            if value is None and list_path is None and path != KEY:
+                row.empty[path] = cell  # where a required field the row leaves blank is to be written
             if value is None or path == KEY:
                 continue
-            cell = Cell(main.name, number, index + 1)
             try:
                 converted = convert(column, value)
             except CellValueError as e:
@@ -620,13 +627,6 @@ def import_profiles(
         for row in rows:
             result.profiles.append(ImportedProfile(row.name, row.key_cell.address, None, row.problems))
         return result
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(
-            messages.text("import.output.folder", folder=out, reason=e.strerror),
-            messages.text("import.output.folder_hint"),
-        ) from None
     for row in rows:
         imported = ImportedProfile(row.name, row.key_cell.address, None, list(row.problems))
         result.profiles.append(imported)
@@ -641,6 +641,14 @@ def import_profiles(
                 where, _, message = problem.partition(": ")
                 where = where if " " not in where else field_path(tuple(group[0]["loc"]))
                 cell = cell_for(row, where)
+                if group[0]["type"] == "missing":  # a blank cell (or no column): say which and where
+                    blank = _blank_cell(row, where)
+                    message = messages.text("import.row.missing", field=where)
+                    said = "missing_column_hint" if not blank else "missing_hint"
+                    if blank and where not in row.empty:
+                        said = "missing_table_hint"  # a whole table: its columns are where.name, where.…
+                    hint = messages.text(f"import.row.{said}", field=where)
+                    cell = blank or cell
                 imported.problems.append(CellProblem("error", cell, where or None, message, hint=hint or ""))
             continue
         target = out / row.name / PROFILE_NAME  # one folder per client, its scans in its attachments/
@@ -655,6 +663,7 @@ def import_profiles(
                 )
             )
             continue
+        _make_folder(out)  # only now: a sheet whose every row is refused leaves no empty folder behind
         target.parent.mkdir(parents=True, exist_ok=True)
         write_schema(target.parent, kind)
         dumped = profile.model_dump(mode="python", exclude_none=True)
@@ -668,6 +677,24 @@ def import_profiles(
         checked = check_profile(target, today or dt.date.today())
         imported.problems += [_at_cell(row, f) for f in checked.findings]
     return result
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(
+            messages.text("import.output.folder", folder=out, reason=e.strerror),
+            messages.text("import.output.folder_hint"),
+        ) from None
+
+
+def _blank_cell(row: Row, path: str) -> str | None:
+    """The row's blank cell for a required field, or the first one of a required table's columns."""
+    if path in row.empty:
+        return row.empty[path].address
+    under = [c for p, c in row.empty.items() if p.startswith(f"{path}.")]
+    return under[0].address if under else None
 
 
 def _at_cell(row: Row, finding: Finding) -> CellProblem:

@@ -24,6 +24,7 @@ from numdossier.importer import import_profiles, to_toml
 from numdossier.kinds import registry
 from numdossier.kinds.n96.profile import N96Profile
 from numdossier.profile import load_profile
+from numdossier.rules import messages
 from numdossier.sheets import HEADER_ROWS, MAIN_SHEET, layout, write_template
 
 demo = test_kind_registry.demo  # the throw-away kind, as a fixture here too
@@ -224,6 +225,38 @@ def test_text_cell_problems_and_list_sheet_cells(filled: Path, client: Path) -> 
     }
     by_cell = {p.cell: p for p in row.problems}
     assert by_cell[city_cell].field == "branches[1].city", by_cell
+
+
+def test_a_blank_required_cell_is_named_at_its_own_cell(filled: Path, tmp_path: Path) -> None:
+    """A required field left blank: its own cell (not the row's name cell), a sentence, and a fix; a
+    sheet whose every row is refused leaves no empty output folder behind."""
+
+    def clear(cells: Cells, path: str) -> str:
+        cell = cells.book[MAIN_SHEET].cell(
+            row=HEADER_ROWS + 1, column=column_of(cells.book[MAIN_SHEET], path)
+        )
+        cell.value = None  # (ws.cell(value=None) leaves the value)
+        return f"{MAIN_SHEET}!{cell.coordinate}"
+
+    with Cells(filled) as cells:
+        address = clear(cells, "legal_rep.name")
+        heads = [str(c.value) for c in cells.book[MAIN_SHEET][1]]
+        service = [clear(cells, h) for h in heads if h.startswith("service_head.")][0]
+        cells.set("name", "bad/name", row=HEADER_ROWS + 2)
+        cells.set("company.name", "x", row=HEADER_ROWS + 2)
+    out = tmp_path / "clients"
+    with messages.using("en"):
+        result = import_profiles(filled, "n96", out, today=TODAY)
+    first, second = result.profiles
+    by_field = {p.field: p for p in first.problems}
+    assert by_field["legal_rep.name"].cell == address
+    assert by_field["legal_rep.name"].message == "legal_rep.name is required, but this row leaves it blank"
+    assert by_field["legal_rep.name"].hint == "Fill in legal_rep.name in this row."
+    assert by_field["service_head"].cell == service  # a whole table: its first column
+    assert "service_head.… columns" in by_field["service_head"].hint
+    (named,) = [p for p in second.problems if p.field == "name"]
+    assert "cannot be a folder name" in named.message and "/" in named.hint
+    assert not out.exists()
 
 
 def test_existing_profiles_need_force(filled: Path, client: Path) -> None:
