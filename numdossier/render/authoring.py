@@ -314,7 +314,11 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
             shown = texts[line].strip()[:80] if 0 <= line < len(texts) else ""
             report.errors.append(
                 messages.text(
-                    "render.authoring.syntax", where=where, n=line + 1, detail=e.message, text=shown
+                    "render.authoring.syntax",
+                    where=where,
+                    n=line + 1,
+                    detail=(e.message or "").rstrip(". "),
+                    text=shown,
                 )
             )
             continue
