@@ -97,14 +97,14 @@ def test_a_tag_broken_over_paragraphs_is_named_by_check_and_build(tmp_path: Path
 
 
 def test_a_syntax_error_is_one_sentence_before_the_paragraph(tmp_path: Path) -> None:
-    """Jinja's own message ends with a full stop: not '…is 'for'.: "…"'."""
+    """Jinja's own message ends with a full stop: not "…unknown tag 'frobnicate'.: …"."""
     from numdossier.rules import messages
 
-    template = docx_with_body(tmp_path, f"<w:p>{run('{% for d in n400.destinations %}{{ d.number }}')}</w:p>")
+    template = docx_with_body(tmp_path, f"<w:p>{run('{% frobnicate %}{{ company.name }}')}</w:p>")
     with messages.using("en"):
         (said,) = check_template(template, "n400").errors
     assert said.startswith("body, paragraph 1: syntax error: ") and ".:" not in said, said
-    assert said.endswith(': "{% for d in n400.destinations %}{{ d.number }}"'), said
+    assert said.endswith(""": "{% frobnicate %}{{ company.name }}\""""), said
 
 
 # --------------------------------------------------------------------------- hostile templates
