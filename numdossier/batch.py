@@ -14,6 +14,7 @@ import signal
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,7 @@ def run_batch(
                 except Exception as e:
                     _fail(outcomes[index], _as_error(e), todo[index])
                     report(outcomes[index])
+                    _write_log(outcomes[index], options, header, logs, index)
 
             # 2. every form of the batch in a few LibreOffice runs, `jobs` runs at a time
             documents: dict[Hashable, Path] = {
@@ -478,6 +480,8 @@ def _write_log(
     if outcome.error is not None:
         lines.append(f"result: failed ({type(outcome.error).__name__}, exit {int(outcome.exit_code)})")
         lines.append(str(outcome.error))
+        if isinstance(outcome.error, InternalError) and outcome.error.stack:
+            lines.append(outcome.error.stack)
     elif outcome.built is not None:
         lines.append(f"result: built, {outcome.built.pages} pages, {outcome.seconds:.2f} s")
     text = redact("\n".join(lines) + "\n")
@@ -522,7 +526,10 @@ def _as_error(e: Exception) -> NumdossierError:
 
 
 def _internal(e: Exception) -> InternalError:
-    return InternalError(text("batch.internal", name=type(e).__name__))
+    error = InternalError(text("batch.internal", name=type(e).__name__))
+    # A worker's defect arrives with its own stack as the cause (concurrent.futures' _RemoteTraceback).
+    error.stack = "".join(traceback.format_exception(e))
+    return error
 
 
 def _fail(outcome: Outcome, error: NumdossierError, start: float) -> None:

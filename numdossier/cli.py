@@ -771,7 +771,7 @@ def build(
     if options.report is not None:
         err.print(text("cli.report_written", path=api.write_report(outcomes, options.report)), markup=False)
     if as_text:
-        _print_outcomes(outcomes, options.force)
+        _print_outcomes(outcomes, options.force, options.debug)
     else:
         print(json_text([build_entry(o) for o in outcomes]))
     return batch_exit_code(outcomes)
@@ -908,12 +908,14 @@ def _not_built(outcome: Any, force: bool) -> str:
     return text("ui.not_built_force", profile=outcome.profile)
 
 
-def _print_outcomes(outcomes: list[Any], force: bool = False) -> None:
+def _print_outcomes(outcomes: list[Any], force: bool = False, debug: bool = False) -> None:
     for o in outcomes:
         if o.check.findings:
             _print_check(o.check)
         if o.error is not None:
             err.print(f"✗ {o.profile}: {redact(str(o.error))}", markup=False, style="red")
+            if debug and getattr(o.error, "stack", None):  # a defect's stack (never locals), as _run does
+                err.print(redact(o.error.stack), markup=False, highlight=False)
         elif not o.ok:
             err.print(_not_built(o, force), markup=False, style="red")
         for note in o.notes:

@@ -122,6 +122,7 @@ class InternalError(NumdossierError):
     """A defect in numdossier met while building one dossier of a batch (exit 70)."""
 
     exit_code = ExitCode.internal
+    stack: str | None = None  # the defect's traceback (no variables' values), shown only with --debug
 
 
 class UsageError(NumdossierError):

@@ -199,3 +199,28 @@ def test_a_worker_process_speaks_the_language_of_its_options(monkeypatch: pytest
     with cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert pool.submit(batch._speaking, "en", messages.text, "ui.error").result() == "error"
         assert pool.submit(messages.text, "ui.error").result() == "错误"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_defect_met_in_one_dossier_shows_its_stack_only_with_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug: bool
+) -> None:
+    """The internal error asks for "the output of --debug": with --debug, the stack is in that output
+    (stderr and OUT/<name>/build.log), never the values of variables; without it, no stack at all."""
+    from support import invoke
+
+    from numdossier import batch
+
+    def defect(*args: object) -> None:
+        raise RuntimeError("a defect while filling the forms")
+
+    monkeypatch.setattr(batch, "prepare", defect)
+    (profile,) = clients(tmp_path, 1)
+    out = tmp_path / "out"
+    result = invoke(*(["--debug"] if debug else []), "build", str(profile), "-o", str(out))
+    assert result.returncode != 0 and "RuntimeError" in result.stdout + result.stderr
+    assert ("Traceback" in result.stderr and "in defect" in result.stderr) is debug
+    log = out / "client-0" / "build.log"
+    assert log.exists() is debug
+    if debug:
+        assert "in defect" in log.read_text(encoding="utf-8") and "result: failed" in log.read_text("utf-8")
