@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import atomic
-from .errors import InputError
+from .errors import InputError, OutputError
 from .kinds import registry
 from .rules.messages import LANGUAGES, text, using
 from .schema import schema_filename, with_directive, write_schema
@@ -65,28 +65,44 @@ def init_profile(path: Path, kind: str, force: bool = False, lang: str | None = 
     readme = path.parent / "attachments" / "README.md"
     other_kind = readme_kind(readme) if readme.exists() else None
     if other_kind is not None and other_kind != kind:
-        suggestion = path.parent / path.stem
+        suggestion = _own_folder(path, kind)
         raise InputError(
             text("init.other_kind", readme=readme, kind=other_kind),
             text("init.one_folder", suggestion=suggestion, kind=kind),
         )
     beside = [p for p in _profiles_beside(path) if not force]
     if beside:
-        suggestion = path.parent / path.stem
+        suggestion = _own_folder(path, kind)
         raise InputError(
             text("init.beside", folder=path.parent, name=beside[0].name),
             text("init.one_folder_or_force", suggestion=suggestion, kind=kind),
         )
-    written = []
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for src, dst in ((source.starter(lang), path), (source.attachments_readme(lang), readme)):
-        if dst == readme and readme.exists() and not force:
-            continue  # an existing attachments folder belongs to the user
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        content = src.read_bytes()
-        if dst == path:
-            content = with_directive(content.decode("utf-8"), schema_filename(kind)).encode("utf-8")
-        written.append(atomic.write(dst, content))
-    with using(lang):  # its descriptions are the starter's comments: the same language
-        written.append(write_schema(path.parent, kind))
+    written: list[Path] = []
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for src, dst in ((source.starter(lang), path), (source.attachments_readme(lang), readme)):
+            if dst == readme and readme.exists() and not force:
+                continue  # an existing attachments folder belongs to the user
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            content = src.read_bytes()
+            if dst == path:
+                content = with_directive(content.decode("utf-8"), schema_filename(kind)).encode("utf-8")
+            written.append(atomic.write(dst, content))
+        with using(lang):  # its descriptions are the starter's comments: the same language
+            written.append(write_schema(path.parent, kind))
+    except OSError as e:  # a folder that cannot be made (a file in the way, no permission, /proc...)
+        where = Path(e.filename) if e.filename else path
+        raise OutputError(
+            text("init.write", path=where, reason=e.strerror or type(e).__name__), text("init.write_hint")
+        ) from None
     return written
+
+
+def _own_folder(path: Path, kind: str) -> Path:
+    """A folder of its own for a profile that would share another's attachments/. Loose profiles
+    (clients/a.toml, clients/b.toml): clients/b. In a client's folder (clients/acme/profile.toml): beside
+    it, clients/acme-<kind> (or clients/<file's name>), where `build clients/` finds it, not inside it."""
+    if path.stem != "profile" and not (path.parent / PROFILE_NAME).exists():
+        return path.parent / path.stem
+    name = path.stem if path.stem != "profile" else f"{path.parent.name}-{kind}"
+    return path.parent.parent / name

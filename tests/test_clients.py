@@ -70,6 +70,27 @@ def test_init_refuses_a_second_profile_sharing_attachments(tmp_path: Path) -> No
     assert not (tmp_path / "b.toml").exists()
 
 
+def test_init_in_a_client_folder_suggests_a_folder_beside_it(tmp_path: Path) -> None:
+    """clients/acme holds an n96 profile: an n400 one goes to clients/acme-n400 (which `build clients/`
+    finds), not clients/acme/profile (two levels down, which it does not)."""
+    acme = tmp_path / "clients" / "acme"
+    assert init(str(acme), "--kind", "n96")[0] == 0
+    code, output = init(str(acme), "--kind", "n400", "--force", "--lang", "en")
+    assert code == ExitCode.input_error
+    assert "the attachments of another application (kind n96)" in output, output
+    assert f"numdossier init {tmp_path / 'clients' / 'acme-n400'} --kind n400" in output, output
+    code, output = init(str(acme / "other.toml"), "--kind", "n400", "--lang", "en")
+    assert f"numdossier init {tmp_path / 'clients' / 'other'} --kind n400" in output, output
+
+
+def test_init_where_no_folder_can_be_made_says_so(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    code, output = init(str(tmp_path / "file" / "acme"), "--kind", "n96", "--lang", "en")
+    assert code == ExitCode.environment, output  # not an internal error (70)
+    assert f"Cannot write {tmp_path / 'file'}" in output and "Not a directory" in output, output
+    assert "give another path" in output and "Internal error" not in output
+
+
 def clients(tmp_path: Path, count: int = 2) -> list[Path]:
     profiles = []
     for i in range(count):
