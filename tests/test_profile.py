@@ -118,6 +118,9 @@ def test_missing_table(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as info:
         load_profile(write(tmp_path, text))
     assert "legal_rep: 缺少必填项" in info.value.problems
+    # its own fix, not only the general "compare the fields above with the starter"
+    hint = info.value.hints[info.value.problems.index("legal_rep: 缺少必填项")]
+    assert hint is not None and "请补上 legal_rep" in hint and "numdossier init" in hint
 
 
 @pytest.mark.parametrize(

@@ -293,7 +293,7 @@ def _describe_group(errors: list[Any], model: type[BaseModel]) -> tuple[str, str
     at, annotation = _field_annotation(model, loc)
     where = field_path(at) or _say("top_level")
     if kind == "missing":
-        return f"{where}: " + _say("missing"), None
+        return f"{where}: " + _say("missing"), _say("missing_hint", path=where)
     value = error.get("input")
     key, table = _key_of(at), _table_of(at)
     under = _say("under_table", table=table) if table else ""
