@@ -47,7 +47,7 @@ def _without_repeats(attachment: list[Finding], kind: list[Finding]) -> list[Fin
 
 def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path | None) -> list[Finding]:
     """The profile's own templates ([templates]) and the agency's: known items, present, acceptable."""
-    from .kinds.overrides import template_for, unknown_overrides
+    from .kinds.overrides import template_for, unknown_overrides, unused_agency_templates
 
     overrides = dict(loaded.model.templates)
     found = [
@@ -55,6 +55,18 @@ def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path 
             f"TEMPLATE-OVERRIDE.{'close' if close else 'unknown'}", f"templates.{key}", key=key, close=close
         )
         for key, close in unknown_overrides(checklist, overrides)
+    ]
+    forms = "、".join(f"{item.id}.docx" for item in checklist.items if item.source == "form")
+    found += [
+        warning(
+            f"TEMPLATE-OVERRIDE.{'unused_close' if close else 'unused'}",
+            None,
+            str(agency / loaded.kind / name) if agency is not None else name,
+            name=name,
+            close=close,
+            names=forms,
+        )
+        for name, close in unused_agency_templates(loaded.kind, checklist, agency)
     ]
     for item in checklist.items:
         if item.source != "form" or not item.applies(loaded.model.model_dump(mode="python")):

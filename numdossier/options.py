@@ -33,6 +33,7 @@ OPTION_NAMES = {
     "force": "--force",
     "port": "--port",
     "watermark": "--watermark",
+    "templates": "--templates",
 }
 
 
@@ -102,6 +103,14 @@ class CheckOptions(Options):
     templates: Path | None = None  # the agency folder: DIR/<kind>/<item>.docx, DIR/<kind>/checklist.toml
     format: Format = "text"
     report: Path | None = None  # also write the spreadsheet report
+
+    @field_validator("templates")
+    @classmethod
+    def _agency_folder(cls, value: Path | None) -> Path | None:
+        # a mistyped folder would build every dossier with the built-in templates, silently
+        if value is not None and not value.is_dir():
+            raise _refuse("no_templates_folder", path=str(value))
+        return value
 
 
 class BuildOptions(CheckOptions):

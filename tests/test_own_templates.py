@@ -609,3 +609,27 @@ def test_a_letter_page_is_set_to_a4_and_said_so(tmp_path: Path) -> None:
     profile = client(tmp_path, "carrier/letter.docx")
     findings = check_profile(profile, dt.date(2026, 11, 23)).findings
     assert [f.severity for f in findings if f.code == "TEMPLATE-OVERRIDE"] == ["warning", "warning"]
+
+
+def test_a_mistyped_agency_folder_or_template_name_is_not_passed_over_in_silence(tmp_path: Path) -> None:
+    """--templates naming no folder is refused (it built every dossier with the built-in templates);
+    a DOCX in DIR/<kind>/ that no item uses (a misspelt id, another case) is a warning naming it."""
+    import datetime as dt
+
+    profile = client(tmp_path, None)
+    missing = invoke("check", str(profile), "--today", TODAY, "--templates", str(tmp_path / "代理商模版"))
+    assert (
+        missing.returncode == 2
+        and "代理商模版" in missing.stderr
+        and "NUMDOSSIER_TEMPLATES" in missing.stderr
+    )
+    agency = tmp_path / "agency"
+    own_agreement(agency / "n400" / "securty_agreement.docx", "")
+    own_agreement(agency / "n400" / "Request_Form.DOCX", "")
+    own_agreement(agency / "n400" / "authorization.docx", "")  # used
+    (agency / "n400" / "~$thorization.docx").write_bytes(b"Word's lock file")
+    findings = check_profile(profile, dt.date(2026, 11, 23), agency).findings
+    unused = [f for f in findings if f.code == "TEMPLATE-OVERRIDE" and f.field is None]  # not the Letter page
+    assert [f.severity for f in unused] == ["warning", "warning"]
+    assert "Request_Form.DOCX" in unused[0].message and "request_form.docx" in unused[0].hint
+    assert "securty_agreement.docx" in unused[1].message and "security_agreement.docx" in unused[1].hint

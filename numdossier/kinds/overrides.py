@@ -83,6 +83,26 @@ def template_for(
     return found
 
 
+def unused_agency_templates(kind: str, checklist: Checklist, agency: Path | None) -> list[tuple[str, str]]:
+    """DOCX files in DIR/<kind>/ that no form item of the checklist would use (a misspelt item id, a
+    different case): each with the closest item id (or ""). Word's lock files (~$…) are left out."""
+    folder = agency / kind if agency is not None else None
+    if folder is None or not folder.is_dir():
+        return []
+    forms = [item for item in checklist.items if item.source == "form"]
+    used = {f"{item.id}.docx" for item in forms} | {item.template for item in forms if item.template}
+    ids = [item.id for item in forms]
+    lowered = {i.lower(): i for i in ids}
+    return [
+        (
+            path.name,
+            next((lowered[m] for m in difflib.get_close_matches(path.stem.lower(), list(lowered))), ""),
+        )
+        for path in sorted(folder.iterdir())
+        if path.suffix.lower() == ".docx" and not path.name.startswith("~$") and path.name not in used
+    ]
+
+
 def unknown_overrides(checklist: Checklist, overrides: dict[str, str]) -> list[tuple[str, str]]:
     """[templates] keys that are no form item of the checklist, each with a close item id (or "")."""
     forms = [item.id for item in checklist.items if item.source == "form"]
