@@ -112,6 +112,14 @@ class CheckOptions(Options):
             raise _refuse("no_templates_folder", path=str(value))
         return value
 
+    @field_validator("report")
+    @classmethod
+    def _xlsx(cls, value: Path | None) -> Path | None:
+        # refused before the work, not after a whole batch is built (report.write_report says the same)
+        if value is not None and value.suffix.lower() != ".xlsx":
+            raise _refuse("report_not_xlsx", path=str(value))
+        return value
+
 
 class BuildOptions(CheckOptions):
     """`build`: the batch's options; the pipeline and the worker processes receive the same object."""

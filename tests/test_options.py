@@ -29,6 +29,8 @@ SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
         (["check", str(SAMPLE), "--today", "yesterday"], "--today: 'yesterday' is not a date"),
         (["build", str(SAMPLE), "--converter", "http://x"], "--converter: "),
         (["build", str(SAMPLE), "--watermark", " "], "--watermark: the watermark text cannot be empty"),
+        # refused before the batch is built, as a usage error (it was exit 3 after building everything)
+        (["build", str(SAMPLE), "--report", "r.csv"], "--report: the report r.csv can only be an .xlsx file"),
         (["import", "clients.xlsx", "--template", "n96", "-o", "x.xlsx"], "--template writes a blank"),
         (["import", "--template", "n96"], "Name the template file with -o"),
         (["import", "clients.xlsx"], "Give the spreadsheet and --kind"),
