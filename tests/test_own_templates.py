@@ -633,3 +633,19 @@ def test_a_mistyped_agency_folder_or_template_name_is_not_passed_over_in_silence
     assert [f.severity for f in unused] == ["warning", "warning"]
     assert "Request_Form.DOCX" in unused[0].message and "request_form.docx" in unused[0].hint
     assert "securty_agreement.docx" in unused[1].message and "security_agreement.docx" in unused[1].hint
+
+
+@pytest.mark.parametrize("prefix", ["r", "p"])
+def test_docxtpl_rich_text_tags_print_the_profiles_text(tmp_path: Path, prefix: str) -> None:
+    """{{r x }} / {{p x }} put an object's XML in place of the run or paragraph: a profile's text put
+    there is outside any run and never shows. No value is such an object: filled as {{ x }}, said so."""
+    template = docx_with_body(
+        tmp_path,
+        f"<w:p>{run('号码：{{' + prefix + ' n400.')}{run('number }}', bold=True)}</w:p><w:p>{run('甲方（盖章）：')}</w:p>",
+    )
+    rendered, prepared = render_with_sample(template, tmp_path)
+    assert f"号码：{n400().model.n400.number}" in text(rendered)
+    assert len(prepared.retagged) == 1 and "n400.number" in prepared.retagged[0]
+    report = check_template(template, "n400")
+    assert report.ok and report.variables == ["n400.number"]
+    assert any("{{" + prefix in w for w in report.warnings), report.warnings

@@ -277,7 +277,7 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
         report.errors.append(e.message)
         return report
     report.stripped, report.joined = prepared.stripped, prepared.joined
-    report.warnings += prepared.stripped + prepared.resized
+    report.warnings += prepared.stripped + prepared.resized + prepared.retagged
     context = sample_context(kind)
     known = {v.path for v in variables(kind, context)}
     env = environment()

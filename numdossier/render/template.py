@@ -14,6 +14,9 @@ through `prepare`:
 - normalised: a section's page that is not A4 (Letter, the default of python-docx and of Word in the
   US; Legal, A5...) is set to A4 in its own orientation, with a finding: every dossier page is A4, and
   the page numbers, seal placeholders and signature boxes are placed on A4;
+  docxtpl's {{r x }} / {{p x }} / {{tr x }} / {{tc x }} (a RichText or Subdoc object's XML put in place of
+  the run, paragraph, row or cell) become {{ x }}, with a finding: every value a profile gives is text,
+  and text put there is outside any run, so Word and LibreOffice never show it;
   a {{ }}, {% %} or {# #} tag that Word split over several runs (spell-check marks, rsid
   attributes, a bolded half, even between the two braces) is joined into the run where it starts, so it
   renders; a tag not closed in its paragraph is left for `template check` to name.
@@ -56,6 +59,7 @@ class Prepared:
     joined: int = 0  # tags joined from several runs
     broken: list[str] = field(default_factory=list)  # paragraphs with a tag not closed in the paragraph
     resized: list[str] = field(default_factory=list)  # one sentence per section's page set to A4
+    retagged: list[str] = field(default_factory=list)  # one sentence per {{r x }}-like tag made {{ x }}
 
 
 def _refuse(name: str, why: str, hint: str = "resave", **values: object) -> TemplateError:
@@ -90,7 +94,13 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
         if len(_PREPARED) >= 32:  # a batch uses a few templates; an agency's folder of them, a few dozen
             _PREPARED.clear()
         done = _PREPARED[key] = _prepare(data, name)  # a refusal is raised each time, never kept
-    return replace(done, stripped=list(done.stripped), broken=list(done.broken), resized=list(done.resized))
+    return replace(
+        done,
+        stripped=list(done.stripped),
+        broken=list(done.broken),
+        resized=list(done.resized),
+        retagged=list(done.retagged),
+    )
 
 
 _PREPARED: dict[tuple[bytes, str], Prepared] = {}
@@ -138,6 +148,7 @@ def _prepare(data: bytes, name: str) -> Prepared:
         if TEXT_PARTS.match(part_name):
             _strip_fields(root, prepared, name)
             _join_split_tags(root, prepared)
+            _plain_variables(root, prepared, name)
     out = io.BytesIO()
     # Stored, not deflated: docxtpl reads it from memory; the filled form is compressed when written.
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
@@ -308,6 +319,20 @@ def _join_split_tags(root: etree._Element, prepared: Prepared) -> None:
         text = "".join(t.text or "" for t in texts)
         if _unclosed(text):
             prepared.broken.append(text.strip())
+
+
+_OBJECT_TAG = re.compile(r"\{\{(p|r|tr|tc)\s+(.*?)\}\}", re.S)
+
+
+def _plain_variables(root: etree._Element, prepared: Prepared, name: str) -> None:
+    """{{r x }} -> {{ x }} in each w:t (the tags are whole in one w:t once joined)."""
+    for t in root.iter(f"{W}t"):
+        if t.text and "{{" in t.text and _OBJECT_TAG.search(t.text):
+            for match in _OBJECT_TAG.finditer(t.text):
+                prepared.retagged.append(
+                    messages.text("render.template.retagged", name=name, tag=match.group(0).strip()[:60])
+                )
+            t.text = _OBJECT_TAG.sub(lambda m: "{{ " + m.group(2).strip() + " }}", t.text)
 
 
 def _index(starts: list[int], position: int) -> int:
