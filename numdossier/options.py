@@ -167,6 +167,14 @@ class VerifyOptions(Options):
             raise _refuse("force_without_split")
         return self
 
+    @field_validator("report")
+    @classmethod
+    def _pdf(cls, value: Path | None) -> Path | None:
+        # the marked-up copy is a PDF: marked.txt would be a PDF under another name
+        if value is not None and value.suffix.lower() != ".pdf":
+            raise _refuse("report_not_pdf", path=str(value))
+        return value
+
 
 class ImportOptions(Options):
     """`import`: a spreadsheet of clients into profiles, or (`template`) the blank spreadsheet."""

@@ -35,6 +35,10 @@ SAMPLE = ROOT / "samples" / "n96" / "qinghe-96.toml"
         (["import", "--template", "n96"], "Name the template file with -o"),
         (["import", "clients.xlsx"], "Give the spreadsheet and --kind"),
         (["verify", "scan.pdf", "--dossier", "out/x", "--force"], "--force only applies with --split"),
+        (
+            ["verify", "scan.pdf", "--dossier", "out/x", "--report", "m.txt"],
+            "--report: the marked-up copy m.txt is a PDF",
+        ),
         (["init", "x", "--kind", "n97"], "--kind: "),
         (["template", "vars", "n97"], "KIND: Unknown kind"),  # its argument, as the usage line names it
     ],
