@@ -649,3 +649,10 @@ def test_docxtpl_rich_text_tags_print_the_profiles_text(tmp_path: Path, prefix: 
     report = check_template(template, "n400")
     assert report.ok and report.variables == ["n400.number"]
     assert any("{{" + prefix in w for w in report.warnings), report.warnings
+
+
+def test_a_template_that_is_not_there_is_said_so_in_the_users_language(tmp_path: Path) -> None:
+    missing = check_template(tmp_path / "无此模板.docx", "n400")
+    assert missing.errors == ["模板 无此模板.docx 无法读取：找不到该文件"]
+    (tmp_path / "folder.docx").mkdir()
+    assert "文件夹" in check_template(tmp_path / "folder.docx", "n400").errors[0]

@@ -84,7 +84,10 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
         try:
             data = source.read_bytes()
         except OSError as e:
-            raise _refuse(name, "unreadable", "path", detail=e.strerror or e) from e
+            # the OS's own sentence is English ("No such file or directory"): the two a user meets, in words
+            why = {FileNotFoundError: "not_found", IsADirectoryError: "is_folder"}.get(type(e))
+            detail = messages.text(f"render.template.{why}") if why else (e.strerror or e)
+            raise _refuse(name, "unreadable", "path", detail=detail) from e
     else:
         data = source
     name = name or "template.docx"
