@@ -86,6 +86,7 @@ def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path 
             continue
         found += [warning("TEMPLATE-OVERRIDE.stripped", field, None, what=s) for s in prepared.stripped]
         found += [warning("TEMPLATE-OVERRIDE.resized", field, None, what=s) for s in prepared.resized]
+        found += [problem("TEMPLATE-OVERRIDE.landscape", field, None, what=s) for s in prepared.landscape]
         found += [problem("TEMPLATE-OVERRIDE.broken", field, None, text=t[:80]) for t in prepared.broken]
     return found
 

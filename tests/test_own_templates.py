@@ -590,7 +590,8 @@ def test_an_expression_that_fails_on_the_profiles_values_is_the_templates_error(
 
 def test_a_letter_page_is_set_to_a4_and_said_so(tmp_path: Path) -> None:
     """Every dossier page is A4 (the placeholders and page numbers are placed on A4): a Letter template
-    is filled on A4 paper, a landscape section stays landscape, and check and template check say so."""
+    is filled on A4 paper and check and template check say so; a landscape section (filled on landscape
+    A4 under --force) is refused by both: the dossier's pages are portrait, as they are stamped."""
     import datetime as dt
 
     folder = tmp_path / "client" / "carrier"
@@ -605,10 +606,19 @@ def test_a_letter_page_is_set_to_a4_and_said_so(tmp_path: Path) -> None:
     sizes = re.findall(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"', xml)
     assert sizes == [("11906", "16838"), ("16838", "11906")]
     assert len(prepared.resized) == 2 and "279.4" in prepared.resized[0], prepared.resized
-    assert any("A4" in w for w in check_template(template, "n400").warnings)
+    assert len(prepared.landscape) == 1 and "2" in prepared.landscape[0], prepared.landscape
+    report = check_template(template, "n400")
+    assert any("A4" in w for w in report.warnings)
+    assert [e for e in report.errors if "letter.docx" in e and "2" in e] == prepared.landscape
     profile = client(tmp_path, "carrier/letter.docx")
-    findings = check_profile(profile, dt.date(2026, 11, 23)).findings
-    assert [f.severity for f in findings if f.code == "TEMPLATE-OVERRIDE"] == ["warning", "warning"]
+    findings = [
+        f for f in check_profile(profile, dt.date(2026, 11, 23)).findings if f.code == "TEMPLATE-OVERRIDE"
+    ]
+    assert sorted(f.severity for f in findings) == ["error", "warning", "warning"]
+    refused = next(f for f in findings if f.severity == "error")
+    assert "纵向" in refused.message and "纸张方向" in refused.hint
+    portrait = own_agreement(folder / "portrait.docx", "")  # the same template without that section
+    assert render_with_sample(portrait, tmp_path)[1].landscape == []
 
 
 def test_a_mistyped_agency_folder_or_template_name_is_not_passed_over_in_silence(tmp_path: Path) -> None:

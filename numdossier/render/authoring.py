@@ -278,6 +278,7 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
         return report
     report.stripped, report.joined = prepared.stripped, prepared.joined
     report.warnings += prepared.stripped + prepared.resized + prepared.retagged
+    report.errors += prepared.landscape
     context = sample_context(kind)
     known = {v.path for v in variables(kind, context)}
     env = environment()

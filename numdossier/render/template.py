@@ -59,6 +59,7 @@ class Prepared:
     joined: int = 0  # tags joined from several runs
     broken: list[str] = field(default_factory=list)  # paragraphs with a tag not closed in the paragraph
     resized: list[str] = field(default_factory=list)  # one sentence per section's page set to A4
+    landscape: list[str] = field(default_factory=list)  # one sentence per landscape section (refused)
     retagged: list[str] = field(default_factory=list)  # one sentence per {{r x }}-like tag made {{ x }}
 
 
@@ -102,6 +103,7 @@ def prepare(source: Path | bytes, name: str | None = None) -> Prepared:
         stripped=list(done.stripped),
         broken=list(done.broken),
         resized=list(done.resized),
+        landscape=list(done.landscape),
         retagged=list(done.retagged),
     )
 
@@ -247,13 +249,22 @@ _TWIPS_PER_MM = 1440 / 25.4
 
 
 def _page_to_a4(root: etree._Element, prepared: Prepared, name: str) -> None:
-    """Each section's w:pgSz that is not A4 (within 1 mm) becomes A4, portrait or landscape as it was."""
-    for size in root.iter(f"{W}pgSz"):
+    """Each section's w:pgSz that is not A4 (within 1 mm) becomes A4, portrait or landscape as it was.
+
+    A landscape section is named in `landscape`: check and template check refuse it (build only with
+    --force). The dossier is A4 portrait page by page, as printed, stamped and scanned: its page numbers,
+    seal placeholders and signature boxes are placed on portrait pages (a landscape page had its circle
+    drawn 90 mm away from its 盖章 label)."""
+    for number, size in enumerate(root.iter(f"{W}pgSz"), 1):
         try:
             width, height = int(size.get(f"{W}w", "0")), int(size.get(f"{W}h", "0"))
         except ValueError:
             width = height = 0
-        landscape = width > height
+        landscape = width > height or size.get(f"{W}orient") == "landscape"
+        if landscape:
+            prepared.landscape.append(
+                messages.text("render.template.landscape_section", name=name, section=number)
+            )
         want = A4_TWIPS[::-1] if landscape else A4_TWIPS
         if abs(width - want[0]) <= _TWIPS_PER_MM and abs(height - want[1]) <= _TWIPS_PER_MM:
             continue
