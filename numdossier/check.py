@@ -56,7 +56,7 @@ def template_findings(loaded: LoadedProfile, checklist: Checklist, agency: Path 
         )
         for key, close in unknown_overrides(checklist, overrides)
     ]
-    forms = "、".join(f"{item.id}.docx" for item in checklist.items if item.source == "form")
+    forms = [f"{item.id}.docx" for item in checklist.items if item.source == "form"]
     found += [
         warning(
             f"TEMPLATE-OVERRIDE.{'unused_close' if close else 'unused'}",

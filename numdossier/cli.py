@@ -329,7 +329,7 @@ def _click_sentence(e: clicks.UsageError) -> str:
             return text("cli.click.no_such_command_like", command=e.command, like=either.join(e.like))
         return text("cli.click.no_such_command", command=e.command)
     if isinstance(e, _MissingCommand):
-        return text("cli.click.missing_command", commands=text("ui.list_sep").join(e.commands))
+        return text("cli.click.missing_command", commands=list(e.commands))
     if isinstance(e, _ExtraArguments):
         return text("cli.click.extra_arguments", arguments=list(e.arguments))
     if isinstance(e, clicks.NoSuchOption):

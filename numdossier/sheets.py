@@ -315,9 +315,7 @@ def _fill_sheet(sheet: Any, kind: str, columns: list[Column], list_path: str) ->
         if values and len(",".join(values)) <= 255:  # Excel's limit for a literal list
             listing = ",".join(values)
             validation = DataValidation(type="list", formula1=f'"{listing}"', allow_blank=True)
-            validation.error = messages.text(
-                "import.template.pick", values=messages.text("ui.list_sep").join(values)
-            )
+            validation.error = messages.text("import.template.pick", values=list(values))
             validation.errorTitle = column.title
             validation.prompt = column.title
             validation.add(f"{letter}{HEADER_ROWS + 1}:{letter}{HEADER_ROWS + TEMPLATE_ROWS}")

@@ -115,3 +115,13 @@ def test_counts_and_lists_are_filled_in_each_language() -> None:
     with messages.using("en"):
         assert messages.text("cli.build.done", total=1, built=1, failed=0) == "1 dossier: 1 built, 0 failed."
         assert messages.text("cli.build.done", total=2, built=1, failed=1) == "2 dossiers: 1 built, 1 failed."
+
+
+def test_a_findings_list_is_joined_in_the_users_language() -> None:
+    """The rules pass lists (the allowed values); the catalogue joins them as the language writes lists."""
+    for lang, joined in (("en", "交通, 金融"), ("zh", "交通、金融")):
+        with messages.using(lang):
+            found = messages.error(
+                "N96-INDUSTRY.unknown", "company.industry", value="x", allowed=["交通", "金融"]
+            )
+        assert joined in found.message + found.hint, (lang, found)

@@ -246,7 +246,7 @@ class Converter:
         if missing:
             log.outcome = f"no PDF for {', '.join(missing)}"
             raise ConversionNoOutput(
-                messages.text("convert.libreoffice.no_output", names=", ".join(missing)),
+                messages.text("convert.libreoffice.no_output", names=list(missing)),
                 messages.text("convert.libreoffice.no_output_hint"),
             )
         return results

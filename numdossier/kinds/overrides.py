@@ -45,7 +45,7 @@ def checklist_for(kind: str, agency: Path | None = None) -> Checklist:
     ]
     if missing:
         raise TemplateError(
-            messages.text("kinds.overrides.missing_templates", path=variant, items="、".join(missing)),
+            messages.text("kinds.overrides.missing_templates", path=variant, items=list(missing)),
             messages.text("kinds.overrides.missing_templates_hint", folder=agency / kind),
         )
     return checklist

@@ -248,7 +248,7 @@ def get(name: str) -> Kind:
         hint = (
             messages.text("kinds.registry.did_you_mean", name=close[0])
             if close
-            else messages.text("kinds.registry.one_of", names=", ".join(known))
+            else messages.text("kinds.registry.one_of", names=list(known))
         )
         raise UsageError(messages.text("kinds.registry.unknown", name=repr(name)), hint)
     return kind

@@ -368,7 +368,7 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
                 + (
                     messages.text("render.authoring.did_you_mean", name=close[0])
                     if close
-                    else messages.text("render.authoring.available", names="、".join(forms))
+                    else messages.text("render.authoring.available", names=list(forms))
                 )
             )
     return report
@@ -458,7 +458,7 @@ def export(kind: str, item: str, out: Path, force: bool = False) -> Path:
             messages.text("render.authoring.not_a_form", item=repr(item), kind=kind),
             messages.text("render.authoring.did_you_mean_hint", name=close[0])
             if close
-            else messages.text("render.authoring.available_hint", names="、".join(forms)),
+            else messages.text("render.authoring.available_hint", names=list(forms)),
         )
     if out.exists() and not force:
         raise InputError(

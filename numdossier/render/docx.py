@@ -167,7 +167,7 @@ def render_docx(template: Path, build_context: ContextBuilder, out: Path) -> Pre
         tpl.save(buffer)
     except Undeclared as e:
         raise TemplateError(
-            messages.text("render.docx.undeclared", name=template.name, names=", ".join(sorted(e.names))),
+            messages.text("render.docx.undeclared", name=template.name, names=sorted(e.names)),
             messages.text("render.docx.undeclared_hint"),
         ) from None
     except TemplateError:

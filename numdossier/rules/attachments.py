@@ -269,7 +269,7 @@ def survey(loaded: LoadedProfile, checklist: Checklist, min_dpi: float = 150) ->
                     f"attachments.{key}",
                     key=key,
                     close=close[0] if close else "",
-                    known=", ".join(known),
+                    known=list(known),
                 )
             )
     pages: dict[str, int] = {}

@@ -300,7 +300,7 @@ def postcode_rules(profile: Mapping[str, Any]) -> list[Finding]:
             postcode=postcode,
             province=province.name,
             other=belongs[0] if belongs else "",
-            prefixes="、".join(prefixes[province.name]),
+            prefixes=list(prefixes[province.name]),
         )
     ]
 

@@ -55,9 +55,7 @@ def destination_rules(n400: dict[str, Any], ctx: RuleContext, carrier: str | Non
             found.append(error("N400-DESTINATIONS.invalid", field, value=mask_phone(number)))
         elif v.is_virtual_mobile(number, virtual):
             found.append(
-                error(
-                    "N400-DESTINATIONS.virtual", field, value=mask_phone(number), prefixes="、".join(virtual)
-                )
+                error("N400-DESTINATIONS.virtual", field, value=mask_phone(number), prefixes=list(virtual))
             )
     return found
 

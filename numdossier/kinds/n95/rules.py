@@ -31,7 +31,7 @@ def rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
 def prefix_rules(n95: dict[str, Any], prefix: str, ctx: RuleContext) -> list[Finding]:
     prefixes = ctx.setting("n95_prefixes")
     if prefix not in prefixes:
-        return [error("N95-PREFIX.prefix", "n95.prefix", value=prefix, allowed="、".join(prefixes))]
+        return [error("N95-PREFIX.prefix", "n95.prefix", value=prefix, allowed=list(prefixes))]
     wanted = str(n95.get("wanted") or "").strip()
     length = 6 if prefix in ctx.setting("n95_six_digit_prefixes") else 5
     if wanted and not (wanted.isdigit() and wanted.startswith(prefix) and len(wanted) == length):
@@ -56,7 +56,7 @@ def licence_rules(profile: dict[str, Any], n95: dict[str, Any], ctx: RuleContext
                     "N95-LICENCE.unknown_service",
                     f"n95.services[{i}]",
                     value=service,
-                    allowed="、".join(known),
+                    allowed=list(known),
                 )
             )
         elif service not in granted:
@@ -130,9 +130,7 @@ def rules_955(profile: dict[str, Any], n95: dict[str, Any], ctx: RuleContext) ->
     sectors = ctx.setting("n95_955_sectors")
     industry = text(profile, "company.industry")
     if industry not in sectors:
-        found.append(
-            error("N95-955.industry", "company.industry", value=industry, allowed="、".join(sectors))
-        )
+        found.append(error("N95-955.industry", "company.industry", value=industry, allowed=list(sectors)))
     places, branch_found = branch_places(profile.get("branches") or [], "N95-955", municipality_as_city=True)
     found += branch_found
     provinces = {place.province.code for place in places}

@@ -112,7 +112,7 @@ def industry_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
         return []  # FIELD-MISSING
     allowed = ctx.setting("n96_industries")
     if industry not in allowed:
-        return [error("N96-INDUSTRY.unknown", "company.industry", value=industry, allowed="、".join(allowed))]
+        return [error("N96-INDUSTRY.unknown", "company.industry", value=industry, allowed=list(allowed))]
     if industry == "其他" and not text(profile, "company.industry_detail"):
         return [error("N96-INDUSTRY.detail", "company.industry_detail")]
     return []

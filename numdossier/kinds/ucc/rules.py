@@ -53,7 +53,7 @@ def destination_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding
                     "UCC-DESTINATION.virtual",
                     f"{where}.number",
                     value=mask_phone(number),
-                    prefixes="、".join(virtual),
+                    prefixes=list(virtual),
                 )
             )
         if not [b for b in d.get("bill") or [] if str(b).strip()]:
@@ -101,7 +101,7 @@ def special_rules(profile: dict[str, Any], ctx: RuleContext) -> list[Finding]:
     ):
         words = [w for w in ctx.setting(setting) if w in scope]
         if words and not attachments.get(key):
-            found.append(error(f"UCC-SPECIAL.{key}", f"attachments.{key}", word="、".join(words)))
+            found.append(error(f"UCC-SPECIAL.{key}", f"attachments.{key}", word=list(words)))
     return found
 
 
