@@ -304,3 +304,55 @@ def test_e2e_signatures(built: dict[str, Any]) -> None:
         signatures, ("authorization", "security_agreement", "security_commitment"), strict=True
     ):
         assert items[item]["first_page"] <= signature["page"] <= items[item]["last_page"]
+
+
+# --------------------------------------------------------------------------- page fit (real LibreOffice)
+
+# Long but valid values: a long branch name, a long address, all three 目的码, a note of four lines.
+LONG = {
+    "company.name": "合肥星禾示例电子商务与供应链管理服务集团股份有限公司某某区分公司",
+    "company.address": "安徽省合肥市高新技术产业开发区示例大道与示例路交叉口东南角示例科技产业园二期 B 座 12 层 1208 室",
+    "agent.email": "tangruoxi.customer-service@xinghe-example.cn",
+    "number_contact.office_phone": "0551-65550101 转 8001",
+    "n400.destinations": ["0551-65550188", "13800138204", "0553-65550177"],
+    "n400.request_no": "XH-2026-400-000123",
+    "n400.note": "用于本公司网上商城和线下门店的售前咨询、订单查询、售后服务和投诉受理热线，工作时间每日 8:00–22:00，"
+    "节假日不休；非工作时间转接语音留言，次日由客服专员回访。两个目的码分别接入合肥总部呼叫中心和芜湖分中心。",
+}
+
+
+def converted_pages(tmp_path: Path, fills: dict[str, tuple[Path, LoadedProfile]]) -> dict[str, list[str]]:
+    """Each (template, profile) filled and converted by the real LibreOffice (one run), read back: the
+    text of each page, white space removed."""
+    from pypdf import PdfReader
+
+    from numdossier.convert import Converter, find_soffice
+
+    docs = []
+    for name, (template, loaded) in fills.items():
+        docs.append(tmp_path / f"{name}.docx")
+        docs[-1].write_bytes(render(template, loaded))
+    pdfs = Converter(find_soffice()).convert(docs, tmp_path / "pdf")
+    return {
+        name: [squash(page.extract_text() or "") for page in PdfReader(pdf).pages]
+        for name, pdf in zip(fills, pdfs, strict=True)
+    }
+
+
+@pytest.mark.e2e
+def test_request_form_fits_one_page_and_never_leaves_its_seal_alone(
+    sample: LoadedProfile, tmp_path: Path
+) -> None:
+    """The 业务需求单 is one page with its seal box, for the sample and for long values; a note too long
+    for one page takes the note row along to the seal box's page, whose foot then stays free on page 1."""
+    long = variant(sample, **LONG)
+    overlong = variant(sample, **{**LONG, "n400.note": LONG["n400.note"] * 4})
+    pages = converted_pages(
+        tmp_path, {"sample": (REQUEST, sample), "long": (REQUEST, long), "overlong": (REQUEST, overlong)}
+    )
+    for name in ("sample", "long"):
+        (page,) = pages[name]
+        assert "业务需求单" in page and "（盖章）" in page and "以上资料由我单位填写" in page, name
+    first, second = pages["overlong"]
+    assert "（盖章）" not in first and "目的码" in first
+    assert "补充说明" in second and "（盖章）" in second

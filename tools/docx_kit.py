@@ -40,6 +40,8 @@ A4_TWIPS = (11906, 16838)
 # band of the overlay, a 42 mm seal placeholder above it and 2 mm to spare (pdf/placement.py puts the
 # placeholder of a page without a 盖章 label in its emptiest area, which is then always this zone).
 SEAL_ZONE_BOTTOM_MM = 20 + 42 + 2
+# A one-page form whose seal goes on its own 盖章 label keeps only the page-number band and 5 mm to spare.
+LABEL_PAGE_BOTTOM_MM = 20 + 5
 MARGINS_MM = {"top": 25, "bottom": SEAL_ZONE_BOTTOM_MM, "left": 25, "right": 20}
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 # The pipeline centres a 42 mm seal placeholder on each "盖章": keep ≥ 22 mm free above and below it.

@@ -20,11 +20,13 @@ from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     CENTER,
+    LABEL_PAGE_BOTTOM_MM,
     SEAL_GAP_MM,
     TEXT_WIDTH_MM,
     WU,
@@ -126,10 +128,17 @@ def authorization(path: Path) -> None:
 # --------------------------------------------------------------------------- 2 业务需求单
 
 REQUESTS = ("开通", "撤机", "停机保号", "用户资料变更", "业务数据变更", "业务号码变更")
+# The third and fourth columns hold 联系电话 / 企业组织代码证号 / 400号码开通日期: wide enough for the long
+# labels on one line, so that no row is two lines high for its label alone.
+REQUEST_COLUMNS_MM = (34, 27, 20, 34, 22, 28)
+REQUEST_SIGN_LEFT_MM = 20  # 五号 in the table: a company name up to about 30 characters keeps （盖章） beside it
 
 
 def request_form(path: Path) -> None:
     doc = new_document("400业务需求单")
+    # One page whose seal goes on its own 盖章 label: its foot needs only the page-number band, not the
+    # free seal zone (on a two-page fill the note and seal rows move on together, leaving page 1's foot free).
+    doc.sections[0].bottom_margin = Mm(LABEL_PAGE_BOTTOM_MM)
     title(doc, "业务需求单", after_mm=2)
     par(doc, "（400号码业务）", size=XIAOSI, align=CENTER, after_mm=4)
     par(
@@ -140,7 +149,7 @@ def request_form(path: Path) -> None:
         size=WU,
         after_mm=2,
     )
-    grid = Grid(doc, [34, 27, 24, 30, 22, 28])
+    grid = Grid(doc, REQUEST_COLUMNS_MM)
 
     section_head(grid, "客户资料", "（由申请单位填写）", min_mm=ROW_MM)
     left, right = grid.row(1, 5, min_mm=ROW_MM)
@@ -149,7 +158,7 @@ def request_form(path: Path) -> None:
     cells = grid.row(1, 2, 1, 2, min_mm=ROW_MM)
     label(cells[0], "统一社会信用代码")
     par(cells[1], "{{ company.uscc }}")
-    label(cells[2], "企业组织\n代码证号")
+    label(cells[2], "企业组织代码证号")
     par(cells[3], "{{ org_code }}")
     cells = grid.row(1, 3, 1, 1, min_mm=ROW_MM)
     label(cells[0], "通信地址")
@@ -198,7 +207,7 @@ def request_form(path: Path) -> None:
     cells = grid.row(1, 2, 1, 2, min_mm=ROW_MM)
     label(cells[0], "400业务号码")
     par(cells[1], "{{ n400.number }}")
-    label(cells[2], "400号码\n开通日期")
+    label(cells[2], "400号码开通日期")
     par(cells[3], "{{ open_date }}")
     left, right = grid.row(1, 5, min_mm=ROW_MM)
     label(left, "对应小号码")
@@ -210,14 +219,15 @@ def request_form(path: Path) -> None:
     label(head, "目的码")
     for n, row in enumerate(rows):
         par(row[1], f"{n + 1}、{{{{ destination_rows[{n}].number }}}}")
+    # kept with the seal row: a form that runs over never leaves its seal box alone on a page
     left, right = grid.row(1, 5, min_mm=16, cant_split=True)
-    label(left, "补充说明")
-    par(right, "{{ n400.note|lines }}")
+    label(left, "补充说明", keep_next=True)
+    par(right, "{{ n400.note|lines }}", keep_next=True)
 
     (cell,) = grid.row(6, min_mm=52)
     par(cell, "以上资料由我单位填写，内容真实、准确。", size=WU, before_mm=1)
-    company_seal_line(cell, size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=14)
-    par(cell, "{{ sign_date }}", size=XIAOSI, left_mm=SIGN_LEFT_MM, before_mm=SEAL_GAP_MM, after_mm=2)
+    company_seal_line(cell, size=WU, left_mm=REQUEST_SIGN_LEFT_MM, before_mm=14)
+    par(cell, "{{ sign_date }}", size=WU, left_mm=REQUEST_SIGN_LEFT_MM, before_mm=SEAL_GAP_MM, after_mm=2)
     grid.finish()
     end_after_table(doc)
     doc.save(str(path))
