@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from lxml import etree
@@ -308,7 +308,11 @@ def test_e2e_signatures(built: dict[str, Any]) -> None:
 
 # --------------------------------------------------------------------------- page fit (real LibreOffice)
 
-# Long but valid values: a long branch name, a long address, all three 目的码, a note of four lines.
+LONG_NOTE = (
+    "用于本公司网上商城和线下门店的售前咨询、订单查询、售后服务和投诉受理热线，工作时间每日 8:00–22:00，"
+    "节假日不休；非工作时间转接语音留言，次日由客服专员回访。两个目的码分别接入合肥总部呼叫中心和芜湖分中心。"
+)
+# Long but valid values: a long branch name, a long address, all three 目的码, a note of three lines.
 LONG = {
     "company.name": "合肥星禾示例电子商务与供应链管理服务集团股份有限公司某某区分公司",
     "company.address": "安徽省合肥市高新技术产业开发区示例大道与示例路交叉口东南角示例科技产业园二期 B 座 12 层 1208 室",
@@ -316,15 +320,19 @@ LONG = {
     "number_contact.office_phone": "0551-65550101 转 8001",
     "n400.destinations": ["0551-65550188", "13800138204", "0553-65550177"],
     "n400.request_no": "XH-2026-400-000123",
-    "n400.note": "用于本公司网上商城和线下门店的售前咨询、订单查询、售后服务和投诉受理热线，工作时间每日 8:00–22:00，"
-    "节假日不休；非工作时间转接语音留言，次日由客服专员回访。两个目的码分别接入合肥总部呼叫中心和芜湖分中心。",
+    "n400.note": LONG_NOTE,
 }
 
 
-def converted_pages(tmp_path: Path, fills: dict[str, tuple[Path, LoadedProfile]]) -> dict[str, list[str]]:
-    """Each (template, profile) filled and converted by the real LibreOffice (one run), read back: the
-    text of each page, white space removed."""
-    from pypdf import PdfReader
+class Printed(NamedTuple):
+    text: str  # white space removed
+    foot_mm: float  # from the lowest text to the bottom edge of the page
+
+
+def converted_pages(tmp_path: Path, fills: dict[str, tuple[Path, LoadedProfile]]) -> dict[str, list[Printed]]:
+    """Each (template, profile) filled and converted by the real LibreOffice (one run), read back page
+    by page."""
+    import pypdfium2 as pdfium
 
     from numdossier.convert import Converter, find_soffice
 
@@ -333,26 +341,54 @@ def converted_pages(tmp_path: Path, fills: dict[str, tuple[Path, LoadedProfile]]
         docs.append(tmp_path / f"{name}.docx")
         docs[-1].write_bytes(render(template, loaded))
     pdfs = Converter(find_soffice()).convert(docs, tmp_path / "pdf")
-    return {
-        name: [squash(page.extract_text() or "") for page in PdfReader(pdf).pages]
-        for name, pdf in zip(fills, pdfs, strict=True)
-    }
+    printed: dict[str, list[Printed]] = {}
+    for name, pdf in zip(fills, pdfs, strict=True):
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            pages = printed[name] = []
+            for page in document:
+                textpage = page.get_textpage()
+                count = textpage.count_chars()
+                text = squash(textpage.get_text_range(0, count))
+                lowest = min(textpage.get_charbox(i)[1] for i in range(count))
+                pages.append(Printed(text, lowest * 25.4 / 72))
+        finally:
+            document.close()
+    return printed
+
+
+# Pages of each form for the sample and for LONG, and the text kept on the page of the applicant's 盖章
+# with its signature block, so that the block never stands alone on a page.
+PAGE_NUMBER_BAND_MM = 20  # the 第 N 页 overlay
+SEAL_ZONE_MM = PAGE_NUMBER_BAND_MM + 42  # and a 42 mm placeholder above it
+FITS = {
+    "authorization": (AUTHORIZATION, 1, 1, "电子邮箱"),
+    "request_form": (REQUEST, 1, 1, "补充说明"),
+    "security_agreement": (AGREEMENT, 2, 2, "一式两份"),
+    "security_commitment": (COMMITMENT, 1, 2, "单位全称"),
+}
 
 
 @pytest.mark.e2e
-def test_request_form_fits_one_page_and_never_leaves_its_seal_alone(
-    sample: LoadedProfile, tmp_path: Path
-) -> None:
-    """The 业务需求单 is one page with its seal box, for the sample and for long values; a note too long
-    for one page takes the note row along to the seal box's page, whose foot then stays free on page 1."""
+def test_forms_fit_their_pages_and_never_leave_the_seal_alone(sample: LoadedProfile, tmp_path: Path) -> None:
+    """Each form's pages for the sample and for long values, the seal on its last page with the text
+    before its signature block; a 业务需求单 note too long for one page takes the note row along to the
+    seal box's page, and page 1 (no 盖章 there) ends above the free seal zone of its foot."""
     long = variant(sample, **LONG)
-    overlong = variant(sample, **{**LONG, "n400.note": LONG["n400.note"] * 4})
-    pages = converted_pages(
-        tmp_path, {"sample": (REQUEST, sample), "long": (REQUEST, long), "overlong": (REQUEST, overlong)}
-    )
-    for name in ("sample", "long"):
-        (page,) = pages[name]
-        assert "业务需求单" in page and "（盖章）" in page and "以上资料由我单位填写" in page, name
-    first, second = pages["overlong"]
-    assert "（盖章）" not in first and "目的码" in first
-    assert "补充说明" in second and "（盖章）" in second
+    overlong = variant(sample, **{**LONG, "n400.note": LONG_NOTE * 4})
+    fills = {"request_form-overlong": (REQUEST, overlong)}
+    for name, (template, *_) in FITS.items():
+        fills |= {f"{name}-sample": (template, sample), f"{name}-long": (template, long)}
+    pages = converted_pages(tmp_path, fills)
+    for name, (_, sample_pages, long_pages, kept) in FITS.items():
+        for fill, count in (("sample", sample_pages), ("long", long_pages)):
+            printed = pages[f"{name}-{fill}"]
+            assert len(printed) == count, (name, fill)
+            *before, last = printed
+            assert "（盖章）" in last.text and kept in last.text, (name, fill)
+            for page in before:  # no 盖章 there: the placeholder goes to the free zone at the foot
+                assert "（盖章）" not in page.text and page.foot_mm >= SEAL_ZONE_MM, (name, fill)
+            assert last.foot_mm >= PAGE_NUMBER_BAND_MM, (name, fill)
+    first, second = pages["request_form-overlong"]
+    assert "（盖章）" not in first.text and "目的码" in first.text and first.foot_mm >= SEAL_ZONE_MM
+    assert "补充说明" in second.text and "（盖章）" in second.text

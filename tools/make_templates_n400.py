@@ -89,6 +89,7 @@ def spacer(doc: DocxDocument, mm: float, keep_next: bool = False) -> None:
 
 def authorization(path: Path) -> None:
     doc = new_document("400业务经办授权委托书")
+    doc.sections[0].bottom_margin = Mm(LABEL_PAGE_BOTTOM_MM)  # one page, its seal on its 盖章 label
     title(doc, "400业务经办授权委托书", after_mm=8)
     body = partial(par, doc, size=XIAOSI, line=1.5)
     body("{{ n400.carrier.name }}：")
@@ -119,8 +120,10 @@ def authorization(path: Path) -> None:
             ("手机号码", "{{ agent.mobile }}", "办公电话", "{{ agent.phone }}"),
             ("电子邮箱", "{{ agent.email }}"),
         ],
+        keep_next=True,
     )
-    body("特此委托。", first_chars=2, before_mm=4, after_mm=6)
+    # a signature block pushed to a second page takes the closing line and the details table along
+    body("特此委托。", first_chars=2, before_mm=4, after_mm=6, keep_next=True)
     sign_block(doc, left_mm=SIGN_LEFT_MM, company=True)
     doc.save(str(path))
 
@@ -131,7 +134,8 @@ REQUESTS = ("开通", "撤机", "停机保号", "用户资料变更", "业务数
 # The third and fourth columns hold 联系电话 / 企业组织代码证号 / 400号码开通日期: wide enough for the long
 # labels on one line, so that no row is two lines high for its label alone.
 REQUEST_COLUMNS_MM = (34, 27, 20, 34, 22, 28)
-REQUEST_SIGN_LEFT_MM = 20  # 五号 in the table: a company name up to about 30 characters keeps （盖章） beside it
+# The seal block in 五号 like the table: a company name of up to 29 characters keeps （盖章） beside it.
+REQUEST_SIGN_LEFT_MM = 20
 
 
 def request_form(path: Path) -> None:
@@ -272,8 +276,16 @@ CLAUSE_LINE = 1.2
 SECOND_PAGE_FROM = 8  # the clause that starts page 2
 
 
-def agreement_clause(doc: DocxDocument, number: int, text: str) -> None:
-    par(doc, f"{cn_number(number)}、{text}", size=WU, first_chars=2, line=CLAUSE_LINE, after_mm=0.5)
+def agreement_clause(doc: DocxDocument, number: int, text: str, keep_next: bool = False) -> None:
+    par(
+        doc,
+        f"{cn_number(number)}、{text}",
+        size=WU,
+        first_chars=2,
+        line=CLAUSE_LINE,
+        after_mm=0.5,
+        keep_next=keep_next,
+    )
 
 
 def cn_number(n: int) -> str:
@@ -346,7 +358,9 @@ def security_agreement(path: Path) -> None:
     for number, text in enumerate(clauses, start=2):
         if number == SECOND_PAGE_FROM:
             page_break_section(doc)
-        agreement_clause(doc, number, text)
+            # page 2 has the 甲方 盖章 label: only the page-number band at its foot
+            doc.sections[-1].bottom_margin = Mm(LABEL_PAGE_BOTTOM_MM)
+        agreement_clause(doc, number, text, keep_next=number == len(clauses) + 1)
     party_blocks(doc)
     doc.save(str(path))
 
@@ -359,7 +373,7 @@ def party_blocks(doc: DocxDocument) -> None:
     seal places sit a column apart whatever the names, and 乙方 stays within two lines of its 盖章. Seal
     lines, signatures and dates are rows of their own, so the columns stay level.
     """
-    spacer(doc, SEAL_GAP_MM - 4)
+    spacer(doc, SEAL_GAP_MM - 4, keep_next=True)  # with the last clause: the blocks never go alone
     grid = Grid(doc, PARTY_COLUMNS_MM)
     seals, signers, dates = (grid.row(1, 1, cant_split=True) for _ in range(3))
     for column, prefix, name in (
@@ -409,6 +423,9 @@ COMMITMENTS = [
 
 def security_commitment(path: Path) -> None:
     doc = new_document("400电话业务信息安全承诺书")
+    # One page, its seal on its 盖章 label; on a second page the block below takes the table along, and
+    # the clauses end high enough on page 1 to leave its foot free.
+    doc.sections[0].bottom_margin = Mm(LABEL_PAGE_BOTTOM_MM)
     title(doc, "400电话业务信息安全承诺书", after_mm=4)
     body = partial(par, doc, size=WU, line=1.1, first_chars=2, after_mm=0.3)
     body(
