@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .register import PX_PER_MM, Match, Original, flatten, grey_of, warp
+from .register import PX_PER_MM, Match, Original, drift, flatten, grey_of, warp
 
 MM2 = PX_PER_MM * PX_PER_MM  # pixels per mm²
 DARK = 150  # flattened grey below this is ink
@@ -67,6 +67,11 @@ def added(scan: np.ndarray, page: Original, match: Match) -> Added:
     covered = cv2.erode(covered, _disc(3))
     grey_scan = is_grey(scan)
     scan_grey = flatten(grey_of(laid))
+    map_x, map_y = drift(scan_grey, page.grey)
+    laid, scan_grey, covered = (
+        cv2.remap(m, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        for m in (laid, scan_grey, covered)
+    )
     scan_dark = (scan_grey < DARK).astype(np.uint8) * 255
     # Thin print turns light grey in a low-resolution or blurred scan: what is printed counts generously
     # when looking for added ink, and only solid print counts when looking for missing print.

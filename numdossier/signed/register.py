@@ -3,7 +3,9 @@
 ORB features matched against every rendered dossier page give candidates and a RANSAC homography (which
 also undoes 90°/180° rotation, skew, scale and offset); the best candidates are told apart by normalised
 correlation of the whole page and of its footer band (twins such as several licence copies differ mostly
-there); ECC on the rendering of the original refines the winner.
+there); ECC on the rendering of the original refines the winner. What
+one homography leaves (up to a millimetre here and there) is taken out tile by tile (drift) before the
+ink is compared.
 """
 
 from __future__ import annotations
@@ -247,6 +249,70 @@ def warp(scan: np.ndarray, to_page: np.ndarray, size: tuple[int, int], border: i
     return cv2.warpPerspective(
         scan, to_page, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=value
     )
+
+
+# A sheet is never laid exactly by one homography: paper curls, lenses bend, ECC trades one edge for
+# another on a page whose print is all in one half. What is left is a drift of up to a millimetre that
+# changes with the decoder's resampling (a page given as JPEG or inside a PDF), and it turned thin table
+# rules into "different print" (a clean 300 dpi scan of the n96 声明 page: 38 mm², over the 30 of a page
+# from another build). Each tile is moved to where its print is (at most DRIFT_MM) before ink is
+# compared; different text cannot be moved into place by a millimetre.
+TILE_MM = 15.0
+DRIFT_MM = 1.5
+DRIFT_COST = 0.004  # correlation given up per pixel of shift: of equally good shifts, the smallest
+
+
+def drift(laid_grey: np.ndarray, page_grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Maps for cv2.remap that move each tile of the laid scan (flattened grey, page pixels) onto the
+    page's print, smoothly between tiles; a tile without print or without a clear fit moves with its
+    neighbours (or not at all). Along a rule, where any shift fits, the smallest is taken."""
+    hh, ww = page_grey.shape
+    tile, reach = round(TILE_MM * PX_PER_MM), round(DRIFT_MM * PX_PER_MM)
+    rows, cols = max(1, round(hh / tile)), max(1, round(ww / tile))
+    ys = np.linspace(0, hh, rows + 1).round().astype(int)
+    xs = np.linspace(0, ww, cols + 1).round().astype(int)
+    offsets = np.arange(-reach, reach + 1)
+    cost = DRIFT_COST * np.hypot(offsets[:, None], offsets[None, :])
+    shift = np.zeros((rows, cols, 2), np.float32)
+    known = np.zeros((rows, cols), bool)
+    padded = cv2.copyMakeBorder(laid_grey, reach, reach, reach, reach, cv2.BORDER_REPLICATE)
+    for r in range(rows):
+        for c in range(cols):
+            y0, y1, x0, x1 = ys[r], ys[r + 1], xs[c], xs[c + 1]
+            template = page_grey[y0:y1, x0:x1]
+            if float(template.std()) < 8 or y1 - y0 < 2 * reach or x1 - x0 < 2 * reach:
+                continue
+            window = padded[y0 : y1 + 2 * reach, x0 : x1 + 2 * reach]
+            fit = cv2.matchTemplate(window, template, cv2.TM_CCOEFF_NORMED) - cost
+            dy, dx = np.unravel_index(int(np.argmax(fit)), fit.shape)
+            if fit[dy, dx] < 0.5:
+                continue  # the tile shows something else: nothing to align it to
+            shift[r, c] = (offsets[dx], offsets[dy])
+            known[r, c] = True
+    # A tile fitted far from all its neighbours (to a seal or a signature the page lacks) follows them.
+    steady = shift.copy()
+    for r, c in zip(*np.nonzero(known), strict=True):
+        near = known[max(0, r - 1) : r + 2, max(0, c - 1) : c + 2].copy()
+        near[min(r, 1), min(c, 1)] = False
+        if near.sum() >= 3:
+            median = np.median(shift[max(0, r - 1) : r + 2, max(0, c - 1) : c + 2][near], axis=0)
+            if float(np.abs(shift[r, c] - median).max()) > 2:
+                steady[r, c] = median
+    shift = steady
+    # A tile without print takes the drift of its neighbours with print, ring by ring.
+    for _ in range(rows + cols):
+        if known.all() or not known.any():
+            break
+        grown = known.copy()
+        for r, c in zip(*np.nonzero(~known), strict=True):
+            near = known[max(0, r - 1) : r + 2, max(0, c - 1) : c + 2]
+            if near.any():
+                shift[r, c] = shift[max(0, r - 1) : r + 2, max(0, c - 1) : c + 2][near].mean(axis=0)
+                grown[r, c] = True
+        known = grown
+    field = cv2.resize(shift, (ww, hh), interpolation=cv2.INTER_LINEAR)
+    grid_x, grid_y = np.meshgrid(np.arange(ww, dtype=np.float32), np.arange(hh, dtype=np.float32))
+    return grid_x + field[:, :, 0], grid_y + field[:, :, 1]
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
