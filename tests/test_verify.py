@@ -229,6 +229,20 @@ def test_the_same_pages_get_the_same_verdict_as_a_pdf_and_as_jpeg_files(out: Pat
     assert [f.message for f in as_pdf.findings] == [f.message for f in as_jpeg.findings]
 
 
+def test_twin_pages_in_small_chat_app_jpegs_are_told_apart_by_their_number(out: Path, tmp_path: Path) -> None:
+    """The ID-card copies of the legal representative and of the contact (n96 pages 19, 20) differ in
+    names and numbers only; shrunk to 1000 pixels (about 85 dpi) the 19 was once read as page 9's 9 and
+    scan page 19 was called page 20 of another build, page 19 missing."""
+    folder = out / NAMES["n96"]
+    signed = scansim.signed(folder, 200)[18:20]
+    images = [
+        scansim.distort(p, scansim.Distortion(angle=a), 200) for p, a in zip(signed, (-0.8, 0.5), strict=True)
+    ]
+    result = verify_scan(photos(tmp_path, images, long_side=1000), folder)
+    assert [r.page for r in result.pages] == [19, 20]
+    assert [f for f in codes(result) if f[0] != "VERIFY-PAGE-MISSING"] == []
+
+
 def test_seam_seals_are_checked_with_seam(out: Path, tmp_path: Path) -> None:
     folder = out / NAMES["n400"]
     pages = scansim.signed(folder, DPI, seam=True)[:3]

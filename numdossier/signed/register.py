@@ -3,7 +3,7 @@
 ORB features matched against every rendered dossier page give candidates and a RANSAC homography (which
 also undoes 90°/180° rotation, skew, scale and offset); the best candidates are told apart by normalised
 correlation of the whole page and of its footer band (twins such as several licence copies differ mostly
-there); ECC on the rendering of the original refines the winner. What
+there) and by the printed page number; ECC on the rendering of the original refines the winner. What
 one homography leaves (up to a millimetre here and there) is taken out tile by tile (drift) before the
 ink is compared.
 """
@@ -23,6 +23,7 @@ FEATURES = 1000
 RATIO = 0.75  # Lowe's ratio test
 MIN_INLIERS = 25  # fewer RANSAC inliers than this: the scan does not show this page
 FOOTER_MM = 25.0  # the bottom band with 第 N 页 共 M 页
+TWINS = 3  # pages tried when the printed number says the scan shows another page
 SCREEN = 200  # strongest features used to rank every page before matching the best few in full
 
 
@@ -127,7 +128,11 @@ def _number_box(page: pdfium.PdfPage, number: int, total: int) -> tuple[int, int
     height = page.get_size()[1]
     scale = WORK_DPI / 72
     pad = 0.6 * PX_PER_MM
-    left, right = min(b[0] for b in boxes) * scale - pad, max(b[2] for b in boxes) * scale + pad
+    left, right = min(b[0] for b in boxes) * scale, max(b[2] for b in boxes) * scale
+    # One digit's width of the blank on either side belongs to the number: without it the 9 of
+    # 第 9 页 is found inside the 19 of 第 19 页 (the label is centred, its digits move by half a digit).
+    side = max(pad, (right - left) / len(str(number)))
+    left, right = left - side, right + side
     top, bottom = (
         (height - max(b[3] for b in boxes)) * scale - pad,
         (height - min(b[1] for b in boxes)) * scale + pad,
@@ -384,18 +389,19 @@ def locate(scan: Features, pages: list[Original], expected: int | None = None, k
     better = _score(scan, page, refined)
     if better[0] + 0.5 * better[1] > total:
         h, whole = refined, better[0]
-    twin = _twin(scan, pages, page, h)
-    if twin is not None and twin is not page:
-        found = locate(scan, [twin], expected, keep=1) if len(pages) > 1 else None
-        if found is not None and found.score >= whole - 0.05:
-            return found
+    if len(pages) > 1:
+        # The pages whose printed number the scan shows better, best first: the first that the scan's
+        # content also registers onto is the page (a number alone can match a page of other content).
+        for twin in _twins(scan, pages, page, h)[:TWINS]:
+            found = locate(scan, [twin], expected, keep=1)
+            if found is not None and found.score >= whole - 0.05:
+                return found
     return Match(page.number, h, inliers, whole, rotation_of(h))
 
 
-def _twin(scan: Features, pages: list[Original], page: Original, h: np.ndarray) -> Original | None:
-    """The page whose printed number the registered scan shows best, when that is clearly not `page`."""
+def _twins(scan: Features, pages: list[Original], page: Original, h: np.ndarray) -> list[Original]:
+    """The pages whose printed number the registered scan shows clearly better than `page`'s, best first."""
     laid = warp(scan.grey, h, (page.grey.shape[1], page.grey.shape[0]))
     own = _number_score(laid, page)
-    scores = [(_number_score(laid, p), p.number, p) for p in pages]
-    score, _, best = max(scores, key=lambda c: (c[0], -c[1]))
-    return best if score > own + 0.05 else None
+    scores = [(_number_score(laid, p), p.number, p) for p in pages if p is not page]
+    return [p for score, _, p in sorted(scores, key=lambda c: (-c[0], c[1])) if score > own + 0.05]
