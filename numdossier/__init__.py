@@ -10,7 +10,8 @@ As a library (numdossier.api; the CLI calls the same functions)::
 from __future__ import annotations
 
 import datetime as _dt
-import importlib as _importlib
+import sys as _sys
+import types as _types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -41,9 +42,20 @@ __all__ = [
     "write_report",
 ]
 
-# The submodule numdossier.check would take the name `check` from the function below the first time
-# it is imported (the import system sets it on the package); importing it first keeps the function's.
-_importlib.import_module(f"{__name__}.check")
+
+class _Package(_types.ModuleType):
+    """The package's module: the import system sets each submodule on its package when it is first
+    imported, and the submodule numdossier.check would take the name `check` from the function below.
+    Refusing that one assignment keeps the function without importing the submodule up front (it is
+    heavy: the console script starts here, see numdossier.resident)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "check" and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
 
 
 def check(profiles: Paths, today: _dt.date | None = None, *, lang: str | None = None) -> list[CheckResult]:

@@ -404,8 +404,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # tracebacks would print local variables, which hold ID numbers
     help=_help("app", titles=_titles),
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def consoles() -> tuple[Console, Console]:
+    """The console of stdout and the one of stderr (made again by a resident numdossier's child: colours
+    and width are the caller's terminal's)."""
+    return Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+out, err = consoles()
 
 
 def _version(value: bool) -> None:
@@ -1017,8 +1024,18 @@ def converter_start(
         ),
         markup=False,
     )
+    _say_resident(server, status.resident)
     err.print(text("cli.converter.usage", endpoint=server.endpoint, port=options.port), markup=False)
     return ExitCode.ok
+
+
+def _say_resident(server: Any, pid: int | None) -> None:
+    from .resident import LOG
+
+    if pid is not None:
+        out.print(text("cli.converter.resident", pid=pid), markup=False)
+    else:
+        out.print(text("cli.converter.no_resident", log=server.folder / LOG), markup=False)
 
 
 @converter_app.command("stop", cls=_Command, help=_help("converter.stop"))
@@ -1056,6 +1073,7 @@ def converter_status(port: Port = 2003, lang: str = "zh") -> int:
             ),
             markup=False,
         )
+        _say_resident(server, status.resident)
         return ExitCode.ok
     if status.running:
         out.print(text("cli.converter.silent", pid=status.pid, endpoint=server.endpoint), markup=False)

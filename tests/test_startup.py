@@ -79,3 +79,18 @@ def test_cli_and_check_import_none_of_the_build_libraries() -> None:
     ]
     # one kind's model, not every kind's
     assert _loaded(result["check"], {f"numdossier.kinds.{k}.profile" for k in ("n95", "n400", "ucc")}) == []
+
+
+def test_the_console_script_starts_on_the_standard_library() -> None:
+    """The console script (numdossier.resident:main) asks a resident numdossier before anything of the
+    CLI is imported: its own import is the package and the standard library, not Typer, Rich or
+    pydantic, and not numdossier.check (the package keeps its function `check` without importing it)."""
+    probe = "import sys, numdossier.resident; print(' '.join(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.returncode == 0, run.stderr
+    loaded = set(run.stdout.split())
+    ours = sorted(m for m in loaded if m.startswith("numdossier"))
+    assert ours == ["numdossier", "numdossier.resident"]
+    assert (
+        _loaded(sorted(loaded), {"typer", "rich", "click", "pydantic", "tomllib"} | BUILD_ONLY | SCANS) == []
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -77,10 +78,13 @@ class Server:
             return
         pgid = self.pgid
         with_signal(pgid, signal.SIGCONT)
+        beside = self.local.resident_pidfile
+        resident = int(json.loads(beside.read_text())["pgid"]) if beside.exists() else None
         run = numdossier("converter", "stop", "--port", str(self.port), env=self.env, timeout=60)
         assert run.returncode == 0, run.stderr
         assert not _group_alive(pgid), "a process of the converter outlived `converter stop`"
-        assert not self.local.pidfile.exists()
+        assert resident is None or not _group_alive(resident), "the resident outlived `converter stop`"
+        assert not self.local.pidfile.exists() and not beside.exists() and not self.local.socket.exists()
 
 
 def with_signal(pgid: int, signum: int) -> None:
@@ -253,6 +257,51 @@ def test_same_dossiers_as_one_shot_soffice_and_reproducible(pair: list[Server], 
     assert (tmp_path / "warm" / n96 / "dossier.pdf").read_bytes() == (
         tmp_path / "again" / n96 / "dossier.pdf"
     ).read_bytes()
+
+
+@pytest.mark.e2e
+def test_the_resident_builds_the_same_dossier(pair: list[Server], tmp_path: Path) -> None:
+    """The console script hands `build` to the resident numdossier beside a local converter: the same
+    bytes, manifest and output as the build in its own process (NUMDOSSIER_RESIDENT=0)."""
+    server = pair[0]
+    status = numdossier("converter", "status", "--port", str(server.port), env=server.env)
+    assert "常驻 numdossier：进程 " in status.stdout, status.stdout
+    log = server.local.folder / "resident.log"
+    env = dict(server.env, SOURCE_DATE_EPOCH=EPOCH, NUMDOSSIER_CONVERTER=server.url)
+    script = "import sys; from numdossier.resident import main; sys.argv[0] = 'numdossier'; main()"
+    runs = {}
+    for where, extra in (("there", {}), ("heree", {"NUMDOSSIER_RESIDENT": "0"})):  # names of one length
+        before = log.read_text().count("build: child ")
+        runs[where] = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                script,
+                "build",
+                str(N96),
+                "-o",
+                str(tmp_path / where),
+                "--today",
+                "2026-11-23",
+            ],
+            capture_output=True,
+            text=True,
+            env=dict(env, **extra),
+            timeout=300,
+        )
+        assert runs[where].returncode == 0, runs[where].stderr
+        assert log.read_text().count("build: child ") == before + (where == "there")
+    there, here = (tmp_path / w / "qinghe-96" for w in ("there", "heree"))
+    assert (there / "dossier.pdf").read_bytes() == (here / "dossier.pdf").read_bytes()
+    manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (there, here)]
+    assert (
+        manifests[0]["pages"] == manifests[1]["pages"]
+        and manifests[0]["converter"] == manifests[1]["converter"]
+    )
+    seconds = re.compile(r"\d+\.\d 秒")  # the time each took
+    assert seconds.sub("", runs["there"].stdout.replace("there", "heree")) == seconds.sub(
+        "", runs["heree"].stdout
+    )
 
 
 @pytest.mark.e2e

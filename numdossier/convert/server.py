@@ -17,11 +17,14 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import resident
 from ..errors import EnvironmentProblem, UsageError
+from ..resident import state_root
 from ..rules import messages
 from .libreoffice import FONTS_CONF, find_soffice, remove_ipc_pipe
 from .unoserver import Endpoint, UnoClient, _Down
@@ -29,15 +32,8 @@ from .unoserver import Endpoint, UnoClient, _Down
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2003
 START_TIMEOUT = 90.0  # unoserver itself waits 7 s before it listens; a cold LibreOffice adds a few
+RESIDENT_TIMEOUT = 60.0  # its imports and the font: a second or two, more on a loaded machine
 STOP_TIMEOUT = 10.0
-
-
-def state_root() -> Path:
-    override = os.environ.get("NUMDOSSIER_STATE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "numdossier"
 
 
 def find_uno_python() -> str:
@@ -126,6 +122,7 @@ class Status:
     pid: int | None = None
     version: str | None = None
     leftover: bool = False  # the server is gone but processes of its group (LibreOffice) remain
+    resident: int | None = None  # the pid of the resident numdossier beside it (numdossier.resident)
 
 
 @dataclass(frozen=True)
@@ -152,6 +149,10 @@ class LocalServer:
     def endpoint(self) -> Endpoint:
         return Endpoint(self.host, self.port)
 
+    @property
+    def socket(self) -> Path:
+        return self.folder / resident.SOCKET
+
     def _record(self) -> dict[str, object] | None:
         try:
             data = json.loads(self.pidfile.read_text(encoding="utf-8"))
@@ -171,14 +172,15 @@ class LocalServer:
             info = UnoClient(Endpoint(str(record.get("host", self.host)), self.port)).info(5.0)
         except _Down:
             return Status(True, False, pid)
-        return Status(True, True, pid, str(info.get("libreoffice_version") or "") or None)
+        version = str(info.get("libreoffice_version") or "") or None
+        return Status(True, True, pid, version, resident=resident.ping(self.socket))
 
     def start(self, timeout: float = START_TIMEOUT) -> Status:
         """Start the server detached (it outlives this process) and wait until it answers."""
         current = self.status()
         if current.running:
             if current.answering:
-                return current
+                return self._with_resident(current)
             raise EnvironmentProblem(
                 messages.text("convert.server.not_answering", endpoint=self.endpoint, pid=current.pid),
                 messages.text("convert.server.not_answering_hint", port=self.port),
@@ -237,7 +239,7 @@ class LocalServer:
         while time.monotonic() < deadline:
             status = self.status()
             if status.answering:
-                return status
+                return self._with_resident(status)
             if not status.running:
                 break
             time.sleep(0.25)
@@ -255,6 +257,7 @@ class LocalServer:
     def stop(self, timeout: float = STOP_TIMEOUT) -> bool:
         """Stop the server and its LibreOffice (SIGTERM to the group, SIGKILL after `timeout`); True if
         anything was running. Removes the pidfile, the profile and the temporary folder."""
+        self._stop_resident(timeout)
         record = self._record()
         if record is None:
             return False
@@ -279,6 +282,68 @@ class LocalServer:
             shutil.rmtree(self.folder / name, ignore_errors=True)
         self.pidfile.unlink(missing_ok=True)
         return was
+
+    # --- the resident numdossier beside the server (numdossier.resident) ---------------------------
+
+    @property
+    def resident_pidfile(self) -> Path:
+        return self.folder / "resident.pid"
+
+    def _with_resident(self, status: Status) -> Status:
+        """The server's status after starting its resident numdossier if it has none (and one is wanted).
+        A resident that does not start is no failure: builds then run in their own process, as without."""
+        if status.resident is not None or not resident.wanted():
+            return status
+        self._stop_resident(STOP_TIMEOUT)  # a resident that no longer answers
+        self.socket.unlink(missing_ok=True)
+        env = dict(os.environ)
+        env["OPENBLAS_NUM_THREADS"] = "1"
+        with (self.folder / resident.LOG).open("ab") as log:
+            launcher = subprocess.Popen(
+                [
+                    "/bin/sh",
+                    "-c",
+                    'exec "$@" </dev/null >&2 & echo $!',
+                    "sh",
+                    sys.executable,
+                    "-m",
+                    "numdossier.resident",
+                    str(self.folder),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                cwd=self.folder,
+                start_new_session=True,
+            )
+            out, _ = launcher.communicate(timeout=30)
+        record = {"pid": int(out.decode().strip()), "pgid": launcher.pid}
+        _write_atomic(self.resident_pidfile, json.dumps(record) + "\n")
+        deadline = time.monotonic() + RESIDENT_TIMEOUT
+        while time.monotonic() < deadline and _pid_alive(int(record["pid"])):
+            pid = resident.ping(self.socket)
+            if pid is not None:
+                return Status(status.running, status.answering, status.pid, status.version, resident=pid)
+            time.sleep(0.1)
+        self._stop_resident(STOP_TIMEOUT)
+        return status
+
+    def _stop_resident(self, timeout: float) -> None:
+        try:
+            record = json.loads(self.resident_pidfile.read_text(encoding="utf-8"))
+            pgid = int(record["pgid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        if _group_alive(pgid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while _group_alive(pgid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+        self.resident_pidfile.unlink(missing_ok=True)
+        self.socket.unlink(missing_ok=True)
 
 
 def _pid_alive(pid: int) -> bool:

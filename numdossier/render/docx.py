@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import re
 import time
 import zipfile
 from collections.abc import Callable, Collection
@@ -117,6 +119,34 @@ class _Checking:
             object.__setattr__(self, name, value)
         else:  # docxtpl sets autoescape; the one environment is autoescaping already
             setattr(environment(), name, value)
+
+
+class _Compiling(CleanedOnce):
+    """A template walked part by part as docxtpl renders it, each part only cleaned and compiled."""
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        # what docxtpl's render_xml_part hands to from_string (docxtpl 0.18-0.20)
+        _compiled(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
+        return src_xml
+
+
+class _Anything:
+    def from_string(self, source: str) -> jinja2.Template:
+        return _compiled(source)[0]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(environment(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+
+def compile_ahead(template: Path) -> None:
+    """Put a template's parts into this process's caches without filling it (the resident numdossier
+    does it for the built-in forms before its first command). Only a head start: a template that fails
+    here fails where it is filled, with its message."""
+    with contextlib.suppress(Exception):  # reported by render_docx when the template is used
+        _Compiling(io.BytesIO(prepare(template).data)).render({}, jinja_env=_Anything(), autoescape=True)
 
 
 def _undefined(

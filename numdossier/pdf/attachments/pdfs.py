@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -59,10 +60,38 @@ def open_pdf(src: Path, display: str) -> pikepdf.Pdf:
         raise refuse(display, "unreadable", detail=e.strerror or type(e).__name__) from e
 
 
+# Surveys already made in this process, by the file's identity: `build` checks its profiles first, and
+# the survey of a PDF (each page's content walked for what paints in the seal zone) was made twice, once
+# by check and once by build, for the same answer. Only successes are kept (a refusal names the path as
+# the profile wrote it); a file changed in between has another size or time and is surveyed again.
+_SURVEYED: dict[tuple[object, ...], FileSurvey] = {}
+_SURVEYED_MAX = 512
+
+
+def _identity(src: Path, id_card: bool) -> tuple[object, ...] | None:
+    try:
+        info = src.stat()
+    except OSError:
+        return None  # open_pdf says what is wrong with it
+    return (str(src.resolve()), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, id_card)
+
+
 def survey_pdf(
     src: Path, display: str, source: pikepdf.Pdf | None = None, *, id_card: bool = False
 ) -> FileSurvey:
     """Pages, their scans' resolution on A4, missing fonts, damage; refuses what cannot be built whole."""
+    key = _identity(src, id_card)
+    if key is not None and key in _SURVEYED:
+        return copy.deepcopy(_SURVEYED[key])
+    found = _survey_pdf(src, display, source, id_card=id_card)
+    if key is not None:
+        if len(_SURVEYED) >= _SURVEYED_MAX:
+            _SURVEYED.clear()
+        _SURVEYED[key] = copy.deepcopy(found)
+    return found
+
+
+def _survey_pdf(src: Path, display: str, source: pikepdf.Pdf | None, *, id_card: bool) -> FileSurvey:
     pdf = source if source is not None else open_pdf(src, display)
     try:
         try:

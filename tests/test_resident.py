@@ -1,0 +1,254 @@
+"""The resident numdossier beside a local converter (numdossier.resident): commands forwarded to it print
+and exit as they do in their own process; Ctrl-C and a caller that dies reach the command; a caller it
+must not serve runs the command itself. A real resident process on a real socket; the converter it sits
+beside is not needed for check, and is a silent port (a converter that hangs) for the signal tests. The
+builds on a real converter are in test_unoserver.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support import EPOCH, ROOT
+
+from numdossier import resident
+
+N96 = ROOT / "samples" / "n96" / "qinghe-96.toml"
+CLIENT = "import sys; from numdossier.resident import main; sys.argv[0] = 'numdossier'; main()"
+
+
+class Resident:
+    """`python -m numdossier.resident` in a state folder of its own, beside port `port`."""
+
+    def __init__(self, root: Path, port: int) -> None:
+        self.root, self.port = root, port
+        self.folder = root / f"converter-{port}"
+        self.folder.mkdir(parents=True)
+        self.log = self.folder / resident.LOG
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "numdossier.resident", str(self.folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while resident.ping(self.folder / resident.SOCKET) is None:
+            assert self.proc.poll() is None, self.log.read_text()
+            assert time.monotonic() < deadline, "the resident did not start"
+            time.sleep(0.05)
+
+    @property
+    def url(self) -> str:
+        return f"unoserver://127.0.0.1:{self.port}"
+
+    def children(self) -> list[int]:
+        return [
+            int(line.rsplit(" ", 1)[1]) for line in self.log.read_text().splitlines() if ": child " in line
+        ]
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return dict(
+            os.environ,
+            NUMDOSSIER_STATE_DIR=str(self.root),
+            NUMDOSSIER_CONVERTER=self.url,
+            SOURCE_DATE_EPOCH=EPOCH,
+            **extra,
+        )
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def warm() -> Iterator[Resident]:
+    # a short folder: pytest's are long, and the test of a long path is below
+    root = Path(tempfile.mkdtemp(prefix="nd-res-"))
+    server = Resident(root, free_port())
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    assert not (server.folder / resident.SOCKET).exists()
+
+
+def client(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", CLIENT, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_check_answers_the_same_there_as_here(warm: Resident, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(N96.parent, broken)
+    profile = broken / N96.name
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("330106198503120036", "330106198503120037"),
+        encoding="utf-8",
+    )
+    cases = [
+        ("check", N96.name, "--today", "2026-11-23"),  # clean: exit 0; a relative path, from cwd
+        ("check", str(profile), "--today", "2026-11-23", "--format", "json"),  # errors: exit 1
+        ("--lang", "en", "check", str(profile), "--today", "2026-11-23"),
+        ("check", "missing.toml"),
+        ("check", "--no-such-option"),  # usage error
+    ]
+    for args in cases:
+        before = len(warm.children())
+        there = client(*args, env=warm.env(), cwd=N96.parent)
+        assert len(warm.children()) == before + 1, (args, warm.log.read_text())  # it ran in the resident
+        here = client(*args, env=warm.env(NUMDOSSIER_RESIDENT="0"), cwd=N96.parent)
+        assert len(warm.children()) == before + 1
+        assert (there.returncode, there.stdout, there.stderr) == (here.returncode, here.stdout, here.stderr)
+    assert [client(*c, env=warm.env(), cwd=N96.parent).returncode for c in cases] == [0, 1, 1, 1, 2]
+    findings = json.loads(client(*cases[1], env=warm.env()).stdout)
+    assert "3301**********0037" in json.dumps(findings, ensure_ascii=False)  # masked there too
+    assert "330106198503120037" not in json.dumps(findings, ensure_ascii=False)
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_the_callers_environment_and_language(warm: Resident) -> None:
+    run = client("check", str(N96), "--today", "2026-11-23", env=warm.env(NUMDOSSIER_LANG="en"))
+    assert run.returncode == 0 and "0 errors, 0 warnings" in run.stdout, run.stdout + run.stderr
+    zh = client("check", str(N96), "--today", "2026-11-23", env=warm.env())
+    assert zh.returncode == 0 and "0 个错误，0 个警告" in zh.stdout, zh.stdout + zh.stderr
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_a_caller_it_must_not_serve_runs_the_command_itself(warm: Resident, tmp_path: Path) -> None:
+    before = len(warm.children())
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"")  # another font setting: what the resident loaded is not the caller's
+    run = client("check", str(N96), "--today", "2026-11-23", env=warm.env(NUMDOSSIER_FONT=str(font)))
+    assert run.returncode == 0, run.stderr
+    other = dict(warm.env(), NUMDOSSIER_CONVERTER=f"unoserver://127.0.0.1:{free_port()}")
+    assert client("check", str(N96), "--today", "2026-11-23", env=other).returncode == 0
+    assert client("--version", env=warm.env()).returncode == 0  # not build or check
+    assert len(warm.children()) == before
+
+
+def test_changed_files_are_refused_and_the_resident_starts_again() -> None:
+    """The check itself, on a socket pair: a caller is refused when numdossier's files differ from what
+    the resident loaded, and the resident is told to start again."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs, socket.socket(socket.AF_UNIX) as listener:
+        resident._send(theirs, {"argv": ["check"], "identity": resident.identity()}, [0, 1, 2, 0])
+        again = resident._handle(ours, listener, resident.identity(), "not what is on disk")
+        answer, _ = resident._recv(theirs)
+    assert again is True and answer == {"refused": "changed"}
+    assert resident.fingerprint() == resident.fingerprint()  # stable while nothing changes
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(tmp_path: Path) -> None:
+    """A converter that accepts and never answers: the forwarded build waits on it; SIGINT to the caller
+    ends it with 130 and nothing in OUT; a caller killed outright has its command stopped too."""
+    root = Path(tempfile.mkdtemp(prefix="nd-res-"))
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        server = Resident(root, silent.getsockname()[1])
+        try:
+            for signum, expected in ((signal.SIGINT, 130), (signal.SIGKILL, None)):
+                temp = tmp_path / f"tmp-{signum}"
+                temp.mkdir()
+                env = server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp))
+                out = tmp_path / f"out-{signum}"
+                before = len(server.children())
+                proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-c",
+                        CLIENT,
+                        "build",
+                        str(N96),
+                        "-o",
+                        str(out),
+                        "--today",
+                        "2026-11-23",
+                    ],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                deadline = time.monotonic() + 60
+                while len(server.children()) == before:
+                    assert time.monotonic() < deadline and proc.poll() is None, server.log.read_text()
+                    time.sleep(0.05)
+                child = server.children()[-1]
+                time.sleep(1.0)  # into the wait for the converter
+                assert [p.name[:11] for p in temp.iterdir()] == [
+                    "numdossier-"
+                ]  # its work, in the caller's TMPDIR
+                proc.send_signal(signum)
+                _, stderr = proc.communicate(timeout=30)
+                if expected is not None:
+                    assert proc.returncode == expected, stderr
+                    assert "中断" in stderr
+                deadline = time.monotonic() + 30
+                while _alive(child):
+                    assert time.monotonic() < deadline, "the command outlived its caller"
+                    time.sleep(0.05)
+                assert not out.exists() or not any(out.iterdir())
+                assert not any(temp.iterdir())  # the caller's TMPDIR was the command's, and is clean
+        finally:
+            server.stop()
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_a_socket_in_a_long_folder(tmp_path: Path) -> None:
+    root = tmp_path / ("d" * 60) / ("e" * 60)
+    server = Resident(root, free_port())
+    try:
+        assert len(str(server.folder / resident.SOCKET)) > 107
+        run = client("check", str(N96), "--today", "2026-11-23", env=server.env())
+        assert run.returncode == 0, run.stderr
+        assert len(server.children()) == 1
+    finally:
+        server.stop()
+
+
+def test_what_the_console_script_forwards() -> None:
+    assert resident._command(["--lang", "en", "build", "x"]) == ("build", 2)
+    assert resident._command(["--debug", "check"]) == ("check", 1)
+    assert resident._command(["--version"])[0] is None
+    assert resident.local_ports(
+        "unoserver://127.0.0.1:2003, unoserver://10.0.0.2:2003,unoserver://localhost:7"
+    ) == [
+        2003,
+        7,
+    ]
+    assert (
+        resident._converter_spec(["a.toml", "--converter=unoserver://127.0.0.1:5"])
+        == "unoserver://127.0.0.1:5"
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
