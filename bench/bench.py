@@ -10,8 +10,9 @@ Also: the output size against its inputs, the peak memory of a 300-page dossier,
 `verify` of a simulated signed 20-page scan at 200 dpi (split into the fixed cost, measured with a one-page
 scan, and the cost per page x 20: it grows linearly). `--only verify` runs just that row.
 
-Warm converters (two local unoserver instances started here and always stopped): one dossier warm
-against one-shot soffice (best of 3 each), on one instance and spread over both, and LibreOffice's own time
+Warm converters (two local unoserver instances started here, each with its resident numdossier, and
+always stopped): one dossier warm against one-shot soffice (best of 3 each), on one instance (with its
+resident numdossier, and without: NUMDOSSIER_RESIDENT=0) and spread over both, and LibreOffice's own time
 for that dossier's forms on one warm instance (the floor of any warm path); the batch over the 2 instances
 against the grouped soffice
 runs of 1.; the time per dossier with them at 10, 20, 40, 80 dossiers; the exit time after Ctrl-C while
@@ -145,20 +146,43 @@ def run_numdossier(profiles: list[Path], out: Path, jobs: int, converter: str | 
     return run_measured(profiles, out, jobs, converter)[0]
 
 
+# Where the warm converters started here keep their state (their resident numdossier's socket and log):
+# set by warm(); the builds given a converter look there.
+STATE: Path | None = None
+RESIDENT = True  # builds with a converter may hand themselves to its resident numdossier
+
+
 def run_measured(profiles: list[Path], out: Path, jobs: int, converter: str | None = None,
                  servers: list[int] = ()) -> tuple[float, float]:
     """Wall seconds and CPU seconds: numdossier with everything it waited for (workers, soffice) plus
-    the process groups `servers` (the warm converters' unoserver and LibreOffice)."""
+    the process groups `servers` (the warm converters' unoserver and LibreOffice) and the commands the
+    residents beside them ran (their logs say what each used)."""
     extra = ["--converter", converter] if converter else []
+    env = dict(os.environ)
+    if STATE is not None:
+        env["NUMDOSSIER_STATE_DIR"] = str(STATE)
+    if not RESIDENT:
+        env["NUMDOSSIER_RESIDENT"] = "0"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    served = sum(group_cpu(g) for g in servers)
+    served = sum(group_cpu(g) for g in servers) + resident_cpu()
     start = time.perf_counter()
     subprocess.run([str(BIN / "numdossier"), "build", *map(str, profiles), "-o", str(out), "-j", str(jobs),
-                    "--format", "json", "--force", *extra], check=True, capture_output=True, timeout=3600)
+                    "--format", "json", "--force", *extra], check=True, capture_output=True, timeout=3600,
+                   env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return wall, cpu + sum(group_cpu(g) for g in servers) - served
+    return wall, cpu + sum(group_cpu(g) for g in servers) + resident_cpu() - served
+
+
+def resident_cpu() -> float:
+    """CPU seconds of the commands the residents under STATE have run (each child logs its own)."""
+    if STATE is None:
+        return 0.0
+    total = 0.0
+    for log in STATE.glob("converter-*/resident.log"):
+        total += sum(float(m) for m in re.findall(r"CPU (\d+\.\d+) s", log.read_text(encoding="utf-8")))
+    return total
 
 
 def group_cpu(pgid: int) -> float:
@@ -240,7 +264,9 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
     """Rows 4-7, with two local unoserver instances started here and always stopped."""
     from numdossier.convert.server import LocalServer, _free_port
 
-    servers = [LocalServer(_free_port("127.0.0.1"), root=work / "converters") for _ in range(2)]
+    global STATE, RESIDENT
+    STATE = work / "converters"
+    servers = [LocalServer(_free_port("127.0.0.1"), root=STATE) for _ in range(2)]
     try:
         threads = [threading.Thread(target=s.start) for s in servers]
         for t in threads:
@@ -256,6 +282,9 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         run_numdossier(profiles[:4], work / "warm-up-pooled", jobs, pool)
         cold, cold_cpu = single_seconds(one, work / "single-cold", None)
         hot, hot_cpu = single_seconds(one, work / "single-warm", str(servers[0].endpoint), servers=groups[:1])
+        RESIDENT = False
+        bare, bare_cpu = single_seconds(one, work / "single-bare", str(servers[0].endpoint), servers=groups[:1])
+        RESIDENT = True
         hot2, hot2_cpu = single_seconds(one, work / "single-warm-2", pool, servers=groups)
         lo_alone = libreoffice_alone(one, work / "single-lo", servers[0].endpoint)
         kinds = {}  # every sample once: where each kind stands against the goal and LibreOffice's floor
@@ -278,11 +307,13 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
     finally:
         for s in servers:
             s.stop()
+        STATE = None
     stop_s, left = interrupt_seconds(profiles[:6], work)
     n = len(profiles)
     results = {
         "single_one_shot_s": cold, "single_warm_s": hot, "warm_single_ratio": hot / cold,
         "single_one_shot_cpu_s": cold_cpu, "single_warm_cpu_s": hot_cpu,
+        "single_warm_no_resident_s": bare, "single_warm_no_resident_cpu_s": bare_cpu,
         "single_by_kind": kinds,
         "single_warm_pool_s": hot2, "single_warm_pool_cpu_s": hot2_cpu, "single_libreoffice_alone_s": lo_alone,
         "batch_grouped_s": grouped, "batch_pooled_s": pooled, "warm_batch_speedup": grouped / pooled,
@@ -293,7 +324,10 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
     cores = len(os.sched_getaffinity(0))
     rows = [
         ("one dossier, one-shot soffice", f"{cold:.2f} s", f"CPU {cold_cpu:.2f} s"),
-        ("one dossier, warm unoserver", f"{hot:.2f} s", f"CPU {hot_cpu:.2f} s (numdossier + server)"),
+        ("one dossier, warm unoserver + resident numdossier", f"{hot:.2f} s",
+         f"CPU {hot_cpu:.2f} s (numdossier + server)"),
+        ("  the same without the resident (NUMDOSSIER_RESIDENT=0)", f"{bare:.2f} s",
+         f"{bare / cold:.2f}× one-shot; CPU {bare_cpu:.2f} s"),
         ("warm / one-shot (single dossier)", f"{hot / cold:.2f}×", f"<= {GOALS['warm_single_ratio']}×"),
         ("one dossier, warm pool of 2 (forms spread)", f"{hot2:.2f} s",
          f"{hot2 / cold:.2f}× one-shot; CPU {hot2_cpu:.2f} s"),

@@ -491,7 +491,9 @@ def _handle(conn: socket.socket, listener: socket.socket, me: dict[str, Any], fi
 
 def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
     """Become the caller's command: its descriptors, folder, environment, arguments; never returns."""
-    code, done = 70, threading.Event()
+    code: int | None = None  # None: the command never ended by itself (the caller says so, exit 70)
+    done, began = threading.Event(), time.monotonic()
+    log = os.dup(2)  # the resident's log, for the line at the end
     try:
         os.setpgid(0, 0)  # the caller's signals go to this command and what it starts
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
@@ -523,7 +525,7 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None
         with contextlib.suppress(BaseException):
             import traceback
 
-            traceback.print_exc()
+            os.write(log, traceback.format_exc().encode())  # the resident's log, not the caller's terminal
     finally:
         with contextlib.suppress(BaseException):
             import atexit
@@ -534,8 +536,15 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None
                 stream.flush()
         done.set()
         with contextlib.suppress(BaseException):
+            import resource
+
+            used = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+            cpu = sum(u.ru_utime + u.ru_stime for u in used)
+            line = f"child {os.getpid()}: exit {code} in {time.monotonic() - began:.2f} s, CPU {cpu:.2f} s"
+            os.write(log, f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n".encode())
+        with contextlib.suppress(BaseException):
             _send(conn, {"exit": code})
-        os._exit(code)
+        os._exit(70 if code is None else code)
 
 
 def _reopen_streams(described: dict[str, Any]) -> None:

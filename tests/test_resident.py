@@ -6,6 +6,7 @@ builds on a real converter are in test_unoserver.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -252,3 +253,28 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def test_the_built_in_forms_are_compiled_ahead() -> None:
+    """What the resident does before its first command: a form compiled ahead is filled without
+    compiling any of its parts again."""
+    from numdossier.kinds import load_checklist, registry
+    from numdossier.render import docx
+
+    kind = registry.get("n96")
+    templates = [kind.folder / i.template for i in load_checklist("n96").items if i.template]
+    docx._compiled.cache_clear()
+    for template in templates:
+        docx.compile_ahead(template)
+    compiled = docx._compiled.cache_info()
+    assert compiled.currsize >= len(templates)
+    out = Path(tempfile.mkdtemp(prefix="nd-res-"))
+    try:
+        from numdossier.pipeline import BuildOptions, prepare
+        from numdossier.profile import load_profile
+
+        prepare(load_profile(N96), BuildOptions(out=out, today=dt.date(2026, 11, 23)), out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    after = docx._compiled.cache_info()
+    assert after.misses == compiled.misses and after.hits > compiled.hits
