@@ -207,7 +207,7 @@ def socket_path(port: int, root: Path | None = None) -> Path:
 _SUN_PATH = 100  # a socket's path has room for 107 bytes (Linux); a longer one is reached through /proc
 
 
-def _connect(path: Path, timeout: float = 2.0) -> socket.socket | None:
+def _connect(path: Path, timeout: float = 5.0) -> socket.socket | None:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     folder = None
@@ -305,13 +305,19 @@ def _ask(sock: socket.socket, argv: list[str]) -> int | None:
     finally:
         os.close(cwd)
     if answer is None or "pid" not in answer:
-        return None  # refused (another numdossier, changed files, ...) or gone: run it here
+        return None  # refused (another numdossier, changed files, ...), gone or too slow: run it here
     sock.settimeout(None)
 
     def pass_on(signum: int, frame: object) -> None:
         with contextlib.suppress(OSError):
             _send(sock, {"signal": signum})
 
+    try:
+        # From here on the command is the resident's: its child starts it on this word only, so that a
+        # caller that gave up waiting (and runs the command itself) is never doubled.
+        _send(sock, {"go": True})
+    except OSError:
+        return None
     previous = {signum: signal.signal(signum, pass_on) for signum in _PASSED_SIGNALS}
     try:
         try:
@@ -340,7 +346,15 @@ def _died(argv: list[str]) -> int:
 def main() -> None:
     """The console script: a resident numdossier runs the command if one serves the converter in use,
     else this process does."""
-    code = forward(sys.argv[1:])
+    try:
+        code = forward(sys.argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C before the command was handed over: nothing was started
+        from .cli import spoken_in
+        from .rules import messages
+
+        with messages.using(spoken_in(sys.argv[1:])):
+            sys.stderr.write(messages.text("cli.interrupted_early") + "\n")
+        sys.exit(130)
     if code is not None:
         sys.exit(code)
     from .cli import main as run
@@ -519,6 +533,10 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None
         sys.modules["__main__"].__package__ = package if isinstance(package, str) else None
         conn.settimeout(None)
         _send(conn, {"pid": os.getpid()})
+        go, _ = _recv(conn)
+        if not go or go.get("go") is not True:
+            code = 0  # the caller gave up and runs the command itself: nothing was done here
+            return
         _watch(conn, done)
         code = _run()
     except BaseException:  # noqa: BLE001 - the child must end here, whatever happened

@@ -278,3 +278,31 @@ def test_the_built_in_forms_are_compiled_ahead() -> None:
         shutil.rmtree(out, ignore_errors=True)
     after = docx._compiled.cache_info()
     assert after.misses == compiled.misses and after.hits > compiled.hits
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_a_caller_that_gave_up_is_never_doubled(warm: Resident, tmp_path: Path) -> None:
+    """A caller that stopped waiting before the resident's child started runs the command itself: the
+    child starts the command only on the caller's word, and without it does nothing."""
+    report = tmp_path / "r.xlsx"
+    sock = resident._connect(warm.folder / resident.SOCKET)
+    assert sock is not None
+    request = {
+        "argv": ["check", str(N96), "--today", "2026-11-23", "--report", str(report)],
+        "env": warm.env(),
+        "umask": 0o22,
+        "identity": resident.identity(),
+    }
+    cwd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    with sock:
+        resident._send(sock, request, [0, 1, 2, cwd])
+        os.close(cwd)
+        answer, _ = resident._recv(sock)
+        assert answer is not None and isinstance(answer.get("pid"), int)
+    deadline = time.monotonic() + 30
+    while _alive(answer["pid"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert not report.exists()
+    run = client(*request["argv"], env=warm.env())  # the same words, with the caller's go-ahead
+    assert run.returncode == 0 and report.is_file(), run.stderr
