@@ -900,7 +900,9 @@ def test_full_page_scan_pdf_is_fitted_clear_of_the_page_number_band(tmp_path: Pa
         assert image.read_raw_bytes() == jpeg  # embedded as it was
 
 
-def test_a_pdf_is_surveyed_once_per_process_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pdf_is_surveyed_once_per_process_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """build checks its profiles first: the survey check made is the one build places the pages from,
     not made again; a file changed in between (size or time) is surveyed anew."""
     from numdossier.pdf.attachments import pdfs
@@ -921,7 +923,9 @@ def test_a_pdf_is_surveyed_once_per_process_until_it_changes(tmp_path: Path, mon
     first = attachments.survey(src, "licence.pdf")
     pages, again = pdfs.pdf_to_pdf(src, "licence.pdf", tmp_path / "out.pdf")
     assert pages == 1 and again == first and again is not first and len(walked) == 1
-    assert attachments.survey(src, "licence.pdf", id_card=True) is not None and len(walked) == 2  # another question
+    assert (
+        attachments.survey(src, "licence.pdf", id_card=True) is not None and len(walked) == 2
+    )  # another question
     with pikepdf.open(src, allow_overwriting_input=True) as pdf:
         pdf.add_blank_page(page_size=(595, 842))
         pdf.save(src)

@@ -270,7 +270,8 @@ def test_the_built_in_forms_are_compiled_ahead() -> None:
     assert compiled.currsize >= len(templates)
     out = Path(tempfile.mkdtemp(prefix="nd-res-"))
     try:
-        from numdossier.pipeline import BuildOptions, prepare
+        from numdossier.options import BuildOptions
+        from numdossier.pipeline import prepare
         from numdossier.profile import load_profile
 
         prepare(load_profile(N96), BuildOptions(out=out, today=dt.date(2026, 11, 23)), out)
@@ -287,8 +288,9 @@ def test_a_caller_that_gave_up_is_never_doubled(warm: Resident, tmp_path: Path) 
     report = tmp_path / "r.xlsx"
     sock = resident._connect(warm.folder / resident.SOCKET)
     assert sock is not None
-    request = {
-        "argv": ["check", str(N96), "--today", "2026-11-23", "--report", str(report)],
+    argv = ["check", str(N96), "--today", "2026-11-23", "--report", str(report)]
+    request: dict[str, object] = {
+        "argv": argv,
         "env": warm.env(),
         "umask": 0o22,
         "identity": resident.identity(),
@@ -304,5 +306,5 @@ def test_a_caller_that_gave_up_is_never_doubled(warm: Resident, tmp_path: Path) 
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert not report.exists()
-    run = client(*request["argv"], env=warm.env())  # the same words, with the caller's go-ahead
+    run = client(*argv, env=warm.env())  # the same words, with the caller's go-ahead
     assert run.returncode == 0 and report.is_file(), run.stderr
