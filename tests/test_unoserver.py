@@ -211,7 +211,41 @@ def test_status_of_a_converter_not_running(tmp_path: Path) -> None:
     assert run.returncode == 0
 
 
+def test_recycle_setting_that_is_not_a_count_is_a_usage_error(tmp_path: Path) -> None:
+    env = {"NUMDOSSIER_STATE_DIR": str(tmp_path), "NUMDOSSIER_CONVERTER_RECYCLE": "often"}
+    run = invoke("converter", "start", "--port", str(free_port()), env=env)
+    assert run.returncode == ExitCode.usage and "NUMDOSSIER_CONVERTER_RECYCLE" in run.stderr, run.stderr
+    assert not any(tmp_path.iterdir())  # nothing started, nothing written
+
+
 # --- real servers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_libreoffice_is_replaced_as_it_converts(tmp_path: Path) -> None:
+    """NUMDOSSIER_CONVERTER_RECYCLE=2: a fresh LibreOffice takes over every second conversion or so,
+    started beside the old one; every build succeeds, with the same bytes, and stop leaves nothing."""
+    server = Server(tmp_path / "state")
+    server.env["NUMDOSSIER_CONVERTER_RECYCLE"] = "2"
+    server.start()
+    try:
+        env = dict(server.env, SOURCE_DATE_EPOCH=EPOCH, NUMDOSSIER_RESIDENT="0")
+        built = []
+        for i in range(4):
+            out = tmp_path / f"out-{i}"
+            run = numdossier(
+                "build", str(N96), "-o", str(out), "--today", "2026-11-23", "--converter", server.url, env=env
+            )
+            assert run.returncode == 0, run.stderr
+            built.append((out / "qinghe-96" / "dossier.pdf").read_bytes())
+            time.sleep(0.5 if i < 3 else 0)
+        assert built.count(built[0]) == len(built)
+        log = (server.local.folder / "server.log").read_text(encoding="utf-8")
+        assert "LibreOffice replaced" in log, log[-2000:]
+        assert (server.local.folder / "profile-b").is_dir()
+    finally:
+        server.stop()
+    assert not (server.local.folder / "profile-b").exists()
 
 
 @pytest.mark.e2e

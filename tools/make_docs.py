@@ -37,6 +37,8 @@ ENVIRONMENT = {
     "NUMDOSSIER_CONVERTER": "常驻转换服务 `unoserver://主机:端口`，逗号分隔为多个（转换池）；`--converter` 优先；"
     "未设置时每批启动一次性的 soffice。",
     "NUMDOSSIER_CONVERT_TIMEOUT": "常驻转换服务转换一份表格的最长秒数（默认 60），超过即视为无应答，改由池中其他服务转换。",
+    "NUMDOSSIER_CONVERTER_RECYCLE": "`converter start` 启动的转换服务每转换这么多份表格就换一个新的 LibreOffice（默认 200；"
+    "新的先启动、接手后才结束旧的，转换不中断）；`0` 表示从不更换。LibreOffice 连续转换时内存和每份的耗时都会增长。",
     "NUMDOSSIER_RESIDENT": "设为 `0`（或 `off`、`no`、`false`）时 `converter start` 不启动常驻 numdossier，`build` 和 `check` "
     "也不把命令交给已在运行的常驻 numdossier，而在本进程中执行（见 README“常驻 numdossier”）。",
     "NUMDOSSIER_STATE_DIR": "`numdossier converter` 的状态文件夹（每个端口一个子文件夹：LibreOffice 用户配置、pid 文件、日志）；"

@@ -32,6 +32,10 @@ from .unoserver import Endpoint, UnoClient, _Down
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2003
 START_TIMEOUT = 90.0  # unoserver itself waits 7 s before it listens; a cold LibreOffice adds a few
+OFFICE_SERVER = "numdossier_office_server"  # office_server.py, run by the UNO Python from the lib folder
+# LibreOffice slows down as it converts (convert/office_server.py): the server starts a fresh one after
+# this many conversions (NUMDOSSIER_CONVERTER_RECYCLE; 0: never).
+RECYCLE_AFTER = 200
 RESIDENT_TIMEOUT = 60.0  # its imports and the font: a second or two, more on a loaded machine
 STOP_TIMEOUT = 10.0
 
@@ -82,6 +86,7 @@ def _unoserver_lib(folder: Path) -> Path:
     shutil.rmtree(lib, ignore_errors=True)
     lib.mkdir(parents=True)
     (lib / "unoserver").symlink_to(package, target_is_directory=True)
+    (lib / f"{OFFICE_SERVER}.py").symlink_to(Path(__file__).with_name("office_server.py"))
     for info in package.parent.glob("unoserver-*.dist-info"):
         (lib / info.name).symlink_to(info, target_is_directory=True)
     return lib
@@ -177,6 +182,7 @@ class LocalServer:
 
     def start(self, timeout: float = START_TIMEOUT) -> Status:
         """Start the server detached (it outlives this process) and wait until it answers."""
+        recycle = recycle_after()
         current = self.status()
         if current.running:
             if current.answering:
@@ -206,19 +212,19 @@ class LocalServer:
         command = [
             python,
             "-m",
-            "unoserver.server",
+            OFFICE_SERVER,
             "--interface",
             self.host,
             "--port",
             str(self.port),
-            "--uno-interface",
-            "127.0.0.1",
             "--uno-port",
             str(_free_port("127.0.0.1")),
             "--user-installation",
             str(profile),
             "--executable",
             soffice,
+            "--recycle-after",
+            str(recycle),
         ]
         # Detached through a shell that exits at once: the server's parent becomes init (it is never a
         # zombie of ours), and its process group, with LibreOffice in it, is the shell's.
@@ -278,7 +284,7 @@ class LocalServer:
             while _group_alive(pgid) and time.monotonic() < deadline:
                 time.sleep(0.05)
         remove_ipc_pipe(str(record.get("profile", "")))
-        for name in ("profile", "tmp", "lib"):
+        for name in ("profile", "profile-b", "tmp", "lib"):
             shutil.rmtree(self.folder / name, ignore_errors=True)
         self.pidfile.unlink(missing_ok=True)
         return was
@@ -344,6 +350,18 @@ class LocalServer:
                 os.killpg(pgid, signal.SIGKILL)
         self.resident_pidfile.unlink(missing_ok=True)
         self.socket.unlink(missing_ok=True)
+
+
+def recycle_after() -> int:
+    """NUMDOSSIER_CONVERTER_RECYCLE (a count of conversions, 0 for never), else RECYCLE_AFTER."""
+    value = os.environ.get("NUMDOSSIER_CONVERTER_RECYCLE", "").strip()
+    if not value:
+        return RECYCLE_AFTER
+    if not value.isdigit():
+        raise UsageError(
+            messages.text("convert.server.recycle", value=value), messages.text("convert.server.recycle_hint")
+        )
+    return int(value)
 
 
 def _pid_alive(pid: int) -> bool:
