@@ -201,6 +201,28 @@ def test_a_worker_process_speaks_the_language_of_its_options(monkeypatch: pytest
         assert pool.submit(messages.text, "ui.error").result() == "错误"
 
 
+def test_a_batch_exits_with_its_worst_outcome() -> None:
+    """A defect (70) outranks a machine that lacks something (3), which outranks wrong inputs (1)."""
+    from numdossier.batch import Outcome, batch_exit_code
+    from numdossier.errors import EnvironmentProblem, InputError, InternalError
+
+    def failed(error: Exception | None) -> Outcome:
+        outcome = Outcome("p.toml", check=None)  # type: ignore[arg-type]
+        outcome.error = error  # type: ignore[assignment]
+        return outcome
+
+    internal, environment, wrong = (
+        InternalError("defect"),
+        EnvironmentProblem("no soffice"),
+        InputError("bad"),
+    )
+    assert batch_exit_code([failed(internal)]) == ExitCode.internal
+    assert batch_exit_code([failed(wrong), failed(internal), failed(environment)]) == ExitCode.internal
+    assert batch_exit_code([failed(wrong), failed(environment)]) == ExitCode.environment
+    assert batch_exit_code([failed(None), failed(wrong)]) == ExitCode.input_error
+    assert batch_exit_code([]) == ExitCode.ok
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_defect_met_in_one_dossier_shows_its_stack_only_with_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug: bool
@@ -218,7 +240,7 @@ def test_a_defect_met_in_one_dossier_shows_its_stack_only_with_debug(
     (profile,) = clients(tmp_path, 1)
     out = tmp_path / "out"
     result = invoke(*(["--debug"] if debug else []), "build", str(profile), "-o", str(out))
-    assert result.returncode != 0 and "RuntimeError" in result.stdout + result.stderr
+    assert result.returncode == ExitCode.internal and "RuntimeError" in result.stdout + result.stderr
     assert ("Traceback" in result.stderr and "in defect" in result.stderr) is debug
     log = out / "client-0" / "build.log"
     assert log.exists() is debug
