@@ -406,6 +406,42 @@ def test_sample_generator_is_deterministic_and_writes_what_the_sample_names(
 
 # --------------------------------------------------------------------------- the sample, built
 
+# The pages each built-in form fills for its kind's sample (the manifest's pages per form). A one-page
+# form whose signature block ran onto a page of its own counted one more: the n400 forms, the n96 cover and
+# 承诺书, the ucc 承诺函 did, when the free seal zone at their foot left no room for the block.
+SAMPLE_FORM_PAGES = {
+    "callcentre": {
+        "company_overview": 3,
+        "technical_plan": 3,
+        "operation_plan": 2,
+        "security_measures": 2,
+        "commitment": 1,
+    },
+    "n400": {"authorization": 1, "request_form": 1, "security_agreement": 2, "security_commitment": 1},
+    "n95": {"application_form": 6, "commitment": 1},
+    "n96": {"application_form": 5, "commitment": 1},
+    "ucc": {"service_agreement": 3, "anti_fraud_commitment": 1, "destination_commitment": 2},
+}
+# A signature block alone at the top of a page puts its 盖章 within about 57 mm of the top edge.
+LABEL_BELOW_MM = 70
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", KINDS)
+def test_sample_forms_fill_their_pages_and_no_seal_stands_alone(kind: str, built_sample: Any) -> None:
+    manifest = built_sample(kind)["manifest"]
+    forms = {item for k, item in FORMS if k == kind}
+    pages = {i["id"]: sum(s["pages"] for s in i["sources"]) for i in manifest["items"] if i["id"] in forms}
+    assert pages == SAMPLE_FORM_PAGES[kind]
+    labels = [p for p in manifest["placeholders"] if p["at_label"]]
+    for item in manifest["items"]:
+        if item["id"] in forms:
+            on_form = [p for p in labels if item["first_page"] <= p["page"] <= item["last_page"]]
+            assert on_form, item["id"]
+            for placeholder in on_form:  # the page holds some of the form above its signature block
+                assert placeholder["center_mm"][1] >= LABEL_BELOW_MM, (item["id"], placeholder)
+
+
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("kind", KINDS)

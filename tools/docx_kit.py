@@ -494,7 +494,7 @@ def commitment_letter(
     body(intro, first_chars=2)
     for number, text in enumerate(clauses, start=1):
         body(f"{number}. {text}", first_chars=2)
-    body(closing, first_chars=2, after_mm=5)
+    body(closing, first_chars=2, after_mm=5, keep_next=True)  # never the signature block alone
     sign_block(doc, left_mm=40, company=True)
     doc.save(str(path))
 
@@ -516,15 +516,21 @@ def loop_rows(
 
 
 def info_table(
-    doc: DocxDocument, rows: Sequence[tuple[str, str]], *, label_mm: float, size: float = WU
+    doc: DocxDocument,
+    rows: Sequence[tuple[str, str]],
+    *,
+    label_mm: float,
+    size: float = WU,
+    keep_next: bool = False,
 ) -> Grid:
-    """A bordered two-column table of label / value rows (a newline in a value starts a paragraph)."""
+    """A bordered two-column table of label / value rows (a newline in a value starts a paragraph;
+    keep_next: kept with what follows)."""
     grid = Grid(doc, [label_mm, TEXT_WIDTH_MM - label_mm])
     for text, value in rows:
         left, right = grid.row(1, 1, min_mm=7)
-        par(left, text, size=size, align=CENTER)
+        par(left, text, size=size, align=CENTER, keep_next=keep_next)
         for line in value.split("\n"):
-            par(right, line, size=size)
+            par(right, line, size=size, keep_next=keep_next)
     grid.finish()
     return grid
 

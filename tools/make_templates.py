@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -23,6 +24,7 @@ from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     COVER_LEFT_MM,
     ER,
     HEI,
+    LABEL_PAGE_BOTTOM_MM,
     SAN,
     SEAL_GAP_MM,
     XIAOWU,
@@ -72,6 +74,8 @@ def cover(doc: DocxDocument) -> None:
 
 def application_form(path: Path) -> None:
     doc = new_document("96号段客服类电话接入号码占用申请表")
+    # The cover is a page of its own with its 盖章 label: its foot keeps only the page-number band.
+    doc.sections[0].bottom_margin = Mm(LABEL_PAGE_BOTTOM_MM)
     cover(doc)
     page_break_section(doc)
 
@@ -275,6 +279,7 @@ def commitment(path: Path) -> None:
         clauses=COMMITMENTS,
         closing="以上承诺如有违反，愿接受工业和信息化部及当地通信管理局的依法处罚。",
         line=1.2,
+        bottom_mm=LABEL_PAGE_BOTTOM_MM,  # one page, its seal on its 盖章 label (as the n95 letter)
     )
 
 

@@ -88,30 +88,33 @@ def table(
     cells: Sequence[tuple[str, bool]],
     empty: str,
     total: Sequence[str] | None = None,
+    keep_next: bool = False,
 ) -> None:
     """A bordered table: a title row repeated on each page, one row per element of `loop`, a total row.
 
-    When the list is empty, one row says so (`empty`), so that the table never prints bare.
+    When the list is empty, one row says so (`empty`), so that the table never prints bare. keep_next:
+    every row is kept with what follows (the last table before a signature block).
     """
+    cell_par = partial(par, size=WU, keep_next=keep_next)
     grid = Grid(doc, widths)
     for cell, text in zip(grid.row(*[1] * len(widths), min_mm=8), titles, strict=True):
         for line in text.split("\n"):
-            par(cell, R(line, bold=True), size=WU, align=CENTER)
+            cell_par(cell, R(line, bold=True), align=CENTER)
     repeat_header(grid)
     items = loop.split(" in ", 1)[1]
     grid.tag_row(f"{{%tr for {loop} %}}")
     for cell, (value, centred) in zip(grid.row(*[1] * len(widths), min_mm=7), cells, strict=True):
-        par(cell, value, size=WU, align=CENTER if centred else LEFT)
+        cell_par(cell, value, align=CENTER if centred else LEFT)
     grid.tag_row("{%tr endfor %}")
     grid.tag_row(f"{{%tr if not {items} %}}")
     (cell,) = grid.row(len(widths), min_mm=7)
-    par(cell, empty, size=WU, align=CENTER)
+    cell_par(cell, empty, align=CENTER)
     grid.tag_row("{%tr endif %}")
     if total is not None:
         for cell, text in zip(grid.row(*[1] * len(widths), min_mm=7), total, strict=True):
-            par(cell, R(text, bold=bool(text)), size=WU, align=CENTER)
+            cell_par(cell, R(text, bold=bool(text)), align=CENTER)
     grid.finish()
-    par(doc, "", size=1, after_mm=2)
+    par(doc, "", size=1, after_mm=2, keep_next=keep_next)
 
 
 def closing(doc: DocxDocument, signature: bool = False) -> None:
@@ -217,8 +220,9 @@ def company_overview(path: Path) -> None:
             ("{{ p.term }}", True),
         ],
         "（未填写办公场所）",
+        keep_next=True,  # 五、办公场所 goes on with the seal block: never the seal alone on a page
     )
-    body(doc, "以上情况属实，相关证明材料附后。")
+    body(doc, "以上情况属实，相关证明材料附后。", keep_next=True)
     closing(doc)
     doc.save(str(path))
 

@@ -18,11 +18,13 @@ from functools import partial
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_kit import (  # noqa: E402  (the kit lives beside this script)
     CENTER,
+    LABEL_PAGE_BOTTOM_MM,
     SEAL_GAP_MM,
     TEXT_WIDTH_MM,
     WU,
@@ -282,6 +284,9 @@ ANTI_FRAUD_CLAUSES = [
 
 def anti_fraud_commitment(path: Path) -> None:
     doc = new_document("“防范和打击通讯信息诈骗”承诺函")
+    # One page, its seal on its 盖章 label: only the page-number band at its foot. The clauses are kept
+    # with the signature block: a letter that runs over moves them on together, leaving page 1's foot free.
+    doc.sections[0].bottom_margin = Mm(LABEL_PAGE_BOTTOM_MM)
     titled(doc, "“防范和打击通讯信息诈骗”承诺函")
     body = partial(par, doc, size=WU, line=1.2)
     body("{{ ucc.provider.name }}：")
@@ -303,7 +308,7 @@ def anti_fraud_commitment(path: Path) -> None:
     )
     par(doc, "", size=1, after_mm=2)
     for number, text in enumerate(ANTI_FRAUD_CLAUSES, start=1):
-        body(f"{number}. {text}", first_chars=2)
+        body(f"{number}. {text}", first_chars=2, keep_next=True)
     seal_line(doc, "承诺单位：", "company.name", size=XIAOSI, width_mm=TEXT_WIDTH_MM, left_mm=55,
               before_mm=SEAL_GAP_MM)  # fmt: skip
     par(doc, "承诺人（签字）：", size=XIAOSI, left_mm=55, before_mm=SEAL_GAP_MM, keep_next=True)
@@ -367,7 +372,9 @@ def destination_commitment(path: Path) -> None:
     body("本单位承诺：", before_mm=3)
     for number, text in enumerate(DESTINATION_CLAUSES, start=1):
         body(f"{number}. {text}", first_chars=2)
-    par(doc, "", size=1, after_mm=3)
+    # The destination rows can fill page 1, so its foot keeps the free seal zone; the details table goes
+    # on with the signature block, which never stands alone on a page.
+    par(doc, "", size=1, after_mm=3, keep_next=True)
     info_table(
         doc,
         [
@@ -377,6 +384,7 @@ def destination_commitment(path: Path) -> None:
             ("联系电话", "{{ number_contact.mobile }}"),
         ],
         label_mm=40,
+        keep_next=True,
     )
     seal_line(doc, "承诺单位：", "company.name", size=XIAOSI, width_mm=TEXT_WIDTH_MM, left_mm=55,
               before_mm=SEAL_GAP_MM)  # fmt: skip
