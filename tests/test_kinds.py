@@ -442,7 +442,6 @@ def test_sample_forms_fill_their_pages_and_no_seal_stands_alone(kind: str, built
                 assert placeholder["center_mm"][1] >= LABEL_BELOW_MM, (item["id"], placeholder)
 
 
-
 @pytest.mark.e2e
 @pytest.mark.parametrize("kind", KINDS)
 def test_sample_builds_and_reads_back(kind: str, built_sample: Any) -> None:
