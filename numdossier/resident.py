@@ -11,11 +11,12 @@ client's data stays in it for the next). The console script asks it first:
   names a local one started by `converter start` with a resident beside it, and not when
   NUMDOSSIER_RESIDENT=0;
 - the command runs with the caller's arguments, environment, working folder (passed as a descriptor),
-  umask and terminal (stdin, stdout and stderr are passed too, SCM_RIGHTS): what it prints and its exit
-  code are the same as if it had run in the caller's process; Ctrl-C, SIGTERM and SIGHUP are passed on,
-  and a caller that goes away stops its command (SIGTERM: nothing half-written, as usual);
+  umask, niceness, CPU affinity, resource limits and terminal (stdin, stdout and stderr are passed too,
+  SCM_RIGHTS): what it prints and its exit code are the same as if it had run in the caller's process;
+  Ctrl-C, SIGTERM and SIGHUP are passed on (not those the caller ignores, as nohup's SIGHUP), and a
+  caller that goes away stops its command (SIGTERM: nothing half-written, as usual);
 - the resident answers only its own user (SO_PEERCRED) on a socket in the converter's state folder
-  (mode 0700); it refuses a caller of another Python, another numdossier or another font setting, and
+  (mode 0600); it refuses a caller of another Python, another numdossier or another font setting, and
   when numdossier's files have changed since it started it refuses and starts itself again: the caller
   then runs the command itself, as it does whenever no resident answers.
 
@@ -49,6 +50,20 @@ _PASSED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 # runs its command itself.
 _SAME_ENV = ("NUMDOSSIER_FONT", "PYTHONPATH", "PYTHONHOME", "PYTHONHASHSEED", "PYTHONUTF8")
 _OFF = ("0", "off", "no", "false")
+# Passed signals whose default action ends the process and that the CLI does not handle: a caller whose
+# command died of one dies of it too.
+_FATAL = (signal.SIGHUP, signal.SIGQUIT)
+_RLIMITS = (
+    "RLIMIT_CPU",
+    "RLIMIT_FSIZE",
+    "RLIMIT_DATA",
+    "RLIMIT_STACK",
+    "RLIMIT_CORE",
+    "RLIMIT_AS",
+    "RLIMIT_NOFILE",
+    "RLIMIT_MEMLOCK",
+    "RLIMIT_NPROC",
+)
 
 
 def state_root() -> Path:
@@ -290,6 +305,7 @@ def _ask(sock: socket.socket, argv: list[str]) -> int | None:
     request = {
         "argv0": sys.argv[0] if sys.argv else "numdossier",
         "argv": argv,
+        "limits": _limits(),
         # how the caller was started, for the program name in usage lines (console script or python -m)
         "main_package": getattr(sys.modules.get("__main__"), "__package__", None),
         "env": dict(os.environ),
@@ -308,7 +324,10 @@ def _ask(sock: socket.socket, argv: list[str]) -> int | None:
         return None  # refused (another numdossier, changed files, ...), gone or too slow: run it here
     sock.settimeout(None)
 
+    passed: list[int] = []
+
     def pass_on(signum: int, frame: object) -> None:
+        passed.append(signum)
         with contextlib.suppress(OSError):
             _send(sock, {"signal": signum})
 
@@ -318,7 +337,13 @@ def _ask(sock: socket.socket, argv: list[str]) -> int | None:
         _send(sock, {"go": True})
     except OSError:
         return None
-    previous = {signum: signal.signal(signum, pass_on) for signum in _PASSED_SIGNALS}
+    # A signal this process ignores (nohup's SIGHUP, a background job's SIGINT) is not passed on either:
+    # the command would not have seen it here.
+    previous = {
+        signum: signal.signal(signum, pass_on)
+        for signum in _PASSED_SIGNALS
+        if signal.getsignal(signum) != signal.SIG_IGN
+    }
     try:
         try:
             result, _ = _recv(sock)
@@ -328,8 +353,43 @@ def _ask(sock: socket.socket, argv: list[str]) -> int | None:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     if result is None or not isinstance(result.get("exit"), int):
+        for fatal in passed:
+            if fatal in _FATAL and previous.get(signal.Signals(fatal)) == signal.SIG_DFL:
+                os.kill(os.getpid(), fatal)  # the command died of it, as this process would have
         return _died(argv)
     return int(result["exit"])
+
+
+def _limits() -> dict[str, Any]:
+    """What the kernel holds for this process and a forked child would not have: `nice`, `taskset`,
+    `ulimit` (the resident's child takes them on)."""
+    import resource
+
+    limits: dict[str, Any] = {"nice": os.getpriority(os.PRIO_PROCESS, 0)}
+    with contextlib.suppress(AttributeError, OSError):
+        limits["affinity"] = sorted(os.sched_getaffinity(0))
+    limits["rlimits"] = {
+        name: list(resource.getrlimit(getattr(resource, name)))
+        for name in _RLIMITS
+        if hasattr(resource, name)
+    }
+    return limits
+
+
+def _take_limits(limits: Any) -> None:
+    """The caller's priority, CPUs and resource limits (those the kernel lets this process take)."""
+    import resource
+
+    if not isinstance(limits, dict):
+        return
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        os.setpriority(os.PRIO_PROCESS, 0, int(limits["nice"]))
+    with contextlib.suppress(AttributeError, KeyError, OSError, TypeError, ValueError):
+        os.sched_setaffinity(0, [int(cpu) for cpu in limits["affinity"]])
+    for name, (soft, hard) in dict(limits.get("rlimits") or {}).items():
+        if name in _RLIMITS and hasattr(resource, name):
+            with contextlib.suppress(OSError, TypeError, ValueError):
+                resource.setrlimit(getattr(resource, name), (int(soft), int(hard)))
 
 
 def _died(argv: list[str]) -> int:
@@ -523,6 +583,7 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in dict(request["env"]).items()})
         os.umask(int(request["umask"]))
+        _take_limits(request.get("limits"))
         time.tzset()
         import tempfile
 

@@ -218,6 +218,83 @@ def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(tmp_path: Path) -
             shutil.rmtree(root, ignore_errors=True)
 
 
+def _under_nohup_and_nice() -> None:
+    """A caller as `nohup nice -n 7 taskset -c 0 sh -c 'ulimit -n 500; ...'` starts it."""
+    import resource
+
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    os.nice(7)
+    os.sched_setaffinity(0, [min(os.sched_getaffinity(0))])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (500, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_the_callers_signals_priority_and_limits(tmp_path: Path) -> None:
+    """The command takes on what the caller's process holds: its niceness, CPUs and limits, and the
+    signals it ignores (a SIGHUP under nohup does not reach it); a SIGHUP the caller does not ignore ends
+    the caller as it would have ended it with the command in its own process (killed by SIGHUP, not an
+    exit code 70 and a sentence about the resident). Failed before: the child ran at the resident's
+    niceness and limits, and the SIGHUP was passed on under nohup, killing the build."""
+    root = Path(tempfile.mkdtemp(prefix="nd-res-"))
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        server = Resident(root, silent.getsockname()[1])
+        try:
+            for ignored in (True, False):
+                out = tmp_path / f"out-{ignored}"
+                before = len(server.children())
+                proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-c",
+                        CLIENT,
+                        "build",
+                        str(N96),
+                        "-o",
+                        str(out),
+                        "--today",
+                        "2026-11-23",
+                    ],
+                    env=server.env(NUMDOSSIER_CONVERT_TIMEOUT="60"),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    preexec_fn=_under_nohup_and_nice if ignored else None,  # noqa: PLW1509 - no threads here
+                )
+                deadline = time.monotonic() + 60
+                while len(server.children()) == before:
+                    assert time.monotonic() < deadline and proc.poll() is None, server.log.read_text()
+                    time.sleep(0.05)
+                child = server.children()[-1]
+                time.sleep(1.0)  # into the wait for the converter
+                if ignored:
+                    stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                    assert int(stat[16]) == 7  # niceness
+                    assert os.sched_getaffinity(child) == {min(os.sched_getaffinity(0))}
+                    limits = Path(f"/proc/{child}/limits").read_text()
+                    nofile = [line.split()[3] for line in limits.splitlines() if "open files" in line]
+                    assert nofile == ["500"]
+                proc.send_signal(signal.SIGHUP)
+                if ignored:
+                    time.sleep(1.0)
+                    assert proc.poll() is None and _alive(child), proc.stderr.read() if proc.stderr else ""
+                    proc.send_signal(signal.SIGINT)
+                    _, stderr = proc.communicate(timeout=30)
+                    assert proc.returncode == 130, stderr
+                else:
+                    _, stderr = proc.communicate(timeout=30)
+                    assert proc.returncode == -signal.SIGHUP, stderr
+                    assert stderr == ""
+                deadline = time.monotonic() + 30
+                while _alive(child):
+                    assert time.monotonic() < deadline, "the command outlived its caller"
+                    time.sleep(0.05)
+        finally:
+            server.stop()
+            shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.mark.slow  # processes: a resident and its callers
 def test_a_socket_in_a_long_folder(tmp_path: Path) -> None:
     root = tmp_path / ("d" * 60) / ("e" * 60)
