@@ -1206,7 +1206,7 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 
 
 def _ignore_stop_signals() -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
 
 
@@ -1217,6 +1217,8 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 def main() -> None:
     """Console entry point."""
     signal.signal(signal.SIGTERM, _on_sigterm)  # SIGTERM cleans up like Ctrl-C
+    if signal.getsignal(signal.SIGHUP) == signal.SIG_DFL:  # and so does a closed terminal (not nohup's)
+        signal.signal(signal.SIGHUP, _on_sigterm)
     try:
         app()
     except KeyboardInterrupt:  # outside a command (e.g. while importing)

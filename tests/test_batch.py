@@ -147,7 +147,8 @@ def test_folder_of_profiles_and_quoted_glob(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(
-    ("signum", "twice"), [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)]
+    ("signum", "twice"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGHUP, False), (signal.SIGINT, True)],
 )
 def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int, twice: bool) -> None:
     """While LibreOffice converts: exit 130, no process, and the private TMPDIR as empty as before (a

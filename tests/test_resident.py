@@ -231,10 +231,10 @@ def _under_nohup_and_nice() -> None:
 @pytest.mark.slow  # processes: a resident and its callers
 def test_the_callers_signals_priority_and_limits(tmp_path: Path) -> None:
     """The command takes on what the caller's process holds: its niceness, CPUs and limits, and the
-    signals it ignores (a SIGHUP under nohup does not reach it); a SIGHUP the caller does not ignore ends
-    the caller as it would have ended it with the command in its own process (killed by SIGHUP, not an
-    exit code 70 and a sentence about the resident). Failed before: the child ran at the resident's
-    niceness and limits, and the SIGHUP was passed on under nohup, killing the build."""
+    signals it ignores (a SIGHUP under nohup does not reach it); a SIGHUP the caller does not ignore (its
+    terminal closed) stops the command like Ctrl-C: exit 130, nothing half-written. Failed before: the
+    child ran at the resident's niceness and limits, the SIGHUP was passed on under nohup, killing the
+    build (exit 70), and a SIGHUP killed the command outright, its temporary files left behind."""
     root = Path(tempfile.mkdtemp(prefix="nd-res-"))
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
@@ -242,7 +242,8 @@ def test_the_callers_signals_priority_and_limits(tmp_path: Path) -> None:
         server = Resident(root, silent.getsockname()[1])
         try:
             for ignored in (True, False):
-                out = tmp_path / f"out-{ignored}"
+                out, temp = tmp_path / f"out-{ignored}", tmp_path / f"tmp-{ignored}"
+                temp.mkdir()
                 before = len(server.children())
                 proc = subprocess.Popen(
                     [
@@ -256,7 +257,7 @@ def test_the_callers_signals_priority_and_limits(tmp_path: Path) -> None:
                         "--today",
                         "2026-11-23",
                     ],
-                    env=server.env(NUMDOSSIER_CONVERT_TIMEOUT="60"),
+                    env=server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp)),
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
@@ -282,14 +283,15 @@ def test_the_callers_signals_priority_and_limits(tmp_path: Path) -> None:
                     proc.send_signal(signal.SIGINT)
                     _, stderr = proc.communicate(timeout=30)
                     assert proc.returncode == 130, stderr
-                else:
+                else:  # a closed terminal: cleaned up like Ctrl-C
                     _, stderr = proc.communicate(timeout=30)
-                    assert proc.returncode == -signal.SIGHUP, stderr
-                    assert stderr == ""
+                    assert proc.returncode == 130 and "中断" in stderr, stderr
+                    assert not out.exists() or not any(out.iterdir())
                 deadline = time.monotonic() + 30
                 while _alive(child):
                     assert time.monotonic() < deadline, "the command outlived its caller"
                     time.sleep(0.05)
+                assert not any(temp.iterdir())
         finally:
             server.stop()
             shutil.rmtree(root, ignore_errors=True)
