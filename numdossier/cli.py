@@ -1030,9 +1030,11 @@ def converter_start(
 
 
 def _say_resident(server: Any, pid: int | None) -> None:
-    from .resident import LOG
+    from .resident import LOG, serves_me
 
-    if pid is not None:
+    if pid is not None and not serves_me(server.socket):
+        out.print(text("cli.converter.resident_other", pid=pid), markup=False)
+    elif pid is not None:
         out.print(text("cli.converter.resident", pid=pid), markup=False)
     else:
         out.print(text("cli.converter.no_resident", log=server.folder / LOG), markup=False)

@@ -149,10 +149,18 @@ def _roots() -> list[Path]:
 
 
 def fingerprint() -> str:
-    """numdossier's files as they are now: names, sizes and modification times (a few ms)."""
+    """numdossier's files as they are now (names, sizes and modification times) and the libraries
+    installed beside it (their distributions' names carry their versions): a few ms."""
     digest = hashlib.blake2b(digest_size=16)
     for root in _roots():
         _walk(root, digest)
+    for folder in sys.path:
+        if folder.endswith(("site-packages", "dist-packages")) and os.path.isdir(folder):
+            try:
+                names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+            except OSError:
+                continue
+            digest.update(("\0".join([folder, *names]) + "\n").encode())
     return digest.hexdigest()
 
 
@@ -254,6 +262,21 @@ def ping(path: Path, timeout: float = 2.0) -> int | None:
             return None
     pid = answer.get("pong") if answer else None
     return pid if isinstance(pid, int) else None
+
+
+def serves_me(path: Path, timeout: float = 2.0) -> bool:
+    """Whether the resident on `path` would run this process's commands (same Python, numdossier and
+    settings): `converter status` says so when it would not."""
+    sock = _connect(path, timeout)
+    if sock is None:
+        return False
+    with sock:
+        try:
+            _send(sock, {"ping": True})
+            answer, _ = _recv(sock)
+        except OSError:
+            return False
+    return answer is not None and answer.get("identity") == identity()
 
 
 def wanted() -> bool:
@@ -537,7 +560,7 @@ def _handle(conn: socket.socket, listener: socket.socket, me: dict[str, Any], fi
         if request is None:
             return False
         if request.get("ping"):
-            _send(conn, {"pong": os.getpid()})
+            _send(conn, {"pong": os.getpid(), "identity": me})
             return False
         if len(fds) != 4:
             _send(conn, {"refused": "descriptors"})

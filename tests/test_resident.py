@@ -387,3 +387,22 @@ def test_a_caller_that_gave_up_is_never_doubled(warm: Resident, tmp_path: Path) 
     assert not report.exists()
     run = client(*argv, env=warm.env())  # the same words, with the caller's go-ahead
     assert run.returncode == 0 and report.is_file(), run.stderr
+
+
+def test_an_upgraded_library_changes_the_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pip install -U rich` beside numdossier: the resident's libraries are no longer the caller's,
+    and it must refuse and start again, as when numdossier's own files change."""
+    site = tmp_path / "lib" / "site-packages"
+    (site / "rich-13.0.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    before = resident.fingerprint()
+    (site / "rich-13.0.0.dist-info").rename(site / "rich-14.0.0.dist-info")
+    assert resident.fingerprint() != before
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_whether_it_would_serve_this_process(warm: Resident, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = warm.folder / resident.SOCKET
+    assert resident.ping(path) == warm.proc.pid and resident.serves_me(path)
+    monkeypatch.setenv("NUMDOSSIER_FONT", "/elsewhere.ttf")
+    assert resident.ping(path) == warm.proc.pid and not resident.serves_me(path)

@@ -299,7 +299,17 @@ def test_the_resident_builds_the_same_dossier(pair: list[Server], tmp_path: Path
     bytes, manifest and output as the build in its own process (NUMDOSSIER_RESIDENT=0)."""
     server = pair[0]
     status = numdossier("converter", "status", "--port", str(server.port), env=server.env)
-    assert "常驻 numdossier：进程 " in status.stdout, status.stdout
+    assert "常驻 numdossier：进程 " in status.stdout and "另一个" not in status.stdout, status.stdout
+    other = numdossier(
+        "converter",
+        "status",
+        "--port",
+        str(server.port),
+        env=dict(server.env, NUMDOSSIER_FONT="/elsewhere.ttf"),
+    )
+    assert "另一个 Python、另一份 numdossier 或另一个字体设置" in other.stdout, (
+        other.stdout
+    )  # it would not serve it
     log = server.local.folder / "resident.log"
     env = dict(server.env, SOURCE_DATE_EPOCH=EPOCH, NUMDOSSIER_CONVERTER=server.url)
     script = "import sys; from numdossier.resident import main; sys.argv[0] = 'numdossier'; main()"
