@@ -367,6 +367,25 @@ def _ask(sock: socket.socket, argv: list[str]) -> int | None:
         for signum in _PASSED_SIGNALS
         if signal.getsignal(signum) != signal.SIG_IGN
     }
+    child = int(answer["pid"])  # the leader of the command's process group
+
+    def suspend(signum: int, frame: object) -> None:
+        # Ctrl-Z: the command stops with this process (it is not in the terminal's foreground group),
+        # and goes on when this one does (fg, bg, kill -CONT)
+        with contextlib.suppress(OSError):
+            os.killpg(child, signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, suspend)
+        resume(signal.SIGCONT, frame)
+
+    def resume(signum: int, frame: object) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(child, signal.SIGCONT)
+
+    if signal.getsignal(signal.SIGTSTP) != signal.SIG_IGN:
+        previous[signal.Signals.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
+        previous[signal.Signals.SIGCONT] = signal.signal(signal.SIGCONT, resume)
     try:
         try:
             result, _ = _recv(sock)
@@ -528,11 +547,18 @@ def serve(folder: Path) -> None:
     gc.collect()
     gc.freeze()  # the children do not copy the loaded modules' pages by touching them
     _log(f"ready in {time.monotonic() - started:.2f} s, pid {os.getpid()}")
+    children: dict[int, list[float | int]] = {}  # child -> [its caller, when it was told to stop]
+    listener.settimeout(1.0)
     try:
         while True:
-            conn, _ = listener.accept()
+            _orphans(children)
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
             with conn:
-                again = _handle(conn, listener, me, files)
+                conn.settimeout(10.0)
+                again = _handle(conn, listener, me, files, children)
             if again:
                 break
     finally:
@@ -544,17 +570,63 @@ def serve(folder: Path) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "numdossier.resident", str(folder)])
 
 
-def _peer_uid(conn: socket.socket) -> int:
+def _peer(conn: socket.socket) -> tuple[int, int]:
+    """The caller's pid and uid."""
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return int(struct.unpack("3i", creds)[1])
+    pid, uid, _gid = struct.unpack("3i", creds)
+    return int(pid), int(uid)
 
 
-def _handle(conn: socket.socket, listener: socket.socket, me: dict[str, Any], files: str) -> bool:
+def _ours(pid: int) -> bool:
+    """`pid` is a live child of this process (the kernel reaps them: a pid may be another's by now)."""
+    try:
+        head, tail = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
+    except (OSError, ValueError):
+        return False
+    fields = tail.split()
+    return fields[0] not in ("Z", "X") and int(fields[1]) == os.getpid()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _orphans(children: dict[int, list[float | int]]) -> None:
+    """Commands whose caller is gone: woken if stopped (Ctrl-Z, then the caller was killed) and told to
+    stop (SIGTERM: they clean up); killed if they do not within 30 s. A running command notices a
+    caller that is gone by itself; a stopped one cannot."""
+    for child, entry in list(children.items()):
+        if not _ours(child):
+            del children[child]
+            continue
+        caller, told = int(entry[0]), float(entry[1])
+        if _alive(caller):
+            continue
+        with contextlib.suppress(OSError):
+            if not told:
+                entry[1] = time.monotonic()
+                os.killpg(child, signal.SIGCONT)
+                os.killpg(child, signal.SIGTERM)
+            elif time.monotonic() - told > 30:
+                os.killpg(child, signal.SIGKILL)
+
+
+def _handle(
+    conn: socket.socket,
+    listener: socket.socket,
+    me: dict[str, Any],
+    files: str,
+    children: dict[int, list[float | int]] | None = None,
+) -> bool:
     """One caller; True if this process must start again (its files changed)."""
-    conn.settimeout(10.0)
     fds: list[int] = []
     try:
-        if _peer_uid(conn) != os.getuid():
+        caller, uid = _peer(conn)
+        if uid != os.getuid():
             return False
         request, fds = _recv(conn, with_fds=4)
         if request is None:
@@ -575,6 +647,8 @@ def _handle(conn: socket.socket, listener: socket.socket, me: dict[str, Any], fi
         if pid == 0:  # pragma: no cover - the child's coverage is the commands' tests
             listener.close()
             _child(conn, request, fds)
+        if children is not None:
+            children[pid] = [caller, 0.0]
         command, _ = _command(list(request.get("argv") or []))
         _log(f"{command}: child {pid}")
         return False

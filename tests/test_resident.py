@@ -170,7 +170,7 @@ def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(tmp_path: Path) -
         silent.listen(16)
         server = Resident(root, silent.getsockname()[1])
         try:
-            for signum, expected in ((signal.SIGINT, 130), (signal.SIGKILL, None)):
+            for signum, expected in ((signal.SIGINT, 130), (signal.SIGKILL, None), (signal.SIGTSTP, None)):
                 temp = tmp_path / f"tmp-{signum}"
                 temp.mkdir()
                 env = server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp))
@@ -202,6 +202,17 @@ def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(tmp_path: Path) -
                 assert [p.name[:11] for p in temp.iterdir()] == [
                     "numdossier-"
                 ]  # its work, in the caller's TMPDIR
+                if signum == signal.SIGTSTP:
+                    # Ctrl-Z: the command stops with its caller and goes on with it; a caller killed
+                    # while both are stopped has its command woken and stopped by the resident
+                    proc.send_signal(signal.SIGTSTP)
+                    _wait_state(child, "T")
+                    proc.send_signal(signal.SIGCONT)
+                    _wait_state(child, "S", "R")
+                    proc.send_signal(signal.SIGTSTP)
+                    _wait_state(child, "T")
+                    _wait_state(proc.pid, "T")
+                    signum = signal.SIGKILL
                 proc.send_signal(signum)
                 _, stderr = proc.communicate(timeout=30)
                 if expected is not None:
@@ -216,6 +227,16 @@ def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(tmp_path: Path) -
         finally:
             server.stop()
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _wait_state(pid: int, *states: str) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state in states:
+            return
+        assert time.monotonic() < deadline, (pid, state, states)
+        time.sleep(0.02)
 
 
 def _under_nohup_and_nice() -> None:
