@@ -246,6 +246,10 @@ def test_libreoffice_is_replaced_as_it_converts(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert not (server.local.folder / "profile-b").exists()
+    from numdossier.convert.libreoffice import ipc_pipe_paths
+
+    profile = (server.local.folder / "profile").as_uri()
+    assert not [p for url in (profile, profile + "-b") for p in ipc_pipe_paths(url) if p.exists()]
 
 
 @pytest.mark.e2e

@@ -283,7 +283,9 @@ class LocalServer:
             deadline = time.monotonic() + 5
             while _group_alive(pgid) and time.monotonic() < deadline:
                 time.sleep(0.05)
-        remove_ipc_pipe(str(record.get("profile", "")))
+        profile = str(record.get("profile", ""))
+        for used in (profile, profile + "-b" if profile else ""):  # the second: its replacement's
+            remove_ipc_pipe(used)
         for name in ("profile", "profile-b", "tmp", "lib"):
             shutil.rmtree(self.folder / name, ignore_errors=True)
         self.pidfile.unlink(missing_ok=True)
