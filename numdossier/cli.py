@@ -1173,6 +1173,8 @@ def template_check(
         out.print(f"{_level('error')} {escape(e)}")
     for w in report.warnings:
         out.print(f"{_level('warning')} {escape(w)}")
+    if not report.read:  # an unreadable file has no variables or places to list, only its error
+        return ExitCode.input_error
     if report.joined:
         out.print(text("cli.template.joined", n=report.joined), markup=False)
     sep = text("ui.list_sep")

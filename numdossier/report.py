@@ -76,7 +76,7 @@ def variables_entries(found: Sequence[Variable]) -> list[dict[str, Any]]:
 
 def template_entry(report: TemplateReport) -> dict[str, Any]:
     """`template check --format json`: what the check found, `roots` sorted, and `ok`."""
-    data = {k: v for k, v in report.__dict__.items() if k != "roots"} | {"ok": report.ok}
+    data = {k: v for k, v in report.__dict__.items() if k not in ("roots", "read")} | {"ok": report.ok}
     data["roots"] = sorted(report.roots)
     return data
 

@@ -415,6 +415,21 @@ def test_template_cli(tmp_path: Path) -> None:
     assert by_path["n400.carrier.name"]["type"] == "文本"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_template_check_of_an_unreadable_file_prints_only_its_error(tmp_path: Path, lang: str) -> None:
+    """No empty variable and place lists after the error: the file was never read, nothing is known."""
+    broken = tmp_path / "x.docx"
+    broken.write_bytes(b"not a zip at all")
+    result = invoke("template", "check", str(broken), "--kind", "n400", "--lang", lang)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and "x.docx" in lines[0], result.stdout
+    for said in ("变量", "盖章处", "签字处", "Variables", "seal places", "Signature places"):
+        assert said not in result.stdout
+    data = json.loads(invoke("template", "check", str(broken), "--kind", "n400", "--format", "json").stdout)
+    assert not data["ok"] and data["errors"] and "read" not in data  # the JSON shape as before
+
+
 def built_in_forms() -> list[tuple[str, str, Path]]:
     """(kind, item id, template) of every built-in form."""
     from numdossier.kinds import load_checklist

@@ -68,6 +68,9 @@ class Report:
     signatures: list[str] = field(default_factory=list)
     stripped: list[str] = field(default_factory=list)
     joined: int = 0
+    read: bool = (
+        True  # False: the file could not be read as a template, `errors` says why; nothing else known
+    )
 
     @property
     def ok(self) -> bool:
@@ -275,6 +278,7 @@ def check_template(path: Path, kind: str, item: str | None = None) -> Report:
         prepared = prepare(path)
     except TemplateError as e:
         report.errors.append(e.message)
+        report.read = False
         return report
     report.stripped, report.joined = prepared.stripped, prepared.joined
     report.warnings += prepared.stripped + prepared.resized + prepared.retagged
