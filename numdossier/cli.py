@@ -283,6 +283,8 @@ class _Group(TyperGroup):
     ) -> Any:
         """Typer's main in the language of the arguments; Click's errors said from the catalogue."""
         argv = list(sys.argv[1:] if args is None else args)
+        if spoken_in(argv) is None and (unsupported := messages.unsupported_setting()) is not None:
+            err.print(unsupported, markup=False)  # NUMDOSSIER_LANG=fr: said once, then Chinese as before
         with messages.using(spoken_in(argv)):
             if not standalone_mode:
                 return super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)

@@ -237,6 +237,47 @@ def test_lang_en(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert runner.invoke(app, ["check", str(sample), "--lang", "fr"]).exit_code == ExitCode.usage
 
 
+def test_an_unsupported_numdossier_lang_is_said_once_on_stderr(sample: Path) -> None:
+    """NUMDOSSIER_LANG=fr: one line on stderr, in Chinese (what the user then gets), naming the value and
+    zh, en; the output and exit code are those of Chinese. A real process: said once in all of it."""
+    from support import run_cli
+
+    args = ("check", str(sample), "--today", "2026-11-23")
+    chinese = run_cli(*args, env={"NUMDOSSIER_LANG": "zh"})
+    french = run_cli(*args, env={"NUMDOSSIER_LANG": "fr"})
+    assert french.returncode == chinese.returncode == ExitCode.ok
+    assert french.stdout == chinese.stdout
+    told = [line for line in french.stderr.splitlines() if "NUMDOSSIER_LANG" in line]
+    assert told == ["NUMDOSSIER_LANG=fr 不是支持的语言（可用：zh、en），按中文输出。"], french.stderr
+    assert "Warning" not in french.stderr
+    for fine in ("en_US.UTF-8", "zh_CN", "EN"):
+        assert "NUMDOSSIER_LANG" not in run_cli(*args, env={"NUMDOSSIER_LANG": fine}).stderr
+    # --lang decides over the setting: nothing to say; --lang fr itself is a usage error (as before)
+    assert "NUMDOSSIER_LANG" not in run_cli(*args, "--lang", "en", env={"NUMDOSSIER_LANG": "fr"}).stderr
+    assert runner.invoke(app, [*args, "--lang", "fr"]).exit_code == ExitCode.usage
+
+
+def test_an_unsupported_numdossier_lang_warns_a_library_user_once(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library prints nothing itself: a UserWarning (the warnings module's to show or filter), once."""
+    import warnings
+
+    from numdossier import api
+    from numdossier.rules import messages
+
+    monkeypatch.setenv("NUMDOSSIER_LANG", "fr")
+    monkeypatch.setattr(messages, "_TOLD", set())
+    with pytest.warns(UserWarning, match="NUMDOSSIER_LANG=fr") as said:
+        (result,) = api.check([sample])
+    assert len(said) == 1 and messages.language() == "zh"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        api.check([sample])  # told already: quiet
+        monkeypatch.setenv("NUMDOSSIER_LANG", "en")
+        api.check([sample])
+
+
 def test_check_masks_ids_in_findings(sample: Path) -> None:
     edit(sample, 'id_number = "330106198503120036"', 'id_number = "330106198503120037"')
     result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--format", "json"])

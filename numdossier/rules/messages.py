@@ -20,6 +20,7 @@ import re
 import string
 import threading
 import tomllib
+import warnings
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from functools import cache
@@ -44,7 +45,33 @@ def normalise(lang: str | None) -> str | None:
 
 def language() -> str:
     """The language of the work in progress: the one passed down by `using`, else NUMDOSSIER_LANG, else zh."""
-    return _LANGUAGE.get() or normalise(os.environ.get("NUMDOSSIER_LANG")) or "zh"
+    chosen = _LANGUAGE.get()
+    if chosen:
+        return chosen
+    setting = os.environ.get("NUMDOSSIER_LANG")
+    if setting and setting not in _TOLD and (unsupported := unsupported_setting()) is not None:
+        # A library user gets a warning, once a process (the warnings module's to show or filter); the
+        # command line says it on stderr itself (`unsupported_setting`), and then this stays quiet.
+        warnings.warn(unsupported, UserWarning, stacklevel=2)
+    return normalise(setting) or "zh"
+
+
+_TOLD: set[str] = set()  # NUMDOSSIER_LANG values already said to be unsupported in this process
+
+
+def _unsupported(setting: str) -> bool:
+    return not setting.lower().startswith(LANGUAGES)  # as `normalise` reads it
+
+
+def unsupported_setting() -> str | None:
+    """The sentence (in Chinese, the language then spoken) saying that NUMDOSSIER_LANG names a language
+    numdossier does not speak, or None when it is unset or one of LANGUAGES ('en_US.UTF-8' is en)."""
+    setting = os.environ.get("NUMDOSSIER_LANG")
+    if not setting or not _unsupported(setting):
+        return None
+    _TOLD.add(setting)
+    with using("zh"):
+        return text("ui.lang_unsupported", value=setting, supported=text("ui.list_sep").join(LANGUAGES))
 
 
 @contextlib.contextmanager
