@@ -335,6 +335,17 @@ def _click_sentence(e: clicks.UsageError) -> str:
     if isinstance(e, _ExtraArguments):
         return text("cli.click.extra_arguments", arguments=list(e.arguments))
     if isinstance(e, clicks.NoSuchOption):
+        ctx, root = e.ctx, e.ctx.find_root() if e.ctx is not None else None
+        top = (
+            {o for p in root.command.params for o in p.opts}
+            if root is not None and root is not ctx
+            else set()
+        )
+        if ctx is not None and root is not None and e.option_name in top:
+            # `numdossier build --debug`: the option exists, before the command
+            command = ctx.command_path.removeprefix(root.command_path).strip()
+            before = f"{root.command_path} {e.option_name} {command}"
+            return text("cli.click.global_option", option=e.option_name, command=before)
         if e.possibilities:
             like = either.join(sorted(e.possibilities))
             return text("cli.click.no_such_option_like", option=e.option_name, like=like)

@@ -278,6 +278,16 @@ def test_an_unsupported_numdossier_lang_warns_a_library_user_once(
         api.check([sample])
 
 
+def test_a_global_option_after_the_command_says_where_it_goes() -> None:
+    result = runner.invoke(app, ["build", "--debug", "x.toml"])
+    assert result.exit_code == ExitCode.usage
+    assert "--debug：它是全局选项，写在命令之前：" in result.stderr and " --debug build …" in result.stderr
+    result = runner.invoke(app, ["template", "check", "--debug", "x.docx", "--lang", "en"])
+    assert result.exit_code == ExitCode.usage
+    assert "written before the command: " in result.stderr and " --debug template check ..." in result.stderr
+    assert "全局" not in runner.invoke(app, ["build", "--nope", "x.toml"]).stderr
+
+
 def test_check_masks_ids_in_findings(sample: Path) -> None:
     edit(sample, 'id_number = "330106198503120036"', 'id_number = "330106198503120037"')
     result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--format", "json"])

@@ -59,3 +59,21 @@ def test_readme_links_docs_not_shared() -> None:
     assert "../shared" not in readme
     for name in ("docs/profile.md", "docs/kinds.md", "docs/rules.md", "docs/cli.md"):
         assert name in readme and (ROOT / name).is_file()
+
+
+def test_readme_writes_global_options_before_the_command() -> None:
+    """`--debug` is the top command's option (`numdossier --debug build`): `build --debug` is refused."""
+    from typer.main import get_command
+
+    from numdossier.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    top = {o for p in get_command(app).params for o in p.opts} - {"--help", "--lang"}  # --lang: both
+    assert "--debug" in top
+    for option in top:
+        for said in re.findall(rf"numdossier [^`\n]*?{re.escape(option)}\b", readme):
+            assert said.startswith(f"numdossier {option}"), said
+        # the list of build's options ("常用选项：… `--debug`") says where a global one goes
+        for paragraph in readme.split("\n\n"):
+            if f"`{option}`" in paragraph and "常用选项" in paragraph:
+                assert "全局选项" in paragraph and f"numdossier {option}" in paragraph, paragraph
