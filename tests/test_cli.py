@@ -288,6 +288,30 @@ def test_a_global_option_after_the_command_says_where_it_goes() -> None:
     assert "全局" not in runner.invoke(app, ["build", "--nope", "x.toml"]).stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "offered", "not_offered"),
+    [
+        (["biuld"], "是否要用 build", None),
+        (["inti"], "是否要用 init", None),
+        (["conv"], "是否要用 converter", None),  # a beginning
+        (["example"], None, "template"),  # 0.67 alike: far-fetched
+        (["chek"], "是否要用 check", "schema"),
+        (["build", "x.toml", "--forse"], "是否要用 --force", None),
+        (["build", "x.toml", "--formt"], "是否要用 --format", "--force"),
+        (["build", "x.toml", "--out", "o"], "是否要用 --output", None),
+        (["build", "x.toml", "--example"], None, "--templates"),
+    ],
+)
+def test_only_close_commands_and_options_are_offered(
+    args: list[str], offered: str | None, not_offered: str | None
+) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == ExitCode.usage
+    (said,) = [line for line in result.stderr.splitlines() if "没有命令" in line or "没有选项" in line]
+    assert (offered in said) if offered is not None else ("是否要用" not in said), said
+    assert not_offered is None or not_offered not in said, said
+
+
 def test_check_masks_ids_in_findings(sample: Path) -> None:
     edit(sample, 'id_number = "330106198503120036"', 'id_number = "330106198503120037"')
     result = runner.invoke(app, ["check", str(sample), "--today", "2026-11-23", "--format", "json"])
