@@ -249,17 +249,21 @@ def _connect(path: Path, timeout: float = 5.0) -> socket.socket | None:
     return sock
 
 
-def ping(path: Path, timeout: float = 2.0) -> int | None:
-    """The pid of the resident listening on `path`, or None."""
+def _pong(path: Path, timeout: float) -> dict[str, Any] | None:
     sock = _connect(path, timeout)
     if sock is None:
         return None
     with sock:
         try:
             _send(sock, {"ping": True})
-            answer, _ = _recv(sock)
+            return _recv(sock)[0]
         except OSError:
             return None
+
+
+def ping(path: Path, timeout: float = 2.0) -> int | None:
+    """The pid of the resident listening on `path`, or None."""
+    answer = _pong(path, timeout)
     pid = answer.get("pong") if answer else None
     return pid if isinstance(pid, int) else None
 
@@ -267,15 +271,7 @@ def ping(path: Path, timeout: float = 2.0) -> int | None:
 def serves_me(path: Path, timeout: float = 2.0) -> bool:
     """Whether the resident on `path` would run this process's commands (same Python, numdossier and
     settings): `converter status` says so when it would not."""
-    sock = _connect(path, timeout)
-    if sock is None:
-        return False
-    with sock:
-        try:
-            _send(sock, {"ping": True})
-            answer, _ = _recv(sock)
-        except OSError:
-            return False
+    answer = _pong(path, timeout)
     return answer is not None and answer.get("identity") == identity()
 
 
@@ -587,7 +583,8 @@ def _ours(pid: int) -> bool:
     return fields[0] not in ("Z", "X") and int(fields[1]) == os.getpid()
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie does not)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
@@ -604,7 +601,7 @@ def _orphans(children: dict[int, list[float | int]]) -> None:
             del children[child]
             continue
         caller, told = int(entry[0]), float(entry[1])
-        if _alive(caller):
+        if pid_alive(caller):
             continue
         with contextlib.suppress(OSError):
             if not told:

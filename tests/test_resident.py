@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -160,73 +160,76 @@ def test_changed_files_are_refused_and_the_resident_starts_again() -> None:
     assert resident.fingerprint() == resident.fingerprint()  # stable while nothing changes
 
 
-@pytest.mark.slow  # processes: a resident and its callers
-def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(tmp_path: Path) -> None:
-    """A converter that accepts and never answers: the forwarded build waits on it; SIGINT to the caller
-    ends it with 130 and nothing in OUT; a caller killed outright has its command stopped too."""
+@pytest.fixture
+def silent() -> Iterator[Resident]:
+    """A resident beside a converter that accepts and never answers: a build handed to it waits."""
     root = Path(tempfile.mkdtemp(prefix="nd-res-"))
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(16)
-        server = Resident(root, silent.getsockname()[1])
+    with socket.socket() as port:
+        port.bind(("127.0.0.1", 0))
+        port.listen(16)
+        server = Resident(root, port.getsockname()[1])
         try:
-            for signum, expected in ((signal.SIGINT, 130), (signal.SIGKILL, None), (signal.SIGTSTP, None)):
-                temp = tmp_path / f"tmp-{signum}"
-                temp.mkdir()
-                env = server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp))
-                out = tmp_path / f"out-{signum}"
-                before = len(server.children())
-                proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-c",
-                        CLIENT,
-                        "build",
-                        str(N96),
-                        "-o",
-                        str(out),
-                        "--today",
-                        "2026-11-23",
-                    ],
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                deadline = time.monotonic() + 60
-                while len(server.children()) == before:
-                    assert time.monotonic() < deadline and proc.poll() is None, server.log.read_text()
-                    time.sleep(0.05)
-                child = server.children()[-1]
-                time.sleep(1.0)  # into the wait for the converter
-                assert [p.name[:11] for p in temp.iterdir()] == [
-                    "numdossier-"
-                ]  # its work, in the caller's TMPDIR
-                if signum == signal.SIGTSTP:
-                    # Ctrl-Z: the command stops with its caller and goes on with it; a caller killed
-                    # while both are stopped has its command woken and stopped by the resident
-                    proc.send_signal(signal.SIGTSTP)
-                    _wait_state(child, "T")
-                    proc.send_signal(signal.SIGCONT)
-                    _wait_state(child, "S", "R")
-                    proc.send_signal(signal.SIGTSTP)
-                    _wait_state(child, "T")
-                    _wait_state(proc.pid, "T")
-                    signum = signal.SIGKILL
-                proc.send_signal(signum)
-                _, stderr = proc.communicate(timeout=30)
-                if expected is not None:
-                    assert proc.returncode == expected, stderr
-                    assert "中断" in stderr
-                deadline = time.monotonic() + 30
-                while _alive(child):
-                    assert time.monotonic() < deadline, "the command outlived its caller"
-                    time.sleep(0.05)
-                assert not out.exists() or not any(out.iterdir())
-                assert not any(temp.iterdir())  # the caller's TMPDIR was the command's, and is clean
+            yield server
         finally:
             server.stop()
             shutil.rmtree(root, ignore_errors=True)
+
+
+def waiting_build(
+    server: Resident, out: Path, env: dict[str, str], preexec: Callable[[], None] | None = None
+) -> tuple[subprocess.Popen[str], int]:
+    """A build handed to `server`, waiting on its silent converter: the caller and the child's pid."""
+    before = len(server.children())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLIENT, "build", str(N96), "-o", str(out), "--today", "2026-11-23"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=preexec,  # noqa: PLW1509 - the test's process starts no threads before it
+    )
+    deadline = time.monotonic() + 60
+    while len(server.children()) == before:
+        assert time.monotonic() < deadline and proc.poll() is None, server.log.read_text()
+        time.sleep(0.05)
+    time.sleep(1.0)  # into the wait for the converter
+    return proc, server.children()[-1]
+
+
+@pytest.mark.slow  # processes: a resident and its callers
+def test_ctrl_c_reaches_the_command_and_a_dead_caller_stops_it(silent: Resident, tmp_path: Path) -> None:
+    """A converter that accepts and never answers: the forwarded build waits on it; SIGINT to the caller
+    ends it with 130 and nothing in OUT; a caller killed outright has its command stopped too."""
+    server = silent
+    for signum, expected in ((signal.SIGINT, 130), (signal.SIGKILL, None), (signal.SIGTSTP, None)):
+        temp = tmp_path / f"tmp-{signum}"
+        temp.mkdir()
+        env = server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp))
+        out = tmp_path / f"out-{signum}"
+        proc, child = waiting_build(server, out, env)
+        assert [p.name[:11] for p in temp.iterdir()] == ["numdossier-"]  # its work, in the caller's TMPDIR
+        if signum == signal.SIGTSTP:
+            # Ctrl-Z: the command stops with its caller and goes on with it; a caller killed
+            # while both are stopped has its command woken and stopped by the resident
+            proc.send_signal(signal.SIGTSTP)
+            _wait_state(child, "T")
+            proc.send_signal(signal.SIGCONT)
+            _wait_state(child, "S", "R")
+            proc.send_signal(signal.SIGTSTP)
+            _wait_state(child, "T")
+            _wait_state(proc.pid, "T")
+            signum = signal.SIGKILL
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=30)
+        if expected is not None:
+            assert proc.returncode == expected, stderr
+            assert "中断" in stderr
+        deadline = time.monotonic() + 30
+        while resident.pid_alive(child):
+            assert time.monotonic() < deadline, "the command outlived its caller"
+            time.sleep(0.05)
+        assert not out.exists() or not any(out.iterdir())
+        assert not any(temp.iterdir())  # the caller's TMPDIR was the command's, and is clean
 
 
 def _wait_state(pid: int, *states: str) -> None:
@@ -250,72 +253,43 @@ def _under_nohup_and_nice() -> None:
 
 
 @pytest.mark.slow  # processes: a resident and its callers
-def test_the_callers_signals_priority_and_limits(tmp_path: Path) -> None:
+def test_the_callers_signals_priority_and_limits(silent: Resident, tmp_path: Path) -> None:
     """The command takes on what the caller's process holds: its niceness, CPUs and limits, and the
     signals it ignores (a SIGHUP under nohup does not reach it); a SIGHUP the caller does not ignore (its
     terminal closed) stops the command like Ctrl-C: exit 130, nothing half-written. Failed before: the
     child ran at the resident's niceness and limits, the SIGHUP was passed on under nohup, killing the
     build (exit 70), and a SIGHUP killed the command outright, its temporary files left behind."""
-    root = Path(tempfile.mkdtemp(prefix="nd-res-"))
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(16)
-        server = Resident(root, silent.getsockname()[1])
-        try:
-            for ignored in (True, False):
-                out, temp = tmp_path / f"out-{ignored}", tmp_path / f"tmp-{ignored}"
-                temp.mkdir()
-                before = len(server.children())
-                proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-c",
-                        CLIENT,
-                        "build",
-                        str(N96),
-                        "-o",
-                        str(out),
-                        "--today",
-                        "2026-11-23",
-                    ],
-                    env=server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp)),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                    preexec_fn=_under_nohup_and_nice if ignored else None,  # noqa: PLW1509 - no threads here
-                )
-                deadline = time.monotonic() + 60
-                while len(server.children()) == before:
-                    assert time.monotonic() < deadline and proc.poll() is None, server.log.read_text()
-                    time.sleep(0.05)
-                child = server.children()[-1]
-                time.sleep(1.0)  # into the wait for the converter
-                if ignored:
-                    stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-                    assert int(stat[16]) == 7  # niceness
-                    assert os.sched_getaffinity(child) == {min(os.sched_getaffinity(0))}
-                    limits = Path(f"/proc/{child}/limits").read_text()
-                    nofile = [line.split()[3] for line in limits.splitlines() if "open files" in line]
-                    assert nofile == ["500"]
-                proc.send_signal(signal.SIGHUP)
-                if ignored:
-                    time.sleep(1.0)
-                    assert proc.poll() is None and _alive(child), proc.stderr.read() if proc.stderr else ""
-                    proc.send_signal(signal.SIGINT)
-                    _, stderr = proc.communicate(timeout=30)
-                    assert proc.returncode == 130, stderr
-                else:  # a closed terminal: cleaned up like Ctrl-C
-                    _, stderr = proc.communicate(timeout=30)
-                    assert proc.returncode == 130 and "中断" in stderr, stderr
-                    assert not out.exists() or not any(out.iterdir())
-                deadline = time.monotonic() + 30
-                while _alive(child):
-                    assert time.monotonic() < deadline, "the command outlived its caller"
-                    time.sleep(0.05)
-                assert not any(temp.iterdir())
-        finally:
-            server.stop()
-            shutil.rmtree(root, ignore_errors=True)
+    server = silent
+    for ignored in (True, False):
+        out, temp = tmp_path / f"out-{ignored}", tmp_path / f"tmp-{ignored}"
+        temp.mkdir()
+        env = server.env(NUMDOSSIER_CONVERT_TIMEOUT="60", TMPDIR=str(temp))
+        proc, child = waiting_build(server, out, env, _under_nohup_and_nice if ignored else None)
+        if ignored:
+            stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            assert int(stat[16]) == 7  # niceness
+            assert os.sched_getaffinity(child) == {min(os.sched_getaffinity(0))}
+            limits = Path(f"/proc/{child}/limits").read_text()
+            nofile = [line.split()[3] for line in limits.splitlines() if "open files" in line]
+            assert nofile == ["500"]
+        proc.send_signal(signal.SIGHUP)
+        if ignored:
+            time.sleep(1.0)
+            assert proc.poll() is None and resident.pid_alive(child), (
+                proc.stderr.read() if proc.stderr else ""
+            )
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=30)
+            assert proc.returncode == 130, stderr
+        else:  # a closed terminal: cleaned up like Ctrl-C
+            _, stderr = proc.communicate(timeout=30)
+            assert proc.returncode == 130 and "中断" in stderr, stderr
+            assert not out.exists() or not any(out.iterdir())
+        deadline = time.monotonic() + 30
+        while resident.pid_alive(child):
+            assert time.monotonic() < deadline, "the command outlived its caller"
+            time.sleep(0.05)
+        assert not any(temp.iterdir())
 
 
 @pytest.mark.slow  # processes: a resident and its callers
@@ -345,14 +319,6 @@ def test_what_the_console_script_forwards() -> None:
         resident._converter_spec(["a.toml", "--converter=unoserver://127.0.0.1:5"])
         == "unoserver://127.0.0.1:5"
     )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def test_the_built_in_forms_are_compiled_ahead() -> None:
@@ -402,7 +368,7 @@ def test_a_caller_that_gave_up_is_never_doubled(warm: Resident, tmp_path: Path) 
         answer, _ = resident._recv(sock)
         assert answer is not None and isinstance(answer.get("pid"), int)
     deadline = time.monotonic() + 30
-    while _alive(answer["pid"]):
+    while resident.pid_alive(answer["pid"]):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert not report.exists()

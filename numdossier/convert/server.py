@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import resident
 from ..errors import EnvironmentProblem, UsageError
-from ..resident import state_root
+from ..resident import pid_alive, state_root
 from ..rules import messages
 from .libreoffice import FONTS_CONF, find_soffice, remove_ipc_pipe
 from .unoserver import Endpoint, UnoClient, _Down
@@ -170,7 +170,7 @@ class LocalServer:
         if record is None:
             return Status(False, False)
         pid, pgid = int(str(record["pid"])), int(str(record["pgid"]))
-        running = _pid_alive(pid)
+        running = pid_alive(pid)
         if not running:
             return Status(False, False, pid, leftover=_group_alive(pgid))
         try:
@@ -328,7 +328,7 @@ class LocalServer:
         record = {"pid": int(out.decode().strip()), "pgid": launcher.pid}
         _write_atomic(self.resident_pidfile, json.dumps(record) + "\n")
         deadline = time.monotonic() + RESIDENT_TIMEOUT
-        while time.monotonic() < deadline and _pid_alive(int(record["pid"])):
+        while time.monotonic() < deadline and pid_alive(int(record["pid"])):
             pid = resident.ping(self.socket)
             if pid is not None:
                 return Status(status.running, status.answering, status.pid, status.version, resident=pid)
@@ -364,14 +364,6 @@ def recycle_after() -> int:
             messages.text("convert.server.recycle", value=value), messages.text("convert.server.recycle_hint")
         )
     return int(value)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def _write_atomic(path: Path, text: str) -> None:
