@@ -193,7 +193,14 @@ def waiting_build(
         assert time.monotonic() < deadline and proc.poll() is None, server.log.read_text()
         time.sleep(0.05)
     time.sleep(1.0)  # into the wait for the converter
-    return proc, server.children()[-1]
+    child = server.children()[-1]
+    if not resident.pid_alive(child):  # it cannot have finished: say why it ended
+        proc.kill()
+        stdout, stderr = proc.communicate()
+        pytest.fail(
+            f"the command ended early (caller {proc.returncode}):\n{stdout}\n{stderr}\n{server.log.read_text()}"
+        )
+    return proc, child
 
 
 @pytest.mark.slow  # processes: a resident and its callers
