@@ -226,19 +226,7 @@ class LocalServer:
             "--recycle-after",
             str(recycle),
         ]
-        # Detached through a shell that exits at once: the server's parent becomes init (it is never a
-        # zombie of ours), and its process group, with LibreOffice in it, is the shell's.
-        with self.log.open("ab") as log:
-            launcher = subprocess.Popen(
-                ["/bin/sh", "-c", 'exec "$@" </dev/null >&2 & echo $!', "sh", *command],
-                stdout=subprocess.PIPE,
-                stderr=log,
-                env=env,
-                cwd=folder,
-                start_new_session=True,
-            )
-            out, _ = launcher.communicate(timeout=30)
-        pid, pgid = int(out.decode().strip()), launcher.pid
+        pid, pgid = _detached(command, env, folder, self.log)
         record = {"pid": pid, "pgid": pgid, "host": self.host, "port": self.port, "profile": profile.as_uri()}
         _write_atomic(self.pidfile, json.dumps(record) + "\n")
         deadline = time.monotonic() + timeout
@@ -267,22 +255,10 @@ class LocalServer:
         record = self._record()
         if record is None:
             return False
-        pgid = int(str(record["pgid"]))
-        was = _group_alive(pgid)
-        if was:
-            # SIGTERM: unoserver and LibreOffice shut down in order; the server exits after LibreOffice.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGTERM)
-            deadline = time.monotonic() + timeout
-            while _group_alive(pgid, only="soffice.bin") and time.monotonic() < deadline:
-                time.sleep(0.05)
-            # What remains: LibreOffice's launcher (oosplash does not exit on SIGTERM), the server waiting
-            # for it, or a LibreOffice that hangs.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
-            deadline = time.monotonic() + 5
-            while _group_alive(pgid) and time.monotonic() < deadline:
-                time.sleep(0.05)
+        # SIGTERM: the server and LibreOffice shut down in order; the server exits after LibreOffice. What
+        # remains then is LibreOffice's launcher (oosplash does not exit on SIGTERM), the server waiting for
+        # it, or a LibreOffice that hangs.
+        was = _stop_group(int(str(record["pgid"])), timeout, until_gone="soffice.bin")
         profile = str(record.get("profile", ""))
         for used in (profile, profile + "-b" if profile else ""):  # the second: its replacement's
             remove_ipc_pipe(used)
@@ -304,34 +280,14 @@ class LocalServer:
             return status
         self._stop_resident(STOP_TIMEOUT)  # a resident that no longer answers
         self.socket.unlink(missing_ok=True)
-        env = dict(os.environ)
-        env["OPENBLAS_NUM_THREADS"] = "1"
-        with (self.folder / resident.LOG).open("ab") as log:
-            launcher = subprocess.Popen(
-                [
-                    "/bin/sh",
-                    "-c",
-                    'exec "$@" </dev/null >&2 & echo $!',
-                    "sh",
-                    sys.executable,
-                    "-m",
-                    "numdossier.resident",
-                    str(self.folder),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=log,
-                env=env,
-                cwd=self.folder,
-                start_new_session=True,
-            )
-            out, _ = launcher.communicate(timeout=30)
-        record = {"pid": int(out.decode().strip()), "pgid": launcher.pid}
-        _write_atomic(self.resident_pidfile, json.dumps(record) + "\n")
+        command = [sys.executable, "-m", "numdossier.resident", str(self.folder)]
+        pid, pgid = _detached(command, dict(os.environ), self.folder, self.folder / resident.LOG)
+        _write_atomic(self.resident_pidfile, json.dumps({"pid": pid, "pgid": pgid}) + "\n")
         deadline = time.monotonic() + RESIDENT_TIMEOUT
-        while time.monotonic() < deadline and pid_alive(int(record["pid"])):
-            pid = resident.ping(self.socket)
-            if pid is not None:
-                return Status(status.running, status.answering, status.pid, status.version, resident=pid)
+        while time.monotonic() < deadline and pid_alive(pid):
+            answered = resident.ping(self.socket)
+            if answered is not None:
+                return Status(status.running, status.answering, status.pid, status.version, resident=answered)
             time.sleep(0.1)
         self._stop_resident(STOP_TIMEOUT)
         return status
@@ -342,16 +298,43 @@ class LocalServer:
             pgid = int(record["pgid"])
         except (OSError, ValueError, KeyError, TypeError):
             return
-        if _group_alive(pgid):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGTERM)
-            deadline = time.monotonic() + timeout
-            while _group_alive(pgid) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
+        _stop_group(pgid, timeout)
         self.resident_pidfile.unlink(missing_ok=True)
         self.socket.unlink(missing_ok=True)
+
+
+def _detached(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> tuple[int, int]:
+    """Start `command` detached through a shell that exits at once: its parent becomes init (it is never
+    a zombie of ours), and its process group, with what it starts, is the shell's. Its pid and group."""
+    with log.open("ab") as stderr:
+        launcher = subprocess.Popen(
+            ["/bin/sh", "-c", 'exec "$@" </dev/null >&2 & echo $!', "sh", *command],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+        out, _ = launcher.communicate(timeout=30)
+    return int(out.decode().strip()), launcher.pid
+
+
+def _stop_group(pgid: int, timeout: float, until_gone: str | None = None) -> bool:
+    """SIGTERM to a process group, up to `timeout` for it (or its processes named `until_gone`) to end,
+    then SIGKILL to what is left and up to 5 s for it to go; True if anything of it was running."""
+    if not _group_alive(pgid):
+        return False
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _group_alive(pgid, only=until_gone) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
 
 
 def recycle_after() -> int:
