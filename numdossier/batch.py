@@ -39,6 +39,7 @@ from .pipeline import (
     install_file,
     prepare,
 )
+from .profile import LoadedProfile
 from .redact import redact
 from .rules.findings import Finding
 from .rules.messages import language, text, using
@@ -80,7 +81,6 @@ def run_batch(
 ) -> list[Outcome]:
     """Build every profile; outcomes in the order given."""
     jobs = jobs or default_jobs()
-    outcomes = [Outcome(str(p), check_profile(p, options.today, options.templates)) for p in profiles]
     done = 0
 
     def report(outcome: Outcome) -> None:
@@ -89,15 +89,6 @@ def run_batch(
         if listener is not None:
             listener(outcome, done, len(outcomes))
 
-    todo: dict[int, float] = {}  # index -> start time
-    for index, outcome in enumerate(outcomes):
-        result = outcome.check
-        if result.loaded is None or not (result.ok or options.force):
-            report(outcome)
-        else:
-            outcome.forced = [f for f in result.findings if f.severity == "error"]
-            todo[index] = time.perf_counter()
-
     workdirs: list[Path] = []
     runs = Runs()
     pool_of_converters = Pool(parse_converters(options.converter)) if options.converter else None
@@ -105,44 +96,77 @@ def run_batch(
     header: str | None = None
     logs: list[RunLog] = runs.logs
     pool: cf.Executor | None = None
-    if jobs > 1 and len(todo) > 1:
-        # Created before any thread starts (fork), after the font is loaded, so that workers inherit it.
-        cjk_font()
-        pool = cf.ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
-        )
     dossiers: dict[int, Dossier] = {}
     ahead: dict[int, Ahead | None] = {}  # one process: what was done while LibreOffice converted
     converting: _Background[dict[Hashable, Path | ConversionError]] | None = None
-    if pool_of_converters is not None and pool is None and todo:
-        pool_of_converters.start_probe()  # a single dossier: ask the converters while its forms render
+    events: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+    outcomes: list[Outcome] = []
     try:
-        events: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+        started: list[_Started] = []
+        hook: Callable[[LoadedProfile], None] | None = None
+        if pool_of_converters is not None and len(profiles) == 1:
+            # One dossier on warm converters: its forms are filled and sent to them as soon as the
+            # profile has loaded, and convert while its rules run; the check's verdict decides after.
+            pool_of_converters.start_probe()
+            converters = pool_of_converters
+
+            def hook(loaded: LoadedProfile) -> None:
+                started.append(_start_forms(loaded, options, converters, events, workdirs))
+
+        for path in profiles:
+            outcomes.append(Outcome(str(path), check_profile(path, options.today, options.templates, hook)))
+        todo: dict[int, float] = {}  # index -> start time
+        for index, outcome in enumerate(outcomes):
+            result = outcome.check
+            if result.loaded is None or not (result.ok or options.force):
+                report(outcome)
+            else:
+                outcome.forced = [f for f in result.findings if f.severity == "error"]
+                todo[index] = time.perf_counter()
+        if started and not todo:
+            started[0].abandon()  # the check refused the dossier: its conversions are not waited for
+        converters_used = pool_of_converters if todo else None  # nothing to convert, nothing to ask
+
+        if jobs > 1 and len(todo) > 1:
+            # Created before any thread starts (fork), after the font is loaded, so that workers inherit it.
+            cjk_font()
+            pool = cf.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+            )
+        if converters_used is not None and pool is None and not started:
+            converters_used.start_probe()  # a single dossier: ask the converters while its forms render
         early: Stream | None = None
-        if pool_of_converters is not None:
-            staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
-            workdirs.append(staging)
-            if pool is None:
-                # One process: each form goes to the converters the moment it is filled. A converter
-                # that is down is met again below, where it is reported.
-                with contextlib.suppress(EnvironmentProblem):
-                    early = pool_of_converters.stream(staging, functools.partial(_post, events, "converted"))
+        prepared: dict[int, cf.Future[Dossier]] = {}
+        if converters_used is not None:
+            if started:
+                staging = started[0].staging
+                early = started[0].stream
+                prepared[0] = started[0].prepared
+            else:
+                staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
+                workdirs.append(staging)
+                if pool is None:
+                    # One process: each form goes to the converters the moment it is filled. A converter
+                    # that is down is met again below, where it is reported.
+                    with contextlib.suppress(EnvironmentProblem):
+                        early = converters_used.stream(staging, functools.partial(_post, events, "converted"))
         # 1. render each dossier's forms, `jobs` dossiers at once
-        prepared = {}
         for index in todo:
+            if index in prepared:
+                continue  # rendered while it was checked
             work = Path(tempfile.mkdtemp(prefix="numdossier-"))
             workdirs.append(work)
             filled = None if early is None else functools.partial(_put, early, index)
             prepared[index] = _submit(
                 pool, _speaking, options.lang, prepare, outcomes[index].check.loaded, options, work, filled
             )
-        if pool_of_converters is not None:
+        if converters_used is not None:
             # Warm converters: each dossier's forms go to them as soon as they are filled, and each
             # dossier is finished as soon as its forms are back, while others are still on their way.
-            logs = pool_of_converters.report.logs
-            header = "converters: " + ", ".join(map(str, pool_of_converters.endpoints))
+            logs = converters_used.report.logs
+            header = "converters: " + ", ".join(map(str, converters_used.endpoints))
             try:
-                stream = early or pool_of_converters.stream(
+                stream = early or converters_used.stream(
                     staging, functools.partial(_post, events, "converted")
                 )
             except EnvironmentProblem as e:
@@ -155,7 +179,7 @@ def run_batch(
                 prepared = {}
                 stream = None
             if stream is not None:
-                converter = pool_of_converters.report.describe()
+                converter = converters_used.report.describe()
                 header += f" (LibreOffice {converter['version']})"
                 _stream_batch(
                     stream,
@@ -163,7 +187,7 @@ def run_batch(
                     prepared,
                     events,
                     pool,
-                    pool_of_converters,
+                    converters_used,
                     outcomes,
                     todo,
                     options,
@@ -268,6 +292,40 @@ def run_batch(
                 pool.shutdown(wait=True, cancel_futures=True)
             _remove(workdirs)
     return outcomes
+
+
+@dataclass
+class _Started:
+    """One dossier's forms, filled and on their way to the converters while its check still ran."""
+
+    staging: Path
+    stream: Stream | None  # None: no converter answered (reported where the batch meets it again)
+    prepared: cf.Future[Dossier]
+
+    def abandon(self) -> None:
+        if self.stream is not None:
+            self.stream.abandon()
+
+
+def _start_forms(
+    loaded: LoadedProfile,
+    options: BuildOptions,
+    converters: Pool,
+    events: queue.Queue[tuple[str, Any, Any]],
+    workdirs: list[Path],
+) -> _Started:
+    """What run_batch does first for one dossier on warm converters (check_profile's hook): its forms
+    filled, each sent to the converters as soon as it is."""
+    staging = Path(tempfile.mkdtemp(prefix="numdossier-convert-"))
+    workdirs.append(staging)
+    stream = None
+    with contextlib.suppress(EnvironmentProblem):
+        stream = converters.stream(staging, functools.partial(_post, events, "converted"))
+    work = Path(tempfile.mkdtemp(prefix="numdossier-"))
+    workdirs.append(work)
+    filled = None if stream is None else functools.partial(_put, stream, 0)
+    prepared = _submit(None, _speaking, options.lang, prepare, loaded, options, work, filled)
+    return _Started(staging, stream, prepared)
 
 
 class _Background(threading.Thread, Generic[T]):

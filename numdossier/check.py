@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,8 +118,16 @@ def check_loaded(loaded: LoadedProfile, today: dt.date, templates: Path | None =
     return inspect(loaded, today, templates)[0]
 
 
-def check_profile(path: str | Path, today: dt.date, templates: Path | None = None) -> CheckResult:
-    """Check one profile; a profile that cannot be loaded yields its load problems as findings."""
+def check_profile(
+    path: str | Path,
+    today: dt.date,
+    templates: Path | None = None,
+    loaded_hook: Callable[[LoadedProfile], None] | None = None,
+) -> CheckResult:
+    """Check one profile; a profile that cannot be loaded yields its load problems as findings.
+
+    `loaded_hook(loaded)` is called once the profile has loaded, before its rules run: a build on a warm
+    converter starts filling and converting its forms there, and decides on them after the check."""
     try:
         loaded = load_profile(path)
     except ProfileError as e:
@@ -127,6 +136,8 @@ def check_profile(path: str | Path, today: dt.date, templates: Path | None = Non
             for problem, own in zip(e.problems, e.hints, strict=True)
         ]
         return CheckResult(str(path), None, findings, declared_kind=e.kind)
+    if loaded_hook is not None:
+        loaded_hook(loaded)
     findings, summary = inspect(loaded, today, templates)
     return CheckResult(str(path), loaded.kind, findings, loaded, summary)
 

@@ -448,3 +448,41 @@ def test_converter_dying_mid_batch(
         assert {p.name for p in out.iterdir()} == built if out.exists() else not built
         for name in built:
             assert sorted(p.name for p in (out / name).iterdir()) == ["dossier.pdf", "forms", "manifest.json"]
+
+
+@pytest.mark.e2e
+def test_a_refused_dossier_on_a_warm_converter(pair: list[Server], tmp_path: Path) -> None:
+    """One dossier on a warm converter has its forms sent there while its check still runs (batch.py
+    _start_forms). When the check then refuses it, the build says what `check` says, exit 1, with nothing
+    written and nothing left in TMPDIR, and the converter serves the next build."""
+    folder = tmp_path / "client"
+    shutil.copytree(N96.parent, folder)
+    profile = folder / N96.name
+    text = profile.read_text(encoding="utf-8")
+    assert text.count('"330106198503120036"') == 1
+    profile.write_text(text.replace('"330106198503120036"', '"330106198503120037"'), encoding="utf-8")
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmpdir), NUMDOSSIER_RESIDENT="0")
+    server = pair[0]
+    log = server.local.folder / "server.log"
+    posts = log.read_text(errors="replace").count("POST /RPC2")
+    common = ["--today", "2026-11-23", "--format", "json"]
+    refused = numdossier(
+        "build", str(profile), "-o", str(tmp_path / "out"), *common, "--converter", server.url, env=env
+    )
+    checked = numdossier("check", str(profile), "--today", "2026-11-23", "--format", "json", env=env)
+    assert refused.returncode == checked.returncode == ExitCode.input_error, refused.stderr
+    (result,) = json.loads(refused.stdout)
+    assert not result["ok"] and result["output"] is None
+    codes = {f["code"] for f in result["findings"] if f["severity"] == "error"}
+    assert codes and codes == {
+        f["code"] for f in json.loads(checked.stdout)[0]["findings"] if f["severity"] == "error"
+    }
+    assert not (tmp_path / "out").exists() and sorted(os.listdir(tmpdir)) == []
+    assert log.read_text(errors="replace").count("POST /RPC2") > posts  # its forms had gone to the converter
+    again = numdossier(
+        "build", str(N96), "-o", str(tmp_path / "again"), *common, "--converter", server.url, env=env
+    )
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again" / "qinghe-96" / "dossier.pdf").exists() and sorted(os.listdir(tmpdir)) == []

@@ -409,6 +409,14 @@ class Stream:
                 self._finish(key, self._pool._unavailable())
         return self.results
 
+    def abandon(self) -> None:
+        """Stop converting, the documents under way included: their results will never be asked for.
+        The pool is done with (its calls are cancelled)."""
+        self._pool.cancel()
+        for t in self._threads:
+            while t.is_alive():
+                t.join(0.1)  # they return at once; short waits so that Ctrl-C reaches this thread
+
     def _finish(self, key: Hashable, result: Path | ConversionError) -> None:
         with self._lock:
             if key in self.results:
