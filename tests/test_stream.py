@@ -5,6 +5,7 @@ and any put later, fails at once (a batch waiting on them must not hang). No Lib
 from __future__ import annotations
 
 import contextlib
+import socketserver
 import threading
 import time
 from collections.abc import Iterator
@@ -25,16 +26,30 @@ class Quiet(SimpleXMLRPCRequestHandler):
         pass
 
 
-class FakeConverter:
-    """info() and convert() like unoserver 3; dies (closes its socket) after `lives` conversions."""
+class ThreadingServer(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
+    daemon_threads = True
 
-    def __init__(self, lives: int | None = None, delay: float = 0.0) -> None:
-        self.server = SimpleXMLRPCServer(
-            ("127.0.0.1", 0), requestHandler=Quiet, allow_none=True, logRequests=False
-        )
-        self.server.register_function(lambda: {"api": "3", "libreoffice_version": "7.4.7.2"}, "info")
+
+class FakeConverter:
+    """info() and convert() like unoserver 3; dies (closes its socket) after `lives` conversions.
+
+    With `offices`, like numdossier's local converter: it answers requests at once (one thread each) and
+    says in info() how many conversions it takes at once; `peak` is the most it saw under way at once.
+    A conversion then waits (up to 20 s) until `together` of them are under way."""
+
+    def __init__(
+        self, lives: int | None = None, delay: float = 0.0, offices: int | None = None, together: int = 1
+    ) -> None:
+        kind = ThreadingServer if offices else SimpleXMLRPCServer
+        self.server = kind(("127.0.0.1", 0), requestHandler=Quiet, allow_none=True, logRequests=False)
+        info = {"api": "3", "libreoffice_version": "7.4.7.2"}
+        if offices:
+            info["numdossier_offices"] = offices  # type: ignore[assignment]
+        self.server.register_function(lambda: info, "info")
         self.server.register_function(self.convert, "convert")
         self.lives, self.delay, self.converted = lives, delay, 0
+        self.together, self.now, self.peak = together, 0, 0
+        self.lock = threading.Condition()
         # polled every 20 ms (not 0.5 s): stop() waits for the loop to see the shutdown
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -50,8 +65,15 @@ class FakeConverter:
             threading.Thread(target=self.server.shutdown, daemon=True).start()
             self.server.socket.close()
             raise ConnectionAbortedError  # the handler's connection is dropped without an answer
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+            self.lock.notify_all()
+            self.lock.wait_for(lambda: self.peak >= self.together, timeout=20)
         time.sleep(self.delay)
-        self.converted += 1
+        with self.lock:
+            self.now -= 1
+            self.converted += 1
         return Binary(PDF)
 
     def stop(self) -> None:
@@ -130,3 +152,43 @@ def test_a_pool_with_no_converter_answering_is_refused_before_anything_is_sent(t
     with pytest.raises(ConverterUnavailable) as refused:
         Pool([endpoint], timeout=5).stream(tmp_path / "out")
     assert str(endpoint) in refused.value.message
+
+
+def test_a_converter_with_several_offices_gets_that_many_documents_at_once(
+    tmp_path: Path, converters: list[FakeConverter]
+) -> None:
+    """numdossier's local converter says in info() how many LibreOffices it runs: the stream sends it
+    that many documents at once (each conversion here waits until 3 are under way: with fewer threads
+    the peak would stay below 3)."""
+    converters.append(FakeConverter(offices=3, together=3))
+    pool = Pool([converters[0].endpoint])
+    results = pool.convert(dict(enumerate(_docs(tmp_path, 7))), tmp_path / "out")
+    assert all(isinstance(r, Path) and r.read_bytes() == PDF for r in results.values())
+    assert pool.capacity == {converters[0].endpoint: 3}
+    assert converters[0].peak == 3 and converters[0].converted == 7
+
+
+def test_a_plain_unoserver_gets_one_document_at_a_time(
+    tmp_path: Path, converters: list[FakeConverter]
+) -> None:
+    """A unoserver whose info() does not say (unoserver's own) converts one at a time: one thread, even
+    if it could answer more at once."""
+    converters.append(FakeConverter(offices=1, delay=0.02))
+    converters[0].server.funcs["info"] = lambda: {"api": "3", "libreoffice_version": "7.4.7.2"}
+    pool = Pool([converters[0].endpoint])
+    results = pool.convert(dict(enumerate(_docs(tmp_path, 5))), tmp_path / "out")
+    assert all(isinstance(r, Path) for r in results.values())
+    assert pool.capacity == {converters[0].endpoint: 1} and converters[0].peak == 1
+
+
+def test_a_converter_with_several_offices_that_dies_fails_over(
+    tmp_path: Path, converters: list[FakeConverter]
+) -> None:
+    """When a converter with 2 threads is found down, both stop taking documents and its documents go to
+    the other converter; the report names the one that failed."""
+    converters += [FakeConverter(lives=2, offices=2, delay=0.05), FakeConverter(offices=1, delay=0.01)]
+    pool = Pool([c.endpoint for c in converters], timeout=10)
+    results = pool.convert(dict(enumerate(_docs(tmp_path, 12))), tmp_path / "out")
+    assert all(isinstance(r, Path) and r.read_bytes() == PDF for r in results.values()), results
+    assert list(pool.report.failed) == [str(converters[0].endpoint)]
+    assert converters[0].converted <= 2 + 1 and converters[1].converted >= 12 - 3

@@ -10,6 +10,7 @@ runs under that Python, with the unoserver package numdossier depends on lent to
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.util
 import json
 import os
@@ -27,7 +28,7 @@ from ..errors import EnvironmentProblem, UsageError
 from ..resident import pid_alive, state_root
 from ..rules import messages
 from .libreoffice import FONTS_CONF, find_soffice, remove_ipc_pipe
-from .unoserver import Endpoint, UnoClient, _Down
+from .unoserver import Endpoint, UnoClient, _Down, offices_of
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2003
@@ -36,6 +37,9 @@ OFFICE_SERVER = "numdossier_office_server"  # office_server.py, run by the UNO P
 # LibreOffice slows down as it converts (convert/office_server.py): the server starts a fresh one after
 # this many conversions (NUMDOSSIER_CONVERTER_RECYCLE; 0: never).
 RECYCLE_AFTER = 200
+# LibreOffices of one converter (`converter start --offices K`): one converts one document at a time,
+# so K of them convert a dossier's forms side by side (convert/office_server.py); each holds 300-700 MB.
+MAX_OFFICES = 8
 RESIDENT_TIMEOUT = 60.0  # its imports and the font: a second or two, more on a loaded machine
 STOP_TIMEOUT = 10.0
 
@@ -128,15 +132,19 @@ class Status:
     version: str | None = None
     leftover: bool = False  # the server is gone but processes of its group (LibreOffice) remain
     resident: int | None = None  # the pid of the resident numdossier beside it (numdossier.resident)
+    offices: int = 1  # LibreOffices converting at once (a plain unoserver has one)
+    office_pids: tuple[int, ...] = ()  # theirs (soffice.bin), when the server says
 
 
 @dataclass(frozen=True)
 class LocalServer:
-    """One local unoserver, named by its port; its files live in state_root()/converter-<port>/."""
+    """One local unoserver, named by its port; its files live in state_root()/converter-<port>/.
+    `offices`: how many LibreOffices it starts (None: default_offices())."""
 
     port: int = DEFAULT_PORT
     host: str = DEFAULT_HOST
     root: Path | None = None
+    offices: int | None = None
 
     @property
     def folder(self) -> Path:
@@ -178,11 +186,21 @@ class LocalServer:
         except _Down:
             return Status(True, False, pid)
         version = str(info.get("libreoffice_version") or "") or None
-        return Status(True, True, pid, version, resident=resident.ping(self.socket))
+        pids = info.get("numdossier_office_pids")
+        return Status(
+            True,
+            True,
+            pid,
+            version,
+            resident=resident.ping(self.socket),
+            offices=offices_of(info),
+            office_pids=tuple(int(p) for p in pids) if isinstance(pids, list) else (),
+        )
 
     def start(self, timeout: float = START_TIMEOUT) -> Status:
         """Start the server detached (it outlives this process) and wait until it answers."""
         recycle = recycle_after()
+        offices = check_offices(self.offices) if self.offices is not None else default_offices()
         current = self.status()
         if current.running:
             if current.answering:
@@ -217,17 +235,24 @@ class LocalServer:
             self.host,
             "--port",
             str(self.port),
-            "--uno-port",
-            str(_free_port("127.0.0.1")),
             "--user-installation",
             str(profile),
             "--executable",
             soffice,
+            "--offices",
+            str(offices),
             "--recycle-after",
             str(recycle),
         ]
         pid, pgid = _detached(command, env, folder, self.log)
-        record = {"pid": pid, "pgid": pgid, "host": self.host, "port": self.port, "profile": profile.as_uri()}
+        record = {
+            "pid": pid,
+            "pgid": pgid,
+            "host": self.host,
+            "port": self.port,
+            "profile": profile.as_uri(),
+            "offices": offices,
+        }
         _write_atomic(self.pidfile, json.dumps(record) + "\n")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -260,9 +285,13 @@ class LocalServer:
         # it, or a LibreOffice that hangs.
         was = _stop_group(int(str(record["pgid"])), timeout, until_gone="soffice.bin")
         profile = str(record.get("profile", ""))
-        for used in (profile, profile + "-b" if profile else ""):  # the second: its replacement's
-            remove_ipc_pipe(used)
-        for name in ("profile", "profile-b", "tmp", "lib"):
+        if profile:
+            for used in profiles(profile, int(str(record.get("offices", 1)))):
+                remove_ipc_pipe(used)
+        for folder in self.folder.glob("profile*"):  # every LibreOffice's, and its replacement's
+            remove_ipc_pipe(folder.as_uri())
+            shutil.rmtree(folder, ignore_errors=True)
+        for name in ("tmp", "lib"):
             shutil.rmtree(self.folder / name, ignore_errors=True)
         self.pidfile.unlink(missing_ok=True)
         return was
@@ -287,7 +316,7 @@ class LocalServer:
         while time.monotonic() < deadline and pid_alive(pid):
             answered = resident.ping(self.socket)
             if answered is not None:
-                return Status(status.running, status.answering, status.pid, status.version, resident=answered)
+                return dataclasses.replace(status, resident=answered)
             time.sleep(0.1)
         self._stop_resident(STOP_TIMEOUT)
         return status
@@ -335,6 +364,33 @@ def _stop_group(pgid: int, timeout: float, until_gone: str | None = None) -> boo
     while _group_alive(pgid) and time.monotonic() < deadline:
         time.sleep(0.05)
     return True
+
+
+def profiles(first: str, offices: int) -> list[str]:
+    """The profile URLs of a converter's LibreOffices: each has two, one for the one running and one for
+    its replacement (office_server.py: FOLDER, FOLDER-b, FOLDER-2, FOLDER-2-b, ...)."""
+    bases = [first] + [f"{first}-{n}" for n in range(2, offices + 1)]
+    return [url for base in bases for url in (base, base + "-b")]
+
+
+def default_offices() -> int:
+    """Two LibreOffices where two cores can run them (one dossier's forms then convert two at a time),
+    else one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
+
+
+def check_offices(offices: int) -> int:
+    """A number of LibreOffices for one converter, or UsageError (exit 2)."""
+    if not 1 <= offices <= MAX_OFFICES:
+        raise UsageError(
+            messages.text("convert.server.offices", value=offices, most=MAX_OFFICES),
+            messages.text("convert.server.offices_hint", default=default_offices()),
+        )
+    return offices
 
 
 def recycle_after() -> int:

@@ -212,6 +212,13 @@ class UnoClient:
         return pdf
 
 
+def offices_of(info: dict[str, object]) -> int:
+    """How many conversions a converter takes at once, from its info(): numdossier's local converter
+    says how many LibreOffices it runs ("numdossier_offices"); a plain unoserver converts one at a time."""
+    value = info.get("numdossier_offices")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else 1
+
+
 def _why(e: BaseException) -> str:
     if isinstance(e, ConnectionRefusedError):
         return messages.text("convert.unoserver.refused")
@@ -254,8 +261,9 @@ def _unavailable(report: PoolReport) -> ConverterUnavailable:
 
 
 class Pool:
-    """Spreads documents over unoserver instances, one conversion at a time on each (unoserver runs one
-    at a time anyway); a converter that fails is dropped and its document retried on another."""
+    """Spreads documents over unoserver instances, as many at a time on each as it converts at once (one
+    on a plain unoserver, one per LibreOffice on numdossier's local converter); a converter that fails is
+    dropped and its document retried on another."""
 
     def __init__(self, endpoints: list[Endpoint], timeout: float | None = None) -> None:
         self.endpoints = endpoints
@@ -268,6 +276,7 @@ class Pool:
         self._lock = threading.Lock()
         self._probing: threading.Thread | None = None
         self._alive: list[Endpoint] | None = None
+        self.capacity: dict[Endpoint, int] = {}  # conversions each converter takes at once (info())
         self._probe_error: BaseException | None = None
 
     def cancel(self) -> None:
@@ -303,6 +312,7 @@ class Pool:
                 return
             with self._lock:
                 self.report.versions[str(endpoint)] = _version(str(info.get("libreoffice_version") or ""))
+                self.capacity[endpoint] = offices_of(info)
                 alive.append(endpoint)
 
         threads = [messages.thread(ask, e) for e in self.endpoints]
@@ -358,9 +368,10 @@ Done = Callable[[Hashable, "Path | ConversionError"], None]
 
 
 class Stream:
-    """Documents on their way through a pool: one thread per live converter takes the next one; a
-    converter that fails is dropped and its document goes back for another; when the last one has
-    failed, every document left (and any put later) fails with the pool's report."""
+    """Documents on their way through a pool: each live converter has as many threads as it converts at
+    once (Pool.capacity), each taking the next document; a converter that fails is dropped (all its
+    threads stop taking documents) and its documents go back for another; when the last one has failed,
+    every document left (and any put later) fails with the pool's report."""
 
     def __init__(self, pool: Pool, alive: list[Endpoint], workdir: Path, done: Done | None) -> None:
         self._pool = pool
@@ -374,7 +385,9 @@ class Stream:
         self._closed = False
         self._live = set(alive)
         self._last_down: _Down | None = None
-        self._threads = [messages.thread(self._work, e) for e in alive]
+        self._threads = [
+            messages.thread(self._work, e) for e in alive for _ in range(pool.capacity.get(e, 1))
+        ]
         for t in self._threads:
             t.start()
 
@@ -434,10 +447,21 @@ class Stream:
         client = UnoClient(endpoint, pool.calls)
         # Wait while others still convert: a converter that dies puts its document back.
         while not pool.calls.cancelled and not self._ended():
+            with self._lock:
+                if endpoint not in self._live:  # another thread of this converter found it down
+                    return
             try:
                 n, key = self._todo.get(timeout=0.05)
             except queue.Empty:
                 continue
+            with self._lock:
+                down_meanwhile, others = endpoint not in self._live, bool(self._live)
+                if down_meanwhile and others:
+                    self._todo.put((n, key))  # for the converters left
+            if down_meanwhile:
+                if not others:  # it was the last one: found down while this document was taken
+                    self._finish(key, pool._unavailable())
+                return
             source = self._documents[key]
             log = RunLog([source.name], [key])
             started = time.perf_counter()
