@@ -1032,26 +1032,39 @@ Port = Annotated[int, typer.Option("--port", min=1, max=65535, help=_help("conve
 def converter_start(
     port: Port = 2003,
     host: Annotated[str, typer.Option("--host", help=_help("converter.host"))] = "127.0.0.1",
+    offices: Annotated[
+        int | None, typer.Option("--offices", help=_help("converter.offices"), show_default=False)
+    ] = None,
     lang: str = "zh",
 ) -> int:
-    """Start a warm converter (unoserver) with its own LibreOffice profile, pid file and log."""
+    """Start a warm converter (unoserver) with its own LibreOffice profiles, pid file and log."""
     from .convert.server import LocalServer
     from .options import ConverterOptions
 
-    options = ConverterOptions.model_validate(dict(port=port, host=host, lang=lang))
-    server = LocalServer(options.port, options.host)
+    options = ConverterOptions.model_validate(dict(port=port, host=host, offices=offices, lang=lang))
+    server = LocalServer(options.port, options.host, offices=options.offices)
     before = server.status()
     status = server.start()
     said = "already" if before.running and before.answering else "started"
     out.print(
         text(
-            f"cli.converter.{said}", endpoint=server.endpoint, version=status.version or "?", pid=status.pid
+            f"cli.converter.{said}",
+            endpoint=server.endpoint,
+            version=status.version or "?",
+            pid=status.pid,
+            **_offices(status),
         ),
         markup=False,
     )
     _say_resident(server, status.resident)
     err.print(text("cli.converter.usage", endpoint=server.endpoint, port=options.port), markup=False)
     return ExitCode.ok
+
+
+def _offices(status: Any) -> dict[str, object]:
+    """How many LibreOffices a converter converts on at once, and their processes."""
+    pids = text("cli.converter.pid_sep").join(str(p) for p in status.office_pids) or "?"
+    return {"offices": status.offices, "pids": pids}
 
 
 def _say_resident(server: Any, pid: int | None) -> None:
@@ -1097,6 +1110,7 @@ def converter_status(port: Port = 2003, lang: str = "zh") -> int:
                 version=status.version or "?",
                 pid=status.pid,
                 folder=server.folder,
+                **_offices(status),
             ),
             markup=False,
         )

@@ -32,6 +32,7 @@ OPTION_NAMES = {
     "split": "--split",
     "force": "--force",
     "port": "--port",
+    "offices": "--offices",
     "watermark": "--watermark",
     "templates": "--templates",
 }
@@ -206,6 +207,19 @@ class ImportOptions(Options):
 class ConverterOptions(Options):
     port: int = Field(default=2003, ge=1, le=65535)
     host: str = "127.0.0.1"
+    offices: int | None = None  # start: LibreOffices converting at once; None: the default (server.py)
+
+    @field_validator("offices")
+    @classmethod
+    def _offices(cls, value: int | None) -> int | None:
+        from .convert.server import check_offices
+
+        if value is not None:
+            try:
+                check_offices(value)
+            except UsageError as e:
+                raise _from_error(e) from None
+        return value
 
 
 class TemplateOptions(Options):

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +22,9 @@ import pypdf
 import pytest
 from support import EPOCH, ROOT, invoke
 
-from numdossier.convert.server import LocalServer, _group_alive
-from numdossier.convert.unoserver import Endpoint, parse_converters
+from numdossier.convert.libreoffice import ipc_pipe_paths
+from numdossier.convert.server import LocalServer, _group_alive, profiles
+from numdossier.convert.unoserver import Endpoint, UnoClient, parse_converters
 from numdossier.errors import ExitCode, UsageError
 
 SAMPLES = sorted(ROOT.glob("samples/*/*.toml"))
@@ -53,10 +55,11 @@ def numdossier(
 
 
 class Server:
-    """A real unoserver started through the CLI, in a private state folder."""
+    """A real unoserver started through the CLI, in a private state folder, with `offices` LibreOffices."""
 
-    def __init__(self, state: Path) -> None:
+    def __init__(self, state: Path, offices: int = 2) -> None:
         self.port = free_port()
+        self.offices = offices
         self.env = dict(os.environ, NUMDOSSIER_STATE_DIR=str(state))
         self.local = LocalServer(self.port, root=state)
 
@@ -64,10 +67,22 @@ class Server:
     def url(self) -> str:
         return str(Endpoint("127.0.0.1", self.port))
 
+    @property
+    def command(self) -> list[str]:
+        return ["converter", "start", "--port", str(self.port), "--offices", str(self.offices)]
+
     def start(self) -> None:
-        run = numdossier("converter", "start", "--port", str(self.port), env=self.env, timeout=180)
+        run = numdossier(*self.command, env=self.env, timeout=180)
         assert run.returncode == 0, run.stderr + run.stdout
         assert self.url in run.stdout
+
+    def info(self) -> dict[str, object]:
+        return UnoClient(Endpoint("127.0.0.1", self.port)).info(30)
+
+    def office_pids(self) -> list[int]:
+        pids = self.info()["numdossier_office_pids"]
+        assert isinstance(pids, list) and len(pids) == self.offices, pids
+        return [int(p) for p in pids]
 
     @property
     def pgid(self) -> int:
@@ -85,6 +100,12 @@ class Server:
         assert not _group_alive(pgid), "a process of the converter outlived `converter stop`"
         assert resident is None or not _group_alive(resident), "the resident outlived `converter stop`"
         assert not self.local.pidfile.exists() and not beside.exists() and not self.local.socket.exists()
+        # nothing of any of its LibreOffices: profiles (and their replacements'), pipes, temporary files
+        folder = self.local.folder
+        assert not list(folder.glob("profile*")) and not (folder / "tmp").exists(), list(folder.iterdir())
+        first = (folder / "profile").as_uri()
+        pipes = [p for url in profiles(first, max(self.offices, 2)) for p in ipc_pipe_paths(url)]
+        assert not [p for p in pipes if p.exists()]
 
 
 def with_signal(pgid: int, signum: int) -> None:
@@ -94,13 +115,13 @@ def with_signal(pgid: int, signum: int) -> None:
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
-    """Two running converters for the module, started at once."""
+    """Two running converters for the module, started at once, each with 2 LibreOffices."""
     state = tmp_path_factory.mktemp("converters")
     servers = [Server(state), Server(state)]
     try:
         procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "numdossier.cli", "converter", "start", "--port", str(s.port)],
+                [sys.executable, "-m", "numdossier.cli", *s.command],
                 env=s.env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -218,14 +239,27 @@ def test_recycle_setting_that_is_not_a_count_is_a_usage_error(tmp_path: Path) ->
     assert not any(tmp_path.iterdir())  # nothing started, nothing written
 
 
+@pytest.mark.parametrize(("offices", "lang"), [("0", "zh"), ("9", "en")])
+def test_offices_out_of_range_is_a_usage_error(offices: str, lang: str, tmp_path: Path) -> None:
+    env = {"NUMDOSSIER_STATE_DIR": str(tmp_path)}
+    run = invoke(
+        "converter", "start", "--port", str(free_port()), "--offices", offices, "--lang", lang, env=env
+    )
+    assert run.returncode == ExitCode.usage and "Traceback" not in run.stderr, run.stderr
+    said = {"zh": "LibreOffice 的个数应为 1 到 8 之间的整数，而不是 0", "en": "from 1 to 8, not 9"}[lang]
+    assert "--offices" in run.stderr and said in run.stderr, run.stderr
+    assert not any(tmp_path.iterdir())  # nothing started, nothing written
+
+
 # --- real servers --------------------------------------------------------------------------------------
 
 
 @pytest.mark.e2e
 def test_libreoffice_is_replaced_as_it_converts(tmp_path: Path) -> None:
-    """NUMDOSSIER_CONVERTER_RECYCLE=2: a fresh LibreOffice takes over every second conversion or so,
-    started beside the old one; every build succeeds, with the same bytes, and stop leaves nothing."""
-    server = Server(tmp_path / "state")
+    """NUMDOSSIER_CONVERTER_RECYCLE=2: each of the converter's two LibreOffices is replaced after every
+    second conversion of its own or so, the next one started beside it; every build succeeds, with the
+    same bytes, both LibreOffices converted, and stop leaves nothing (Server.stop)."""
+    server = Server(tmp_path / "state", offices=2)
     server.env["NUMDOSSIER_CONVERTER_RECYCLE"] = "2"
     server.start()
     try:
@@ -241,15 +275,61 @@ def test_libreoffice_is_replaced_as_it_converts(tmp_path: Path) -> None:
             time.sleep(0.5 if i < 3 else 0)
         assert built.count(built[0]) == len(built)
         log = (server.local.folder / "server.log").read_text(encoding="utf-8")
-        assert "LibreOffice replaced" in log, log[-2000:]
-        assert (server.local.folder / "profile-b").is_dir()
+        assert "LibreOffice replaced (office " in log, log[-2000:]
+        # the free LibreOffices are taken in turn: both converted
+        assert "Conversion done on LibreOffice 1 " in log and "Conversion done on LibreOffice 2 " in log
+        assert {"profile-b", "profile-2-b"} & {p.name for p in server.local.folder.iterdir()}
     finally:
         server.stop()
-    assert not (server.local.folder / "profile-b").exists()
-    from numdossier.convert.libreoffice import ipc_pipe_paths
 
-    profile = (server.local.folder / "profile").as_uri()
-    assert not [p for url in (profile, profile + "-b") for p in ipc_pipe_paths(url) if p.exists()]
+
+@pytest.mark.e2e
+def test_two_libreoffices_convert_at_once(victim: Server, tmp_path: Path) -> None:
+    """A converter with 2 LibreOffices converts a document while another is still under way: the first
+    LibreOffice is stopped (SIGSTOP) with a conversion on it, and a second document is converted by the
+    other one meanwhile; the first comes back once it goes on. Seen in the server, not timed."""
+    form = tmp_path / "form.docx"
+    run = numdossier(
+        "build", str(N96), "-o", str(tmp_path / "out"), "--today", "2026-11-23", "--converter", victim.url
+    )
+    assert run.returncode == 0, run.stderr
+    form.write_bytes(next((tmp_path / "out" / "qinghe-96" / "forms").glob("*.docx")).read_bytes())
+    first, second = victim.office_pids()
+    log = victim.local.folder / "server.log"
+    results: dict[str, bytes] = {}
+
+    def convert(name: str) -> None:
+        results[name] = UnoClient(Endpoint("127.0.0.1", victim.port)).convert(form.read_bytes(), 120)
+
+    os.kill(first, signal.SIGSTOP)
+    try:
+        # which LibreOffice a conversion lands on is the server's business: send until one is on `first`
+        on_first = f"Conversion started on LibreOffice 1 (PID {first})"
+        held = None
+        for attempt in range(4):
+            before = log.read_text(encoding="utf-8").count(on_first)
+            thread = threading.Thread(target=convert, args=(f"try-{attempt}",), daemon=True)
+            thread.start()
+            deadline = time.monotonic() + 120
+            while thread.is_alive() and log.read_text(encoding="utf-8").count(on_first) == before:
+                assert time.monotonic() < deadline, "no conversion started"
+                time.sleep(0.05)
+            if thread.is_alive() and log.read_text(encoding="utf-8").count(on_first) > before:
+                held = thread
+                break
+            thread.join()
+        assert held is not None, "no conversion landed on the first LibreOffice"
+        convert("meanwhile")  # on the second LibreOffice, while the first holds its conversion
+        assert held.is_alive()
+        info = victim.info()
+        assert info["numdossier_offices"] == 2 and info["numdossier_peak"] == 2, info
+        assert f"Conversion done on LibreOffice 2 (PID {second})" in log.read_text(encoding="utf-8")
+    finally:
+        os.kill(first, signal.SIGCONT)
+    held.join(120)
+    assert not held.is_alive()
+    pdfs = list(results.values())
+    assert len(pdfs) >= 2 and all(pdf.startswith(b"%PDF-") for pdf in pdfs)
 
 
 @pytest.mark.e2e
@@ -257,8 +337,12 @@ def test_status_and_a_second_start(pair: list[Server]) -> None:
     server = pair[0]
     run = numdossier("converter", "status", "--port", str(server.port), env=server.env)
     assert run.returncode == 0 and server.url in run.stdout and "LibreOffice 7" in run.stdout
+    pids = server.office_pids()
+    assert all(Path(f"/proc/{p}/comm").read_text().strip() == "soffice.bin" for p in pids), pids
+    assert f"2 个 LibreOffice 同时转换，进程 {pids[0]}、{pids[1]}）" in run.stdout, run.stdout
     again = numdossier("converter", "start", "--port", str(server.port), "--lang", "en", env=server.env)
     assert again.returncode == 0 and "already running, not started again: " + server.url in again.stdout
+    assert f"2 LibreOffices converting at once, processes {pids[0]}, {pids[1]})" in again.stdout
     profile = server.local.folder / "profile"
     assert profile.is_dir() and str(profile) in (server.local.folder / "server.log").read_text()
 
@@ -396,10 +480,15 @@ def test_hung_converter_times_out_and_fails_over(pair: list[Server], victim: Ser
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("with_spare", [True, False])
+@pytest.mark.parametrize(
+    ("with_spare", "killed"), [(True, "all"), (False, "all"), (True, "one office"), (False, "one office")]
+)
 def test_converter_dying_mid_batch(
-    pair: list[Server], victim: Server, tmp_path: Path, with_spare: bool
+    pair: list[Server], victim: Server, tmp_path: Path, with_spare: bool, killed: str
 ) -> None:
+    """The converter (all of it, or one of its two LibreOffices: the server then ends) dies mid-batch:
+    with a spare the batch fails over to it, alone it ends in exit 3 naming the converter; never a hang,
+    nothing half-written."""
     profiles = clients(tmp_path, 8)
     out = tmp_path / "out"
     spec = f"{victim.url},{pair[0].url}" if with_spare else victim.url
@@ -429,7 +518,10 @@ def test_converter_dying_mid_batch(
     while log.read_text(errors="replace").count("POST /RPC2") < 3 and time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.05)
-    os.killpg(victim.pgid, signal.SIGKILL)  # LibreOffice and its server die mid-batch
+    if killed == "all":
+        os.killpg(victim.pgid, signal.SIGKILL)  # LibreOffice and its server die mid-batch
+    else:
+        os.kill(victim.office_pids()[1], signal.SIGKILL)  # one of its LibreOffices dies
     stdout, stderr = proc.communicate(timeout=300)
     results = json.loads(stdout)
     if with_spare:
