@@ -9,12 +9,16 @@ As a library (numdossier.api; the CLI calls the same functions)::
 
 from __future__ import annotations
 
-import datetime as _dt
 import sys as _sys
 import types as _types
-from typing import TYPE_CHECKING, Any
 
+# Not from typing: the console script starts in this package (numdossier.resident), and typing costs
+# it several milliseconds; mypy takes any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as _dt
+    from typing import Any
+
     __version__: str
 
     from .api import (

@@ -27,7 +27,6 @@ heavy at the top (the client is standard library only); the server's imports are
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import signal
@@ -37,7 +36,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # not from typing, for the console script's start (see numdossier/__init__)
+if TYPE_CHECKING:
+    from typing import Any
 
 SOCKET = "resident.sock"
 LOG = "resident.log"
@@ -151,6 +153,8 @@ def _roots() -> list[Path]:
 def fingerprint() -> str:
     """numdossier's files as they are now (names, sizes and modification times) and the libraries
     installed beside it (their distributions' names carry their versions): a few ms."""
+    import hashlib  # the server's only: the console script imports this module first
+
     digest = hashlib.blake2b(digest_size=16)
     for root in _roots():
         _walk(root, digest)
