@@ -10,13 +10,14 @@ Also: the output size against its inputs, the peak memory of a 300-page dossier,
 `verify` of a simulated signed 20-page scan at 200 dpi (split into the fixed cost, measured with a one-page
 scan, and the cost per page x 20: it grows linearly). `--only verify` runs just that row.
 
-Warm converters (two local unoserver instances started here, each with its resident numdossier, and
-always stopped): one dossier warm against one-shot soffice (best of 3 each), on one instance (with its
-resident numdossier, and without: NUMDOSSIER_RESIDENT=0) and spread over both, and LibreOffice's own time
-for that dossier's forms on one warm instance (the floor of any warm path); the batch over the 2 instances
-against the grouped soffice
-runs of 1.; the time per dossier with them at 10, 20, 40, 80 dossiers; the exit time after Ctrl-C while
-LibreOffice converts and what is left in TMPDIR. `--only warm` runs 1. and these rows.
+Warm converters (two local converters started here as `converter start` makes them, each with its
+LibreOffices side by side and its resident numdossier, plus a third with one LibreOffice; always
+stopped): one dossier warm against one-shot soffice (best of 3 each), on one converter (with its
+resident numdossier, and without: NUMDOSSIER_RESIDENT=0), on the one with a single LibreOffice, and
+spread over both, and LibreOffice's own time for that dossier's forms one after another on one warm
+LibreOffice; the batch over the 2 converters against the grouped soffice runs of 1.; the time per dossier
+with them at 10, 20, 40, 80 dossiers; the exit time after Ctrl-C while LibreOffice converts and what is
+left in TMPDIR. `--only warm` runs 1. and these rows.
 Results are printed as a table and written to bench/results.json.
 """
 
@@ -266,15 +267,20 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
 
     global STATE, RESIDENT
     STATE = work / "converters"
+    # Two converters as `converter start` makes them (default_offices() LibreOffices each), and a third
+    # with one LibreOffice: what the converter's LibreOffices side by side bring to one dossier.
     servers = [LocalServer(_free_port("127.0.0.1"), root=STATE) for _ in range(2)]
+    lone = LocalServer(_free_port("127.0.0.1"), root=STATE, offices=1)
     try:
-        threads = [threading.Thread(target=s.start) for s in servers]
+        threads = [threading.Thread(target=s.start) for s in [*servers, lone]]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         pool = ",".join(str(s.endpoint) for s in servers)
         groups = [int(json.loads(s.pidfile.read_text(encoding="utf-8"))["pgid"]) for s in servers]
+        lone_group = int(json.loads(lone.pidfile.read_text(encoding="utf-8"))["pgid"])
+        offices = servers[0].status().offices
         one = profiles[0]
         # Both ways warmed up first (page cache, fontconfig caches, the servers' first documents), then
         # measured one right after the other, twice, best of each: the machine's load is the same.
@@ -285,6 +291,8 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         RESIDENT = False
         bare, bare_cpu = single_seconds(one, work / "single-bare", str(servers[0].endpoint), servers=groups[:1])
         RESIDENT = True
+        single, single_cpu = single_seconds(one, work / "single-lone", str(lone.endpoint), servers=[lone_group])
+        lone.stop()  # its memory and its LibreOffice are not the batch's
         hot2, hot2_cpu = single_seconds(one, work / "single-warm-2", pool, servers=groups)
         lo_alone = libreoffice_alone(one, work / "single-lo", servers[0].endpoint)
         kinds = {}  # every sample once: where each kind stands against the goal and LibreOffice's floor
@@ -305,7 +313,7 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         scale = {count: run_numdossier(many[:count], work / f"scale-{count}", jobs, pool) / count
                  for count in (10, 20, 40, 80)}
     finally:
-        for s in servers:
+        for s in [*servers, lone]:
             s.stop()
         STATE = None
     stop_s, left = interrupt_seconds(profiles[:6], work)
@@ -315,6 +323,8 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
         "single_one_shot_cpu_s": cold_cpu, "single_warm_cpu_s": hot_cpu,
         "single_warm_no_resident_s": bare, "single_warm_no_resident_cpu_s": bare_cpu,
         "single_by_kind": kinds,
+        "offices_per_converter": offices,
+        "single_warm_one_office_s": single, "single_warm_one_office_cpu_s": single_cpu,
         "single_warm_pool_s": hot2, "single_warm_pool_cpu_s": hot2_cpu, "single_libreoffice_alone_s": lo_alone,
         "batch_grouped_s": grouped, "batch_pooled_s": pooled, "warm_batch_speedup": grouped / pooled,
         "batch_grouped_cpu_s": grouped_cpu, "batch_pooled_cpu_s": pooled_cpu,
@@ -324,21 +334,23 @@ def warm(work: Path, profiles: list[Path], first_grouped: float, jobs: int) -> t
     cores = len(os.sched_getaffinity(0))
     rows = [
         ("one dossier, one-shot soffice", f"{cold:.2f} s", f"CPU {cold_cpu:.2f} s"),
-        ("one dossier, warm unoserver + resident numdossier", f"{hot:.2f} s",
+        (f"one dossier, warm converter ({offices} LibreOffices) + resident", f"{hot:.2f} s",
          f"CPU {hot_cpu:.2f} s (numdossier + server)"),
+        ("  the same on a converter with 1 LibreOffice", f"{single:.2f} s",
+         f"{single / cold:.2f}× one-shot; CPU {single_cpu:.2f} s"),
         ("  the same without the resident (NUMDOSSIER_RESIDENT=0)", f"{bare:.2f} s",
          f"{bare / cold:.2f}× one-shot; CPU {bare_cpu:.2f} s"),
         ("warm / one-shot (single dossier)", f"{hot / cold:.2f}×", f"<= {GOALS['warm_single_ratio']}×"),
-        ("one dossier, warm pool of 2 (forms spread)", f"{hot2:.2f} s",
+        ("one dossier, warm pool of 2 converters (forms spread)", f"{hot2:.2f} s",
          f"{hot2 / cold:.2f}× one-shot; CPU {hot2_cpu:.2f} s"),
-        ("  LibreOffice alone: its forms on 1 warm server", f"{lo_alone:.2f} s",
-         f"{lo_alone / cold:.2f}× one-shot: the floor of any warm path"),
+        ("  LibreOffice alone: its forms one after another, 1 warm server", f"{lo_alone:.2f} s",
+         f"{lo_alone / cold:.2f}× one-shot: the floor of a warm path on one LibreOffice"),
         *[(f"  {name}: one-shot / warm / pool of 2 / LO alone",
            f"{k['warm_s'] / k['one_shot_s']:.2f}×",
            f"{k['one_shot_s']:.2f} / {k['warm_s']:.2f} / {k['warm_pool_s']:.2f} / {k['libreoffice_alone_s']:.2f} s")
           for name, k in kinds.items()],
         (f"{n} dossiers, grouped soffice (-j {jobs})", f"{grouped:.1f} s", f"CPU {grouped_cpu:.1f} s"),
-        (f"{n} dossiers, 2 unoserver instances (-j {jobs})", f"{pooled:.1f} s",
+        (f"{n} dossiers, 2 converters × {offices} LibreOffices (-j {jobs})", f"{pooled:.1f} s",
          f"CPU {pooled_cpu:.1f} s (numdossier + servers)"),
         ("speed-up of the pool vs grouped soffice", f"{grouped / pooled:.2f}×", f">= {GOALS['warm_batch_speedup']}×"),
         (f"  bound on {cores} cores: CPU grouped / CPU pool", f"{grouped_cpu / pooled_cpu:.2f}×",
