@@ -409,9 +409,7 @@ class Stream:
     def wait(self) -> dict[Hashable, Path | ConversionError]:
         """Until every document put has its result (after close()); KeyboardInterrupt if cancelled."""
         try:
-            for t in self._threads:
-                while t.is_alive():
-                    t.join(0.1)
+            self._join()
         except BaseException:
             self._pool.cancel()
             raise
@@ -426,9 +424,12 @@ class Stream:
         """Stop converting, the documents under way included: their results will never be asked for.
         The pool is done with (its calls are cancelled)."""
         self._pool.cancel()
+        self._join()  # they return at once
+
+    def _join(self) -> None:
         for t in self._threads:
             while t.is_alive():
-                t.join(0.1)  # they return at once; short waits so that Ctrl-C reaches this thread
+                t.join(0.1)  # short waits, so that Ctrl-C reaches the waiting thread at once
 
     def _finish(self, key: Hashable, result: Path | ConversionError) -> None:
         with self._lock:
